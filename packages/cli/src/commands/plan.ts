@@ -1,0 +1,46 @@
+// `shipgraph plan`: the dry run: which services deploy, why, and in which order.
+import { ShipgraphError } from '@shipgraph/core';
+import { planFromRepository } from '../planning/load.js';
+import type { PlanFlags } from '../planning/options.js';
+import { renderDot, renderMermaid } from '../render/graph.js';
+import { renderTable } from '../render/table.js';
+import type { Io } from './io.js';
+
+export const PLAN_FORMATS = ['table', 'json', 'mermaid', 'dot'] as const;
+export type PlanFormat = (typeof PLAN_FORMATS)[number];
+
+export interface PlanCommandFlags extends PlanFlags {
+  format: PlanFormat;
+  explain: boolean;
+}
+
+export async function planCommand(flags: PlanCommandFlags, io: Io): Promise<number> {
+  const { plan, checkout, stage, store } = await planFromRepository(io.cwd, flags, io.env);
+  if (flags.explain && flags.format !== 'table') {
+    throw new ShipgraphError('E_USAGE', '--explain goes with the table output', {
+      hint: 'drop --explain, or drop --json/--format',
+    });
+  }
+  switch (flags.format) {
+    case 'json':
+      io.stdout(JSON.stringify(plan, null, 2) + '\n');
+      break;
+    case 'mermaid':
+      io.stdout(renderMermaid(checkout.workspace, plan));
+      break;
+    case 'dot':
+      io.stdout(renderDot(checkout.workspace, plan));
+      break;
+    case 'table':
+      if (flags.explain) {
+        const services = checkout.workspace.packages.filter((pkg) => pkg.isService).length;
+        io.stderr(
+          `workspace: ${checkout.workspace.packages.length} packages (${services} services) from ${checkout.workspace.source}; ` +
+            `config: ${checkout.config.file ?? 'none (defaults)'}; state: ${store.describe(stage.name)}; regions: ${stage.regions.join(', ')}\n`,
+        );
+      }
+      io.stdout(renderTable(plan, flags.explain));
+      break;
+  }
+  return 0;
+}

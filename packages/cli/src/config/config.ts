@@ -1,0 +1,110 @@
+// shipgraph.config.json: read, validated against the shipped JSON Schema, resolved with defaults.
+import { readFileSync } from 'node:fs';
+import {
+  DEFAULT_EXCLUDES,
+  DEFAULT_GLOBAL_FILES,
+  ShipgraphError,
+  type InputRules,
+  type PackageName,
+  type PlannerConfig,
+} from '@shipgraph/core';
+
+export const CONFIG_FILE = 'shipgraph.config.json';
+const DEFAULT_STAGE = 'staging';
+
+interface RawInputs {
+  include?: string[];
+  exclude?: string[];
+  extra?: string[];
+}
+
+interface RawConfig {
+  defaultStage?: string;
+  stages?: Record<string, { regions?: string[] }>;
+  globalFiles?: string[];
+  inputs?: RawInputs;
+  services?: Record<string, { inputs?: RawInputs; dependsOn?: string[] }>;
+  state?: { backend: 'file'; dir?: string };
+}
+
+export interface ShipgraphConfig {
+  /** Repository-relative path of the file read, or null when there is none. */
+  file: string | null;
+  defaultStage: string;
+  stages: Record<string, { regions: string[] | null }>;
+  planner: PlannerConfig;
+  /** Packages declared as services, with their extra deploy-order edges. */
+  services: Record<PackageName, { dependsOn: PackageName[] }>;
+  state: { backend: 'file'; dir: string };
+}
+
+/** Parses and validates the config text (null: no config file, all defaults). */
+export async function parseConfig(text: string | null): Promise<ShipgraphConfig> {
+  if (text === null) return resolve({}, null);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new ShipgraphError('E_CONFIG', `${CONFIG_FILE} is not valid JSON: ${(error as Error).message}`, {
+      hint: 'fix the JSON syntax',
+      cause: error,
+    });
+  }
+  await validate(raw);
+  return resolve(raw as RawConfig, CONFIG_FILE);
+}
+
+async function validate(raw: unknown): Promise<void> {
+  // Ajv is loaded only when there is a config file: most of planning's start-up cost is module loading.
+  const { Ajv } = await import('ajv');
+  const schema = JSON.parse(
+    readFileSync(new URL('../../schema/config.schema.json', import.meta.url), 'utf8'),
+  ) as object;
+  const ajv = new Ajv({ allErrors: true, strict: false });
+  const check = ajv.compile(schema);
+  if (check(raw)) return;
+  const problems = (check.errors ?? []).map((error) => {
+    const where = error.instancePath === '' ? '(top level)' : error.instancePath;
+    const params = error.params as Record<string, unknown>;
+    if (typeof params.additionalProperty === 'string')
+      return `${where}: unknown property "${params.additionalProperty}"`;
+    if (Array.isArray(params.allowedValues)) {
+      return `${where} must be one of ${params.allowedValues.map((value) => JSON.stringify(value)).join(', ')}`;
+    }
+    return `${where} ${error.message ?? 'is invalid'}`;
+  });
+  throw new ShipgraphError('E_CONFIG', `${CONFIG_FILE} is invalid: ${[...new Set(problems)].join('; ')}`, {
+    hint: `see the schema in shipgraph/schema/config.schema.json (set "$schema" for editor help)`,
+  });
+}
+
+function resolve(raw: RawConfig, file: string | null): ShipgraphConfig {
+  const defaultInputs = inputRules(raw.inputs, {
+    include: ['**'],
+    exclude: [...DEFAULT_EXCLUDES],
+    extra: [],
+  });
+  const inputs: Record<PackageName, InputRules> = {};
+  const services: ShipgraphConfig['services'] = {};
+  for (const [name, service] of Object.entries(raw.services ?? {})) {
+    if (service.inputs !== undefined) inputs[name] = inputRules(service.inputs, defaultInputs);
+    services[name] = { dependsOn: service.dependsOn ?? [] };
+  }
+  const stages: ShipgraphConfig['stages'] = {};
+  for (const [name, stage] of Object.entries(raw.stages ?? {}))
+    stages[name] = { regions: stage.regions ?? null };
+  return {
+    file,
+    defaultStage: raw.defaultStage ?? DEFAULT_STAGE,
+    stages,
+    planner: { globalFiles: raw.globalFiles ?? [...DEFAULT_GLOBAL_FILES], defaultInputs, inputs },
+    services,
+    state: { backend: 'file', dir: raw.state?.dir ?? '.shipgraph/state' },
+  };
+}
+
+const inputRules = (raw: RawInputs | undefined, fallback: InputRules): InputRules => ({
+  include: raw?.include ?? fallback.include,
+  exclude: raw?.exclude ?? fallback.exclude,
+  extra: raw?.extra ?? fallback.extra,
+});

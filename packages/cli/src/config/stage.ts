@@ -1,0 +1,41 @@
+// Which stage a run is for, and the regions it deploys to.
+import picomatch from 'picomatch';
+import { ShipgraphError } from '@shipgraph/core';
+import type { ShipgraphConfig } from './config.js';
+
+export interface Stage {
+  name: string;
+  regions: string[];
+}
+
+const STAGE_NAME = /^[A-Za-z0-9][A-Za-z0-9-]*$/;
+
+/** `--stage`, else `STAGE`, else the config's default; it must be declared when the config declares stages. */
+export function resolveStage(
+  config: ShipgraphConfig,
+  flag: string | undefined,
+  env: NodeJS.ProcessEnv,
+): Stage {
+  const name = flag ?? (env.STAGE !== undefined && env.STAGE !== '' ? env.STAGE : config.defaultStage);
+  if (!STAGE_NAME.test(name)) {
+    throw new ShipgraphError('E_USAGE', `invalid stage name "${name}"`, {
+      hint: 'use letters, digits and dashes, e.g. staging or pr-12',
+    });
+  }
+  const fallbackRegion = env.AWS_REGION || env.AWS_DEFAULT_REGION || 'us-east-1';
+  const declared = Object.keys(config.stages);
+  if (declared.length === 0) return { name, regions: [fallbackRegion] };
+  const key =
+    declared.find((pattern) => pattern === name) ??
+    declared.find((pattern) => picomatch.isMatch(name, pattern));
+  if (key === undefined) {
+    throw new ShipgraphError(
+      'E_UNKNOWN_STAGE',
+      `stage "${name}" is not declared in ${config.file ?? 'the config'}`,
+      {
+        hint: `use one of: ${declared.join(', ')} (or add it under "stages")`,
+      },
+    );
+  }
+  return { name, regions: config.stages[key]?.regions ?? [fallbackRegion] };
+}

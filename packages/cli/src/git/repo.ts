@@ -1,0 +1,167 @@
+// Everything shipgraph asks git, in as few processes as possible.
+import { spawn } from 'node:child_process';
+import { simpleGit, type SimpleGit } from 'simple-git';
+import { ShipgraphError, type ChangedFile, type CommitSha, type HeadFile } from '@shipgraph/core';
+
+const HEX40 = /^[0-9a-f]{40}$/;
+
+export class GitRepo {
+  private constructor(
+    readonly root: string,
+    private readonly git: SimpleGit,
+  ) {}
+
+  /** Opens the repository containing `cwd`, resolving `ref` to a commit in the same git call. */
+  static async open(cwd: string, ref: string): Promise<{ repo: GitRepo; head: CommitSha }> {
+    const git = simpleGit({ baseDir: cwd });
+    let output: string;
+    try {
+      output = await git.raw([
+        'rev-parse',
+        '--show-toplevel',
+        '--verify',
+        '--end-of-options',
+        `${ref}^{commit}`,
+      ]);
+    } catch (error) {
+      throw gitError(error, ref, cwd);
+    }
+    const [root, head] = output.trim().split('\n');
+    if (root === undefined || head === undefined || !HEX40.test(head)) {
+      throw new ShipgraphError('E_GIT', `unexpected answer from git rev-parse: ${output.trim()}`);
+    }
+    return { repo: new GitRepo(root, git.cwd(root)), head };
+  }
+
+  async resolveCommit(ref: string): Promise<CommitSha> {
+    try {
+      return (await this.git.raw(['rev-parse', '--verify', '--end-of-options', `${ref}^{commit}`])).trim();
+    } catch (error) {
+      throw gitError(error, ref, this.root);
+    }
+  }
+
+  /** Every blob in the commit's tree, sorted as git lists them. */
+  async listFiles(commit: CommitSha): Promise<HeadFile[]> {
+    const output = await this.git.raw(['ls-tree', '-r', '-z', '--full-tree', commit]);
+    const files: HeadFile[] = [];
+    for (const entry of output.split('\0')) {
+      // <mode> SP <type> SP <oid> TAB <path>
+      const tab = entry.indexOf('\t');
+      if (tab < 0 || entry.slice(7, 11) !== 'blob') continue;
+      files.push({ path: entry.slice(tab + 1), oid: entry.slice(12, tab) });
+    }
+    return files;
+  }
+
+  /** Reads many objects in one `git cat-file --batch` process. Missing objects map to null. */
+  async readObjects(names: readonly string[]): Promise<Map<string, Buffer | null>> {
+    const result = new Map<string, Buffer | null>();
+    if (names.length === 0) return result;
+    const stdout = await this.batch(['cat-file', '--batch'], names);
+    let offset = 0;
+    for (const name of names) {
+      const newline = stdout.indexOf(10, offset);
+      const header = stdout.subarray(offset, newline).toString('utf8');
+      offset = newline + 1;
+      if (header.endsWith(' missing') || header.endsWith(' ambiguous')) {
+        result.set(name, null);
+        continue;
+      }
+      const size = Number(header.slice(header.lastIndexOf(' ') + 1));
+      result.set(name, stdout.subarray(offset, offset + size));
+      offset += size + 1;
+    }
+    return result;
+  }
+
+  /** Which of these commits exist in the local object store (a shallow clone lacks older ones). */
+  async existingCommits(commits: readonly CommitSha[]): Promise<Set<CommitSha>> {
+    if (commits.length === 0) return new Set();
+    const stdout = await this.batch(
+      ['cat-file', '--batch-check=%(objectname) %(objecttype)'],
+      commits.map((sha) => `${sha}^{commit}`),
+    );
+    const found = new Set<CommitSha>();
+    stdout
+      .toString('utf8')
+      .split('\n')
+      .forEach((line, i) => {
+        const sha = commits[i];
+        if (sha !== undefined && line.endsWith(' commit')) found.add(sha);
+      });
+    return found;
+  }
+
+  /** Files that differ between two commits' trees; renames and copies keep their old path. */
+  async changedFiles(base: CommitSha, head: CommitSha): Promise<ChangedFile[]> {
+    const output = await this.git.raw([
+      'diff-tree',
+      '-r',
+      '-z',
+      '--no-commit-id',
+      '--name-status',
+      '-M',
+      base,
+      head,
+    ]);
+    const fields = output.split('\0');
+    const files: ChangedFile[] = [];
+    for (let i = 0; i < fields.length;) {
+      const status = fields[i++] ?? '';
+      if (status === '') continue;
+      const letter = status[0] as ChangedFile['status'];
+      if (letter === 'R' || letter === 'C') {
+        const from = fields[i++] ?? '';
+        files.push({ status: letter, from, path: fields[i++] ?? '' });
+      } else {
+        files.push({ status: letter, path: fields[i++] ?? '' });
+      }
+    }
+    return files;
+  }
+
+  /**
+   * Runs a git command that reads its requests from stdin, one per line. simple-git cannot write
+   * to a process's stdin, and execa costs more to load than the whole call takes, so this one
+   * spawns git directly (still an argv, never a shell).
+   */
+  private batch(args: string[], lines: readonly string[]): Promise<Buffer> {
+    return new Promise((resolve, reject) => {
+      const child = spawn('git', args, { cwd: this.root, stdio: ['pipe', 'pipe', 'pipe'] });
+      const out: Buffer[] = [];
+      const err: Buffer[] = [];
+      child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+      child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+      child.on('error', reject);
+      child.on('close', (code) => {
+        if (code === 0) resolve(Buffer.concat(out));
+        else
+          reject(
+            new ShipgraphError(
+              'E_GIT',
+              `git ${args.join(' ')} failed: ${Buffer.concat(err).toString().trim()}`,
+            ),
+          );
+      });
+      child.stdin.end(lines.join('\n') + '\n');
+    });
+  }
+}
+
+function gitError(error: unknown, ref: string, cwd: string): ShipgraphError {
+  const message = error instanceof Error ? error.message : String(error);
+  if (/not a git repository/i.test(message)) {
+    return new ShipgraphError('E_NOT_A_REPO', `${cwd} is not inside a git repository`, {
+      hint: 'run shipgraph from a clone of your monorepo',
+      cause: error,
+    });
+  }
+  if (/Needed a single revision|unknown revision|bad revision/i.test(message)) {
+    return new ShipgraphError('E_UNKNOWN_REF', `unknown git ref "${ref}"`, {
+      hint: 'pass a branch, tag or commit that exists in this clone (fetch it first if needed)',
+      cause: error,
+    });
+  }
+  return new ShipgraphError('E_GIT', `git failed: ${message.split('\n')[0] ?? message}`, { cause: error });
+}

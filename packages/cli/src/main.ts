@@ -1,0 +1,152 @@
+// The `shipgraph` command line: parses arguments, runs one command, turns errors into exit codes.
+import yargs, { type Argv } from 'yargs';
+import { ShipgraphError, isShipgraphError } from '@shipgraph/core';
+import { PLAN_FORMATS, planCommand } from './commands/plan.js';
+import { processIo, type Io } from './commands/io.js';
+import { stateMarkCommand, stateShowCommand } from './commands/state.js';
+
+/** Exit codes: 0 ok, 1 a run that failed (deploys), 2 bad input, 70 a bug in shipgraph. */
+export const EXIT_USAGE = 2;
+export const EXIT_BUG = 70;
+
+const planOptions = <T>(argv: Argv<T>) =>
+  argv
+    .option('stage', {
+      type: 'string',
+      describe: 'Stage to plan for (default: $STAGE, then the config default)',
+    })
+    .option('base', {
+      type: 'string',
+      describe: 'Compare every service with this ref instead of its recorded deploy',
+    })
+    .option('head', {
+      type: 'string',
+      describe: 'Commit to plan (default: $CODEBUILD_RESOLVED_SOURCE_VERSION, then HEAD)',
+    })
+    .option('all', { type: 'boolean', describe: 'Deploy every service (also FORCE_DEPLOY_ALL=true)' })
+    .option('only', {
+      type: 'string',
+      array: true,
+      describe: 'Consider only these services (comma-separated)',
+    })
+    .option('exclude', {
+      type: 'string',
+      array: true,
+      describe: 'Leave these services out (comma-separated)',
+    });
+
+export async function main(args: string[], io: Io = processIo()): Promise<number> {
+  const debug = args.includes('--debug');
+  let exitCode = 0;
+  try {
+    await yargs(args)
+      .scriptName('shipgraph')
+      .usage(
+        '$0 <command> [options]\n\nDeploys exactly the services of a serverless monorepo that changed since they were last deployed.',
+      )
+      .option('debug', { type: 'boolean', describe: 'Show stack traces on errors' })
+      .command(
+        'plan',
+        'Show which services would deploy, why, and in which order (dry run)',
+        (argv) =>
+          planOptions(argv)
+            .option('json', {
+              type: 'boolean',
+              describe: 'Print the plan as one JSON document (same as --format json)',
+            })
+            .option('format', {
+              choices: PLAN_FORMATS,
+              default: PLAN_FORMATS[0],
+              describe: 'Output format',
+            })
+            .option('explain', {
+              type: 'boolean',
+              default: false,
+              describe: 'Show the files behind each reason',
+            }),
+        async (argv) => {
+          exitCode = await planCommand(
+            { ...argv, format: argv.json === true ? 'json' : argv.format, explain: argv.explain },
+            io,
+          );
+        },
+      )
+      .command('state', 'Read or record what is deployed', (argv) =>
+        argv
+          .command(
+            'show',
+            'Print what is recorded as deployed in a stage',
+            (sub) =>
+              sub
+                .option('stage', {
+                  type: 'string',
+                  describe: 'Stage (default: $STAGE, then the config default)',
+                })
+                .option('json', {
+                  type: 'boolean',
+                  default: false,
+                  describe: 'Print the raw state document',
+                }),
+            async (sub) => {
+              exitCode = await stateShowCommand(sub, io);
+            },
+          )
+          .command(
+            'mark',
+            'Record services as deployed at a commit (to adopt stacks that already exist)',
+            (sub) =>
+              sub
+                .option('stage', {
+                  type: 'string',
+                  describe: 'Stage (default: $STAGE, then the config default)',
+                })
+                .option('commit', {
+                  type: 'string',
+                  describe: 'Commit the services are deployed at (default HEAD)',
+                })
+                .option('only', {
+                  type: 'string',
+                  array: true,
+                  describe: 'Only these services (comma-separated)',
+                }),
+            async (sub) => {
+              exitCode = await stateMarkCommand(sub, io);
+            },
+          )
+          .demandCommand(1, 'name a state command: show or mark'),
+      )
+      .demandCommand(1, 'name a command: plan or state')
+      .strict()
+      .help()
+      .version(false)
+      .wrap(Math.min(110, process.stdout.columns || 110))
+      .exitProcess(false)
+      .fail((message: string | null, error: Error | undefined) => {
+        throw (
+          error ??
+          new ShipgraphError('E_USAGE', message ?? 'invalid arguments', { hint: 'see shipgraph --help' })
+        );
+      })
+      .parseAsync();
+  } catch (error) {
+    return report(error, io, debug);
+  }
+  return exitCode;
+}
+
+function report(error: unknown, io: Io, debug: boolean): number {
+  if (isShipgraphError(error)) {
+    const hint = error.hint === undefined ? '' : ` (fix: ${error.hint})`;
+    io.stderr(`shipgraph: ${error.code}: ${error.message}${hint}\n`);
+    if (debug)
+      io.stderr(
+        `${String(error.stack)}\n${error.cause instanceof Error ? `cause: ${String(error.cause.stack)}\n` : ''}`,
+      );
+    return EXIT_USAGE;
+  }
+  const stack = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  io.stderr(
+    `shipgraph: internal error; this is a bug in shipgraph, please report it with the trace below\n${stack}\n`,
+  );
+  return EXIT_BUG;
+}

@@ -1,0 +1,193 @@
+// Gathers everything the planner needs from git, the config and the state store, then plans.
+import {
+  LOCKFILES,
+  basesToCompare,
+  lockfileImpact,
+  plan,
+  readLockfile,
+  type BaseComparison,
+  type CommitSha,
+  type HeadFile,
+  type LockfileImpact,
+  type PackageName,
+  type Plan,
+  type RepoPath,
+  type StageState,
+  type Workspace,
+} from '@shipgraph/core';
+import { CONFIG_FILE, parseConfig, type ShipgraphConfig } from '../config/config.js';
+import { resolveStage, type Stage } from '../config/stage.js';
+import { GitRepo } from '../git/repo.js';
+import { FileStateStore } from '../state/file-store.js';
+import type { StateStore } from '../state/store.js';
+import { ROOT_FILES, readWorkspace } from '../workspace/read.js';
+import { nameList, readEnvironment, type PlanFlags } from './options.js';
+
+/** A repository opened at one commit, with its config and workspace read. */
+export interface Checkout {
+  repo: GitRepo;
+  head: CommitSha;
+  files: HeadFile[];
+  config: ShipgraphConfig;
+  workspace: Workspace;
+  lockfile: { file: RepoPath; oid: string; text: string } | null;
+}
+
+export async function openCheckout(cwd: string, headRef: string): Promise<Checkout> {
+  const { repo, head } = await GitRepo.open(cwd, headRef);
+  const files = await repo.listFiles(head);
+  const lockfileEntry = files.find((file) => LOCKFILES.includes(file.path));
+  // One cat-file for every file planning reads: root files, all manifests and project files, the lockfile.
+  const wanted = files.filter(
+    (file) =>
+      (ROOT_FILES as readonly string[]).includes(file.path) ||
+      file === lockfileEntry ||
+      ((file.path.endsWith('/package.json') || file.path.endsWith('/project.json')) &&
+        !file.path.includes('node_modules/')),
+  );
+  const blobs = await repo.readObjects(wanted.map((file) => file.oid));
+  const texts = new Map<RepoPath, string | null>();
+  for (const file of wanted) texts.set(file.path, blobs.get(file.oid)?.toString('utf8') ?? null);
+  const lookup = (paths: readonly RepoPath[]): Promise<Map<RepoPath, string | null>> =>
+    Promise.resolve(new Map(paths.map((path) => [path, texts.get(path) ?? null])));
+
+  const config = await parseConfig(texts.get(CONFIG_FILE) ?? null);
+  const rootFiles = new Map(ROOT_FILES.map((path) => [path, texts.get(path) ?? null]));
+  const workspace = await readWorkspace(files, rootFiles, lookup, config);
+  const lockText = lockfileEntry === undefined ? null : (texts.get(lockfileEntry.path) ?? null);
+  return {
+    repo,
+    head,
+    files,
+    config,
+    workspace,
+    lockfile:
+      lockfileEntry === undefined || lockText === null
+        ? null
+        : { file: lockfileEntry.path, oid: lockfileEntry.oid, text: lockText },
+  };
+}
+
+export const stateStoreFor = (checkout: Checkout): StateStore =>
+  new FileStateStore(checkout.repo.root, checkout.config.state.dir);
+
+export interface PlanResult {
+  plan: Plan;
+  checkout: Checkout;
+  stage: Stage;
+  store: StateStore;
+  state: StageState;
+}
+
+export async function planFromRepository(
+  cwd: string,
+  flags: PlanFlags,
+  env: NodeJS.ProcessEnv,
+): Promise<PlanResult> {
+  const run = readEnvironment(flags, env);
+  const checkout = await openCheckout(cwd, run.headRef);
+  const stage = resolveStage(checkout.config, flags.stage, env);
+  const store = stateStoreFor(checkout);
+  const state = await store.read(stage.name);
+  const baseOverride = flags.base === undefined ? null : await checkout.repo.resolveCommit(flags.base);
+  const options = {
+    force: run.force,
+    baseOverride,
+    only: flags.only === undefined ? null : nameList(flags.only),
+    exclude: nameList(flags.exclude),
+    pullRequest: run.pullRequest,
+  };
+  const bases = basesToCompare(checkout.workspace, state, options);
+  const comparisons = await compareBases(checkout, bases);
+  const result = plan({
+    workspace: checkout.workspace,
+    config: checkout.config.planner,
+    stage: stage.name,
+    head: checkout.head,
+    headFiles: checkout.files,
+    state,
+    comparisons,
+    options,
+    externalSignature: externalSignatures(checkout),
+  });
+  return { plan: result, checkout, stage, store, state };
+}
+
+/** Diffs every base against head (one git process per base), and works out lockfile changes. */
+async function compareBases(
+  checkout: Checkout,
+  bases: readonly CommitSha[],
+): Promise<Map<CommitSha, BaseComparison>> {
+  const { repo, head } = checkout;
+  const present = await repo.existingCommits(bases);
+  const comparisons = new Map<CommitSha, BaseComparison>();
+  const diffs = await Promise.all(
+    bases.map(async (base) => {
+      if (!present.has(base))
+        return { base, files: null, why: `base ${base.slice(0, 12)} is not in this clone` };
+      try {
+        return { base, files: await repo.changedFiles(base, head), why: '' };
+      } catch (error) {
+        return {
+          base,
+          files: null,
+          why: `git cannot diff base ${base.slice(0, 12)}: ${(error as Error).message.split('\n')[0] ?? ''}`,
+        };
+      }
+    }),
+  );
+  const lockfileChanges = diffs.flatMap((diff) => {
+    const file = diff.files?.find(
+      (changed) => LOCKFILES.includes(changed.path) || LOCKFILES.includes(changed.from ?? ''),
+    );
+    return file === undefined
+      ? []
+      : [{ base: diff.base, path: LOCKFILES.includes(file.path) ? file.path : (file.from ?? '') }];
+  });
+  const impacts = await lockfileImpacts(checkout, lockfileChanges);
+  for (const diff of diffs) {
+    comparisons.set(
+      diff.base,
+      diff.files === null
+        ? { reachable: false, why: diff.why }
+        : { reachable: true, files: diff.files, lockfile: impacts.get(diff.base) ?? null },
+    );
+  }
+  return comparisons;
+}
+
+/** For each base whose diff touched the lockfile: which packages' resolved external dependencies changed. */
+async function lockfileImpacts(
+  checkout: Checkout,
+  changes: readonly { base: CommitSha; path: RepoPath }[],
+): Promise<Map<CommitSha, LockfileImpact>> {
+  const impacts = new Map<CommitSha, LockfileImpact>();
+  if (changes.length === 0) return impacts;
+  const blobs = await checkout.repo.readObjects(changes.map(({ base, path }) => `${base}:${path}`));
+  for (const { base, path } of changes) {
+    const baseText = blobs.get(`${base}:${path}`)?.toString('utf8') ?? null;
+    const headText = checkout.lockfile?.file === path ? checkout.lockfile.text : null;
+    impacts.set(base, lockfileImpact(path, baseText, headText, checkout.workspace.packages));
+  }
+  return impacts;
+}
+
+/** Each package's resolved external dependencies at head, for fingerprints; parsed only if asked. */
+export function externalSignatures(checkout: Checkout): (name: PackageName) => string {
+  const lockfile = checkout.lockfile;
+  if (lockfile === null) return () => '';
+  const dirs = new Map(checkout.workspace.packages.map((pkg) => [pkg.name, pkg.dir]));
+  let model: ReturnType<typeof readLockfile> | null | undefined;
+  return (name) => {
+    if (model === undefined) {
+      try {
+        model = readLockfile(lockfile.file, lockfile.text);
+      } catch {
+        model = null;
+      }
+    }
+    // A lockfile shipgraph cannot follow still counts, whole, so a change to it is never missed.
+    if (model === null) return `${lockfile.file}@${lockfile.oid}`;
+    return [...(model.closureOf(dirs.get(name) ?? '') ?? [])].sort().join('\n');
+  };
+}

@@ -1,0 +1,19 @@
+// Short, human wording for the reasons a service deploys.
+import type { Reason } from '@shipgraph/core';
+
+export function describeReason(reason: Reason): string {
+  const files = reason.files ?? [];
+  const detail = reason.detail === undefined ? '' : ` (${reason.detail})`;
+  switch (reason.kind) {
+    case 'changed':
+      return reason.detail !== undefined
+        ? `changed: ${files.join(', ')}${detail}`
+        : `changed (${files.length} file${files.length === 1 ? '' : 's'})`;
+    case 'dependency':
+      return `dependency ${reason.via ?? '?'}`;
+    case 'global':
+      return `global: ${files.join(', ')}${detail}`;
+    default:
+      return `${reason.kind}${detail}`;
+  }
+}

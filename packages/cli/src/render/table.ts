@@ -1,0 +1,46 @@
+// The default plan output: one row per service, then a one-line summary.
+import type { Plan } from '@shipgraph/core';
+import { describeReason } from './reasons.js';
+
+export function renderTable(plan: Plan, explain: boolean): string {
+  const rows = plan.services.map((service) => [
+    service.name,
+    service.deploy ? 'yes' : 'no',
+    service.batch === null ? '-' : String(service.batch),
+    service.reasons.length === 0 ? '-' : service.reasons.map(describeReason).join('; '),
+  ]);
+  const header = ['SERVICE', 'DEPLOY', 'BATCH', 'REASONS'];
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),
+  );
+  const line = (cells: string[]): string =>
+    cells
+      .map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column] ?? 0)))
+      .join('  ')
+      .trimEnd();
+
+  const out = [line(header)];
+  plan.services.forEach((service, i) => {
+    out.push(line(rows[i] ?? []));
+    if (!explain) return;
+    if (service.base !== null) out.push(`    base ${service.base}`);
+    for (const reason of service.reasons) {
+      for (const file of reason.files ?? []) out.push(`    ${reason.kind}: ${file}`);
+    }
+  });
+  out.push('', summary(plan));
+  if (plan.orphans.length > 0) {
+    out.push(
+      `orphans (recorded in stage ${plan.stage}, gone from the workspace): ${plan.orphans.join(', ')}`,
+    );
+  }
+  return out.join('\n') + '\n';
+}
+
+function summary(plan: Plan): string {
+  const where = `stage ${plan.stage} at ${plan.head.slice(0, 12)}`;
+  if (plan.skipped !== null) return `pull request (${plan.skipped.trigger}): nothing deploys on ${where}`;
+  const deploying = plan.services.filter((service) => service.deploy).length;
+  const batches = plan.batches.length;
+  return `${deploying} of ${plan.services.length} services deploy on ${where}, in ${batches} batch${batches === 1 ? '' : 'es'}`;
+}

@@ -1,0 +1,96 @@
+// An indexed view of the workspace: lookups by name, edges both ways, a topological order.
+import { ShipgraphError } from '../errors.js';
+import type { PackageName, Workspace, WorkspacePackage } from '../types.js';
+
+export interface Graph {
+  packages: Map<PackageName, WorkspacePackage>;
+  /** name → the packages it depends on. */
+  deps: Map<PackageName, PackageName[]>;
+  /** name → the packages that depend on it. */
+  dependents: Map<PackageName, PackageName[]>;
+  /** Every package, dependencies before dependents. */
+  order: PackageName[];
+}
+
+export function buildGraph(workspace: Workspace): Graph {
+  const packages = new Map<PackageName, WorkspacePackage>();
+  for (const pkg of workspace.packages) packages.set(pkg.name, pkg);
+
+  const deps = new Map<PackageName, PackageName[]>();
+  const dependents = new Map<PackageName, PackageName[]>();
+  for (const name of packages.keys()) dependents.set(name, []);
+  for (const pkg of packages.values()) {
+    const unique = [...new Set(pkg.dependsOn.map((edge) => edge.name))].filter((dep) => dep !== pkg.name);
+    for (const dep of unique) {
+      if (!packages.has(dep)) {
+        throw new ShipgraphError(
+          'E_WORKSPACE',
+          `${pkg.name} depends on ${dep}, which is not in the workspace`,
+          {
+            hint: `add ${dep} to the workspace or remove the dependency`,
+          },
+        );
+      }
+      dependents.get(dep)?.push(pkg.name);
+    }
+    deps.set(pkg.name, unique);
+  }
+  return { packages, deps, dependents, order: topologicalOrder(packages, deps) };
+}
+
+/** Dependencies first. Throws E_CYCLE naming one cycle, e.g. `a → b → a`. */
+function topologicalOrder(
+  packages: Map<PackageName, WorkspacePackage>,
+  deps: Map<PackageName, PackageName[]>,
+): PackageName[] {
+  const order: PackageName[] = [];
+  const state = new Map<PackageName, 'visiting' | 'done'>();
+  for (const root of packages.keys()) {
+    if (state.has(root)) continue;
+    // Iterative DFS so a deep chain of packages cannot overflow the stack.
+    const stack: { name: PackageName; next: number }[] = [{ name: root, next: 0 }];
+    state.set(root, 'visiting');
+    while (stack.length > 0) {
+      const frame = stack[stack.length - 1];
+      if (frame === undefined) break;
+      const children = deps.get(frame.name) ?? [];
+      const child = children[frame.next++];
+      if (child === undefined) {
+        state.set(frame.name, 'done');
+        order.push(frame.name);
+        stack.pop();
+        continue;
+      }
+      const seen = state.get(child);
+      if (seen === 'visiting') {
+        const from = stack.findIndex((f) => f.name === child);
+        const cycle = [...stack.slice(from).map((f) => f.name), child];
+        throw new ShipgraphError('E_CYCLE', `dependency cycle: ${cycle.join(' → ')}`, {
+          hint: 'remove one of these dependencies (package.json, project.json or dependsOn in shipgraph.config.json)',
+        });
+      }
+      if (seen === undefined) {
+        state.set(child, 'visiting');
+        stack.push({ name: child, next: 0 });
+      }
+    }
+  }
+  return order;
+}
+
+/**
+ * For each package, the nearest services it depends on: through libraries, but not through
+ * another service (that service already waits for its own).
+ */
+export function nearestServiceDeps(graph: Graph): Map<PackageName, PackageName[]> {
+  const result = new Map<PackageName, PackageName[]>();
+  for (const name of graph.order) {
+    const found = new Set<PackageName>();
+    for (const dep of graph.deps.get(name) ?? []) {
+      if (graph.packages.get(dep)?.isService === true) found.add(dep);
+      else for (const service of result.get(dep) ?? []) found.add(service);
+    }
+    result.set(name, [...found].sort());
+  }
+  return result;
+}

@@ -1,0 +1,15 @@
+// Public API of @shipgraph/core.
+export * from './errors.js';
+export * from './types.js';
+export { buildGraph, nearestServiceDeps, type Graph } from './graph/graph.js';
+export {
+  InputIndex,
+  DEFAULT_EXCLUDES,
+  DEFAULT_GLOBAL_FILES,
+  defaultPlannerConfig,
+} from './changes/inputs.js';
+export { lockfileImpact, readLockfile, LOCKFILES } from './lockfile/impact.js';
+export { UnreadableLockfile, type LockfileModel } from './lockfile/model.js';
+export { Fingerprints, fingerprintsOf, type HeadFile } from './plan/fingerprint.js';
+export { plan, basesToCompare, servicesOf, type PlanInput, type PlanOptions } from './plan/plan.js';
+export { resolveServiceName, selectServices } from './plan/select.js';

@@ -1,0 +1,82 @@
+// Reads pnpm-lock.yaml (v6 and v9): which external packages each importer resolves to.
+import { parse } from 'yaml';
+import type { RepoPath } from '../types.js';
+import { type LockfileModel, UnreadableLockfile } from './model.js';
+
+type DepMap = Record<string, string | { version?: string }>;
+
+interface Importer {
+  dependencies?: DepMap;
+  devDependencies?: DepMap;
+  optionalDependencies?: DepMap;
+}
+
+interface PnpmPackage {
+  resolution?: { integrity?: string; tarball?: string };
+  dependencies?: Record<string, string>;
+  optionalDependencies?: Record<string, string>;
+}
+
+interface PnpmLock {
+  lockfileVersion?: unknown;
+  importers?: Record<string, Importer>;
+  packages?: Record<string, PnpmPackage>;
+  snapshots?: Record<string, PnpmPackage>;
+}
+
+export function readPnpmLockfile(text: string): LockfileModel {
+  let lock: PnpmLock;
+  try {
+    lock = (parse(text) ?? {}) as PnpmLock;
+  } catch (error) {
+    throw new UnreadableLockfile(`not valid YAML (${(error as Error).message})`);
+  }
+  const major = Number.parseInt(String(lock.lockfileVersion), 10);
+  if (major !== 6 && major !== 9) {
+    throw new UnreadableLockfile(
+      `lockfileVersion ${String(lock.lockfileVersion)} is not supported (need 6 or 9)`,
+    );
+  }
+  const packages = lock.packages ?? {};
+  // v9 splits metadata (packages) from resolved dependencies (snapshots); v6 keeps both in packages, keyed `/name@version`.
+  const graph = major === 9 ? (lock.snapshots ?? {}) : packages;
+  const keyOf = (name: string, version: string): string => {
+    const full = version.lastIndexOf('@') > 0 ? version : `${name}@${version}`;
+    return major === 9 ? full : `/${full}`;
+  };
+  const integrityOf = (key: string): string => {
+    const peerless = key.replace(/\(.*$/, '');
+    const resolution = packages[peerless]?.resolution ?? packages[key]?.resolution;
+    return resolution?.integrity ?? resolution?.tarball ?? '';
+  };
+
+  return {
+    closureOf(dir: RepoPath): Set<string> | null {
+      const importer = lock.importers?.[dir === '' ? '.' : dir];
+      if (importer === undefined) return null;
+      const identities = new Set<string>();
+      const queue: string[] = [];
+      const visit = (name: string, version: string): void => {
+        if (version.startsWith('link:') || version.startsWith('file:') || version.startsWith('workspace:'))
+          return;
+        const key = keyOf(name, version);
+        if (identities.has(`${key}#${integrityOf(key)}`)) return;
+        identities.add(`${key}#${integrityOf(key)}`);
+        queue.push(key);
+      };
+      for (const deps of [importer.dependencies, importer.devDependencies, importer.optionalDependencies]) {
+        for (const [name, spec] of Object.entries(deps ?? {})) {
+          const version = typeof spec === 'string' ? spec : spec.version;
+          if (version !== undefined) visit(name, version);
+        }
+      }
+      for (let key = queue.pop(); key !== undefined; key = queue.pop()) {
+        const entry = graph[key];
+        for (const deps of [entry?.dependencies, entry?.optionalDependencies]) {
+          for (const [name, version] of Object.entries(deps ?? {})) visit(name, version);
+        }
+      }
+      return identities;
+    },
+  };
+}

@@ -1,0 +1,259 @@
+// The planner: which services deploy, why, and in which order. A pure function of its input.
+import { InputIndex } from '../changes/inputs.js';
+import { buildGraph, nearestServiceDeps, type Graph } from '../graph/graph.js';
+import type {
+  BaseComparison,
+  ChangedFile,
+  CommitSha,
+  PackageName,
+  Plan,
+  PlannedService,
+  PlannerConfig,
+  Reason,
+  RepoPath,
+  StageState,
+  Workspace,
+  WorkspacePackage,
+} from '../types.js';
+import { Fingerprints, type HeadFile } from './fingerprint.js';
+import { selectServices } from './select.js';
+
+export interface PlanOptions {
+  /** `--all` / FORCE_DEPLOY_ALL. */
+  force: boolean;
+  /** `--base`: replaces every recorded base. */
+  baseOverride: CommitSha | null;
+  only: readonly string[] | null;
+  exclude: readonly string[];
+  /** The webhook trigger when this run is for a pull request (`pr/12`), else null. */
+  pullRequest: string | null;
+}
+
+export interface PlanInput {
+  workspace: Workspace;
+  config: PlannerConfig;
+  stage: string;
+  head: CommitSha;
+  /** Every file at head with its blob id, for fingerprints. */
+  headFiles: readonly HeadFile[];
+  state: StageState;
+  /** One entry per base returned by `basesToCompare`. */
+  comparisons: ReadonlyMap<CommitSha, BaseComparison>;
+  options: PlanOptions;
+  /** Services whose stack is known not to exist in this stage. */
+  missingStacks?: ReadonlySet<PackageName>;
+  externalSignature?: (name: PackageName) => string;
+}
+
+/** The base commits the planner will ask about, so the caller can diff each one once. */
+export function basesToCompare(
+  workspace: Workspace,
+  state: StageState,
+  options: Pick<PlanOptions, 'force' | 'baseOverride' | 'only' | 'exclude'>,
+): CommitSha[] {
+  if (options.force) return [];
+  const services = selectServices(servicesOf(workspace), options.only, options.exclude);
+  const bases = new Set<CommitSha>();
+  for (const service of services) {
+    const base = options.baseOverride ?? state.services[service.name]?.commit;
+    if (base !== undefined) bases.add(base);
+  }
+  return [...bases];
+}
+
+export function plan(input: PlanInput): Plan {
+  const { workspace, config, state, options } = input;
+  const graph = buildGraph(workspace);
+  const index = new InputIndex(workspace, config);
+  const fingerprints = new Fingerprints(graph, index, input.headFiles, input.externalSignature);
+  const effects = new Map<CommitSha, BaseEffects>();
+  const effectsOf = (base: CommitSha, files: ChangedFile[], comparison: BaseComparison): BaseEffects => {
+    let found = effects.get(base);
+    if (found === undefined) {
+      found = baseEffects(graph, index, files, comparison);
+      effects.set(base, found);
+    }
+    return found;
+  };
+
+  const considered = selectServices(servicesOf(workspace), options.only, options.exclude);
+  const planned: PlannedService[] = considered.map((service) => {
+    const record = state.services[service.name];
+    const base = options.baseOverride ?? record?.commit ?? null;
+    const reasons: Reason[] = [];
+    let fingerprint: string | null = null;
+    const current = (): string => (fingerprint ??= fingerprints.of(service.name));
+
+    if (options.force) {
+      reasons.push({ kind: 'forced' });
+    } else if (base === null) {
+      reasons.push({ kind: 'first-deploy' });
+    } else {
+      const comparison = input.comparisons.get(base);
+      if (comparison === undefined) throw new Error(`planner was not given a comparison for base ${base}`);
+      if (!comparison.reachable) {
+        const recorded = options.baseOverride === null ? (record?.fingerprint ?? null) : null;
+        if (recorded === null) {
+          reasons.push({ kind: 'base-unreachable', detail: `${comparison.why}; no fingerprint recorded` });
+        } else if (recorded !== current()) {
+          reasons.push({ kind: 'base-unreachable', detail: `${comparison.why}; fingerprint differs` });
+        }
+      } else {
+        reasons.push(...changeReasons(service, effectsOf(base, comparison.files, comparison)));
+        // Content identical to what was deployed (e.g. a change and its revert): nothing to do.
+        if (
+          reasons.length > 0 &&
+          options.baseOverride === null &&
+          record?.fingerprint != null &&
+          record.fingerprint === current()
+        ) {
+          reasons.length = 0;
+        }
+      }
+    }
+    if (input.missingStacks?.has(service.name) === true && !options.force) {
+      reasons.unshift({ kind: 'stack-missing' });
+    }
+    const deploy = reasons.length > 0 && options.pullRequest === null;
+    return {
+      name: service.name,
+      path: service.dir,
+      deploy,
+      batch: null,
+      base,
+      dependsOn: [],
+      fingerprint: deploy ? current() : fingerprint,
+      reasons,
+    };
+  });
+
+  const batches = assignBatches(graph, planned);
+  const present = new Set(servicesOf(workspace).map((service) => service.name));
+  return {
+    version: 1,
+    stage: input.stage,
+    head: input.head,
+    skipped: options.pullRequest === null ? null : { reason: 'pull-request', trigger: options.pullRequest },
+    services: planned,
+    batches,
+    orphans: Object.keys(state.services)
+      .filter((name) => !present.has(name))
+      .sort(),
+  };
+}
+
+export const servicesOf = (workspace: Workspace): WorkspacePackage[] =>
+  workspace.packages.filter((pkg) => pkg.isService);
+
+/** What one base's diff does to the workspace; computed once per distinct base. */
+interface BaseEffects {
+  global: Reason[];
+  /** Packages whose own inputs changed, with the reasons to show on them. */
+  direct: Map<PackageName, Reason[]>;
+  /** For each package, the changed packages it depends on (transitively). */
+  via: Map<PackageName, Set<PackageName>>;
+}
+
+function baseEffects(
+  graph: Graph,
+  index: InputIndex,
+  files: ChangedFile[],
+  comparison: BaseComparison,
+): BaseEffects {
+  const globalFiles: RepoPath[] = [];
+  const ownFiles = new Map<PackageName, RepoPath[]>();
+  const lockfile = comparison.reachable ? comparison.lockfile : null;
+  for (const file of files) {
+    for (const path of file.from === undefined ? [file.path] : [file.from, file.path]) {
+      if (path === lockfile?.file) continue;
+      if (index.isGlobal(path)) globalFiles.push(path);
+      for (const name of index.packagesWithInput(path)) {
+        let list = ownFiles.get(name);
+        if (list === undefined) ownFiles.set(name, (list = []));
+        if (!list.includes(path)) list.push(path);
+      }
+    }
+  }
+
+  const global: Reason[] = [];
+  if (globalFiles.length > 0) global.push({ kind: 'global', files: [...new Set(globalFiles)].sort() });
+  const direct = new Map<PackageName, Reason[]>();
+  for (const [name, list] of ownFiles) direct.set(name, [{ kind: 'changed', files: list.sort() }]);
+  if (lockfile !== null) {
+    if (!lockfile.known) {
+      global.push({
+        kind: 'global',
+        files: [lockfile.file],
+        detail: `could not tell which packages the lockfile change affects (${lockfile.why})`,
+      });
+    } else {
+      for (const [name, externals] of Object.entries(lockfile.packages)) {
+        const reason: Reason = {
+          kind: 'changed',
+          files: [lockfile.file],
+          detail: `external dependencies changed: ${externals.join(', ')}`,
+        };
+        const list = direct.get(name);
+        if (list === undefined) direct.set(name, [reason]);
+        else list.push(reason);
+      }
+    }
+  }
+
+  const via = new Map<PackageName, Set<PackageName>>();
+  for (const changed of direct.keys()) {
+    const queue = [...(graph.dependents.get(changed) ?? [])];
+    const seen = new Set(queue);
+    for (let name = queue.pop(); name !== undefined; name = queue.pop()) {
+      let set = via.get(name);
+      if (set === undefined) via.set(name, (set = new Set()));
+      set.add(changed);
+      for (const next of graph.dependents.get(name) ?? []) {
+        if (!seen.has(next)) {
+          seen.add(next);
+          queue.push(next);
+        }
+      }
+    }
+  }
+  return { global, direct, via };
+}
+
+function changeReasons(service: WorkspacePackage, effects: BaseEffects): Reason[] {
+  const reasons: Reason[] = [...effects.global, ...(effects.direct.get(service.name) ?? [])];
+  for (const dep of [...(effects.via.get(service.name) ?? [])].sort()) {
+    if (dep !== service.name) reasons.push({ kind: 'dependency', via: dep });
+  }
+  return reasons;
+}
+
+/**
+ * Fills in each service's `dependsOn` and, for those that deploy, a batch: one more than the
+ * highest batch among the deploying services it depends on, through libraries or not.
+ */
+function assignBatches(graph: Graph, planned: PlannedService[]): PackageName[][] {
+  const byName = new Map(planned.map((service) => [service.name, service]));
+  const nearest = nearestServiceDeps(graph);
+  // For each package: the first batch a deploying dependent of it may take.
+  const earliest = new Map<PackageName, number>();
+  for (const name of graph.order) {
+    let level = 0;
+    for (const dep of graph.deps.get(name) ?? []) {
+      const planned = byName.get(dep);
+      const after = planned?.deploy === true && planned.batch !== null ? planned.batch + 1 : 0;
+      level = Math.max(level, after, earliest.get(dep) ?? 0);
+    }
+    earliest.set(name, level);
+    const service = byName.get(name);
+    if (service !== undefined) {
+      service.dependsOn = nearest.get(name) ?? [];
+      if (service.deploy) service.batch = level;
+    }
+  }
+  const batches: PackageName[][] = [];
+  for (const service of planned) {
+    if (service.batch === null) continue;
+    (batches[service.batch] ??= []).push(service.name);
+  }
+  return batches.map((batch) => batch.sort());
+}

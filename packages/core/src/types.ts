@@ -1,0 +1,107 @@
+// The data the planner works on. Everything here is plain, serialisable data.
+
+/** A workspace package or Nx project name, e.g. `@acme/orders`. */
+export type PackageName = string;
+/** A 40-hex git commit id. */
+export type CommitSha = string;
+/** A path relative to the repository root, `/`-separated, no leading `./`. */
+export type RepoPath = string;
+
+export type EdgeSource = 'package.json' | 'nx-implicit' | 'config';
+
+export interface WorkspacePackage {
+  name: PackageName;
+  /** Directory relative to the repository root; `''` never occurs (the root is not a package). */
+  dir: RepoPath;
+  isService: boolean;
+  /** Internal dependencies: other packages of this workspace. */
+  dependsOn: { name: PackageName; source: EdgeSource }[];
+}
+
+export interface Workspace {
+  /** Packages sorted by name. */
+  packages: WorkspacePackage[];
+  /** How the packages were found, for `--explain`. */
+  source: 'npm-workspaces' | 'pnpm-workspace' | 'nx-projects' | 'mixed';
+}
+
+export interface InputRules {
+  /** Globs relative to the package directory that count as inputs (default `**`). */
+  include: string[];
+  /** Globs relative to the package directory that never count. */
+  exclude: string[];
+  /** Extra repository-relative globs outside the package that count as this package's inputs. */
+  extra: string[];
+}
+
+export interface PlannerConfig {
+  /** Repository-relative globs whose change redeploys every service. */
+  globalFiles: string[];
+  /** Input rules for every package without an override. */
+  defaultInputs: InputRules;
+  /** Per-package overrides of the input rules. */
+  inputs: Record<PackageName, InputRules>;
+}
+
+export interface ServiceRecord {
+  commit: CommitSha;
+  fingerprint: string | null;
+  deployedAt: string;
+  regions: string[];
+}
+
+export interface StageState {
+  version: 1;
+  stage: string;
+  services: Record<PackageName, ServiceRecord>;
+}
+
+export interface ChangedFile {
+  path: RepoPath;
+  /** Set for renames and copies: the path at the base. */
+  from?: RepoPath;
+  status: 'A' | 'M' | 'D' | 'R' | 'C' | 'T';
+}
+
+/** What git says about one base commit compared with head. */
+export type BaseComparison =
+  | { reachable: true; files: ChangedFile[]; lockfile: LockfileImpact | null }
+  | { reachable: false; why: string };
+
+/** How a lockfile change between a base and head reaches workspace packages. */
+export type LockfileImpact =
+  | { known: true; file: RepoPath; packages: Record<PackageName, string[]> }
+  | { known: false; file: RepoPath; why: string };
+
+export type ReasonKind =
+  'changed' | 'dependency' | 'global' | 'first-deploy' | 'stack-missing' | 'forced' | 'base-unreachable';
+
+export interface Reason {
+  kind: ReasonKind;
+  files?: RepoPath[];
+  via?: PackageName;
+  detail?: string;
+}
+
+export interface PlannedService {
+  name: PackageName;
+  path: RepoPath;
+  deploy: boolean;
+  batch: number | null;
+  base: CommitSha | null;
+  /** The services this one must wait for, directly or through libraries. */
+  dependsOn: PackageName[];
+  /** Content fingerprint at head; computed for the services that deploy (null when not needed). */
+  fingerprint: string | null;
+  reasons: Reason[];
+}
+
+export interface Plan {
+  version: 1;
+  stage: string;
+  head: CommitSha;
+  skipped: null | { reason: 'pull-request'; trigger: string };
+  services: PlannedService[];
+  batches: PackageName[][];
+  orphans: PackageName[];
+}
