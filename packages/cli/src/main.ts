@@ -122,10 +122,9 @@ export async function main(args: string[], io: Io = processIo()): Promise<number
       .wrap(Math.min(110, process.stdout.columns || 110))
       .exitProcess(false)
       .fail((message: string | null, error: Error | undefined) => {
-        throw (
-          error ??
-          new ShipgraphError('E_USAGE', message ?? 'invalid arguments', { hint: 'see shipgraph --help' })
-        );
+        // yargs spreads some messages over lines; ours are one line.
+        const oneLine = (message ?? 'invalid arguments').replace(/\s*\n\s*/g, ' ');
+        throw error ?? new ShipgraphError('E_USAGE', oneLine, { hint: 'see shipgraph --help' });
       })
       .parseAsync();
   } catch (error) {

@@ -15,12 +15,12 @@ export interface PlanCommandFlags extends PlanFlags {
 }
 
 export async function planCommand(flags: PlanCommandFlags, io: Io): Promise<number> {
-  const { plan, checkout, stage, store } = await planFromRepository(io.cwd, flags, io.env);
   if (flags.explain && flags.format !== 'table') {
     throw new ShipgraphError('E_USAGE', '--explain goes with the table output', {
       hint: 'drop --explain, or drop --json/--format',
     });
   }
+  const { plan, checkout, stage, store } = await planFromRepository(io.cwd, flags, io.env);
   switch (flags.format) {
     case 'json':
       io.stdout(JSON.stringify(plan, null, 2) + '\n');

@@ -159,7 +159,7 @@ function gitError(error: unknown, ref: string, cwd: string): ShipgraphError {
   }
   if (/Needed a single revision|unknown revision|bad revision/i.test(message)) {
     return new ShipgraphError('E_UNKNOWN_REF', `unknown git ref "${ref}"`, {
-      hint: 'pass a branch, tag or commit that exists in this clone (fetch it first if needed)',
+      hint: 'pass a branch, tag or commit that exists in this clone; fetch it first if needed',
       cause: error,
     });
   }

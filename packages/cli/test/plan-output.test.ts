@@ -1,0 +1,132 @@
+// The plan's outputs: the JSON contract, the table, --explain, and the Mermaid and DOT graphs.
+import { describe, expect, it } from 'vitest';
+import { tempRepo } from './helpers/repo.js';
+import { npmWorkspace } from './helpers/workspaces.js';
+
+async function changedRepo() {
+  const repo = tempRepo(npmWorkspace({ libs: { util: [] }, services: { orders: ['util'], billing: [] } }));
+  const base = repo.commit();
+  await repo.mark(base);
+  repo.write({ 'libs/util/src/index.ts': 'export const v = 2;\n' });
+  const head = repo.commit();
+  return { repo, base, head };
+}
+
+describe('plan output', () => {
+  it('--json prints exactly one JSON document with the versioned contract', async () => {
+    const { repo, base, head } = await changedRepo();
+    const result = await repo.run(['plan', '--json']);
+    expect(result.exitCode).toBe(0);
+    expect(result.stderr).toBe('');
+    const plan = JSON.parse(result.stdout) as Record<string, unknown>;
+    expect(plan).toEqual({
+      version: 1,
+      stage: 'staging',
+      head,
+      skipped: null,
+      services: [
+        {
+          name: '@acme/billing',
+          path: 'services/billing',
+          deploy: false,
+          batch: null,
+          base,
+          dependsOn: [],
+          fingerprint: null,
+          reasons: [],
+        },
+        {
+          name: '@acme/orders',
+          path: 'services/orders',
+          deploy: true,
+          batch: 0,
+          base,
+          dependsOn: [],
+          fingerprint: expect.stringMatching(/^[0-9a-f]{32}$/) as string,
+          reasons: [{ kind: 'dependency', via: '@acme/util' }],
+        },
+      ],
+      batches: [['@acme/orders']],
+      orphans: [],
+    });
+    expect(head).toMatch(/^[0-9a-f]{40}$/);
+    // --format json is the same document.
+    expect((await repo.run(['plan', '--format', 'json'])).stdout).toBe(result.stdout);
+  });
+
+  it('the table shows every service with its decision, batch and reasons', async () => {
+    const { repo, head } = await changedRepo();
+    const result = await repo.run(['plan']);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toBe(
+      [
+        'SERVICE        DEPLOY  BATCH  REASONS',
+        '@acme/billing  no      -      -',
+        '@acme/orders   yes     0      dependency @acme/util',
+        '',
+        `1 of 2 services deploy on stage staging at ${head.slice(0, 12)}, in 1 batch`,
+      ].join('\n'),
+    );
+  });
+
+  it('--explain adds each base and the files behind each reason, and says where things came from', async () => {
+    const { repo, base } = await changedRepo();
+    repo.write({ 'services/billing/src/handler.ts': 'export const v = 2;\n' });
+    repo.commit();
+    const result = await repo.run(['plan', '--explain']);
+    expect(result.stdout).toContain(`    base ${base}\n    changed: services/billing/src/handler.ts\n`);
+    expect(result.stderr).toContain(
+      'workspace: 3 packages (2 services) from npm-workspaces; config: none (defaults); state: .shipgraph/state/staging.json; regions: us-east-1',
+    );
+  });
+
+  it('--explain with --json is a usage error', async () => {
+    const { repo } = await changedRepo();
+    const result = await repo.run(['plan', '--json', '--explain']);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('E_USAGE: --explain goes with the table output');
+  });
+
+  it('--format mermaid draws the graph with the deploying services highlighted', async () => {
+    const { repo } = await changedRepo();
+    const result = await repo.run(['plan', '--format', 'mermaid']);
+    expect(result.stdout).toBe(
+      [
+        'flowchart LR',
+        '  n0["@acme/billing"]',
+        '  n1["@acme/orders"]',
+        '  n2(["@acme/util"])',
+        '  n2 --> n1',
+        '  classDef deploy fill:#fde68a,stroke:#b45309,stroke-width:2px',
+        '  class n1 deploy',
+      ].join('\n'),
+    );
+  });
+
+  it('--format dot draws the same graph for Graphviz', async () => {
+    const { repo } = await changedRepo();
+    const result = await repo.run(['plan', '--format', 'dot']);
+    expect(result.stdout).toBe(
+      [
+        'digraph shipgraph {',
+        '  rankdir=LR;',
+        '  node [shape=box];',
+        '  "@acme/billing" [label="@acme/billing"];',
+        '  "@acme/orders" [label="@acme/orders", style=filled, fillcolor="#fde68a", penwidth=2];',
+        '  "@acme/util" [label="@acme/util", shape=ellipse];',
+        '  "@acme/util" -> "@acme/orders";',
+        '}',
+      ].join('\n'),
+    );
+  });
+
+  it('an unknown format is a usage error listing the choices', async () => {
+    const { repo } = await changedRepo();
+    const result = await repo.run(['plan', '--format', 'yaml']);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toMatch(
+      /^shipgraph: E_USAGE: Invalid values: .*Choices: "table", "json", "mermaid", "dot"/,
+    );
+    expect(result.stderr.split('\n')).toHaveLength(1);
+  });
+});
