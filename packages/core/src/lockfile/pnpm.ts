@@ -41,7 +41,11 @@ export function readPnpmLockfile(text: string): LockfileModel {
   // v9 splits metadata (packages) from resolved dependencies (snapshots); v6 keeps both in packages, keyed `/name@version`.
   const graph = major === 9 ? (lock.snapshots ?? {}) : packages;
   const keyOf = (name: string, version: string): string => {
-    const full = version.lastIndexOf('@') > 0 ? version : `${name}@${version}`;
+    // v6 writes an npm: alias as a whole key already (`/string-width@4.2.3`).
+    if (version.startsWith('/')) return version;
+    // An alias in v9 is `name@version`; a peer suffix `18.2.0(react@18.2.0)` has an @ that does not count.
+    const isAlias = version.replace(/\(.*$/, '').lastIndexOf('@') > 0;
+    const full = isAlias ? version : `${name}@${version}`;
     return major === 9 ? full : `/${full}`;
   };
   const integrityOf = (key: string): string => {
@@ -60,8 +64,9 @@ export function readPnpmLockfile(text: string): LockfileModel {
         if (version.startsWith('link:') || version.startsWith('file:') || version.startsWith('workspace:'))
           return;
         const key = keyOf(name, version);
-        if (identities.has(`${key}#${integrityOf(key)}`)) return;
-        identities.add(`${key}#${integrityOf(key)}`);
+        const identity = `${key}#${integrityOf(key)}`;
+        if (identities.has(identity)) return;
+        identities.add(identity);
         queue.push(key);
       };
       for (const deps of [importer.dependencies, importer.devDependencies, importer.optionalDependencies]) {

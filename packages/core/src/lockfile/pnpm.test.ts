@@ -1,0 +1,211 @@
+// pnpm-lock.yaml v9 and v6: the external closure of each importer.
+import { describe, expect, it } from 'vitest';
+import { UnreadableLockfile } from './model.js';
+import { readPnpmLockfile } from './pnpm.js';
+
+const closure = (text: string, dir: string) => {
+  const found = readPnpmLockfile(text).closureOf(dir);
+  return found === null ? null : [...found].sort();
+};
+
+const V9 = `lockfileVersion: '9.0'
+
+importers:
+  .:
+    devDependencies:
+      typescript:
+        specifier: ^5.4.0
+        version: 5.4.5
+  services/api:
+    dependencies:
+      '@acme/util':
+        specifier: workspace:*
+        version: link:../../libs/util
+      express:
+        specifier: ^4.19.0
+        version: 4.19.2
+    optionalDependencies:
+      fsevents:
+        specifier: ^2.3.0
+        version: 2.3.3
+  libs/util:
+    dependencies:
+      zod:
+        specifier: ^3.23.0
+        version: 3.23.8
+
+packages:
+  express@4.19.2:
+    resolution: {integrity: sha512-express}
+  fsevents@2.3.3:
+    resolution: {integrity: sha512-fsevents}
+  qs@6.11.0:
+    resolution: {integrity: sha512-qs}
+  side-channel@1.0.6:
+    resolution: {tarball: https://registry.example/side-channel-1.0.6.tgz}
+  typescript@5.4.5:
+    resolution: {integrity: sha512-typescript}
+  zod@3.23.8:
+    resolution: {integrity: sha512-zod}
+
+snapshots:
+  express@4.19.2:
+    dependencies:
+      qs: 6.11.0
+  fsevents@2.3.3: {}
+  qs@6.11.0:
+    dependencies:
+      side-channel: 1.0.6
+  side-channel@1.0.6: {}
+  typescript@5.4.5: {}
+  zod@3.23.8: {}
+`;
+
+/** react-dom has react as a peer, so pnpm keys it with a `(react@…)` suffix. */
+const V9_PEERS = `lockfileVersion: '9.0'
+
+importers:
+  web:
+    dependencies:
+      react:
+        specifier: ^18.2.0
+        version: 18.2.0
+      react-dom:
+        specifier: ^18.2.0
+        version: 18.2.0(react@18.2.0)
+
+packages:
+  react@18.2.0:
+    resolution: {integrity: sha512-react}
+  react-dom@18.2.0:
+    resolution: {integrity: sha512-react-dom}
+  scheduler@0.23.2:
+    resolution: {integrity: sha512-scheduler}
+
+snapshots:
+  react@18.2.0: {}
+  react-dom@18.2.0(react@18.2.0):
+    dependencies:
+      react: 18.2.0
+      scheduler: 0.23.2
+  scheduler@0.23.2: {}
+`;
+
+const V6 = `lockfileVersion: '6.0'
+
+importers:
+  services/api:
+    dependencies:
+      '@acme/util':
+        specifier: workspace:*
+        version: link:../../libs/util
+      express:
+        specifier: ^4.19.0
+        version: 4.19.2
+
+packages:
+  /express@4.19.2:
+    resolution: {integrity: sha512-express}
+    dependencies:
+      qs: 6.11.0
+    dev: false
+  /qs@6.11.0:
+    resolution: {integrity: sha512-qs}
+    dev: false
+`;
+
+/** In v6 the peer suffix is part of the packages key as well. */
+const V6_PEERS = `lockfileVersion: '6.0'
+
+importers:
+  web:
+    dependencies:
+      react-dom:
+        specifier: ^18.2.0
+        version: 18.2.0(react@18.2.0)
+
+packages:
+  /react-dom@18.2.0(react@18.2.0):
+    resolution: {integrity: sha512-react-dom}
+    peerDependencies:
+      react: ^18.2.0
+    dependencies:
+      react: 18.2.0
+    dev: false
+  /react@18.2.0:
+    resolution: {integrity: sha512-react}
+    dev: false
+`;
+
+describe('readPnpmLockfile v9', () => {
+  it('follows importers through snapshots, with integrity or tarball from packages, skipping links', () => {
+    expect(closure(V9, 'services/api')).toEqual([
+      'express@4.19.2#sha512-express',
+      'fsevents@2.3.3#sha512-fsevents',
+      'qs@6.11.0#sha512-qs',
+      'side-channel@1.0.6#https://registry.example/side-channel-1.0.6.tgz',
+    ]);
+    expect(closure(V9, 'libs/util')).toEqual(['zod@3.23.8#sha512-zod']);
+  });
+
+  it("reads the root importer '.' for the directory '', and null for an unknown one", () => {
+    expect(closure(V9, '')).toEqual(['typescript@5.4.5#sha512-typescript']);
+    expect(closure(V9, 'services/web')).toBeNull();
+  });
+
+  it('follows a dependency whose version has a peer suffix', () => {
+    expect(closure(V9_PEERS, 'web')).toEqual([
+      'react-dom@18.2.0(react@18.2.0)#sha512-react-dom',
+      'react@18.2.0#sha512-react',
+      'scheduler@0.23.2#sha512-scheduler',
+    ]);
+  });
+});
+
+describe('readPnpmLockfile v6', () => {
+  it('follows importers through packages keyed /name@version', () => {
+    expect(closure(V6, 'services/api')).toEqual(['/express@4.19.2#sha512-express', '/qs@6.11.0#sha512-qs']);
+  });
+
+  it('follows a dependency whose version has a peer suffix', () => {
+    expect(closure(V6_PEERS, 'web')).toEqual([
+      '/react-dom@18.2.0(react@18.2.0)#sha512-react-dom',
+      '/react@18.2.0#sha512-react',
+    ]);
+  });
+
+  it('follows an npm: alias to the aliased package', () => {
+    const text = [
+      "lockfileVersion: '6.0'",
+      'importers:',
+      '  web:',
+      '    dependencies:',
+      '      string-width-cjs:',
+      '        specifier: npm:string-width@^4.2.0',
+      '        version: /string-width@4.2.3',
+      'packages:',
+      '  /string-width@4.2.3:',
+      '    resolution: {integrity: sha512-sw}',
+      '    dependencies:',
+      '      emoji-regex: 8.0.0',
+      '  /emoji-regex@8.0.0:',
+      '    resolution: {integrity: sha512-er}',
+    ].join('\n');
+    expect(closure(text, 'web')).toEqual(['/emoji-regex@8.0.0#sha512-er', '/string-width@4.2.3#sha512-sw']);
+  });
+});
+
+describe('readPnpmLockfile: unsupported input', () => {
+  it.each([
+    ['5.4', 'lockfileVersion: 5.4\n'],
+    ['undefined', 'importers: {}\n'],
+  ])('rejects lockfileVersion %s as unreadable', (version, text) => {
+    expect(() => readPnpmLockfile(text)).toThrow(
+      new UnreadableLockfile(`lockfileVersion ${version} is not supported (need 6 or 9)`),
+    );
+  });
+
+  it('rejects text that is not YAML as unreadable', () => {
+    expect(() => readPnpmLockfile('lockfileVersion: [9.0\n')).toThrow(UnreadableLockfile);
+  });
+});
