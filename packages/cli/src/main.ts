@@ -3,10 +3,11 @@ import yargs, { type Argv } from 'yargs';
 import { ShipgraphError, isShipgraphError } from '@shipgraph/core';
 import { PLAN_FORMATS, planCommand } from './commands/plan.js';
 import { processIo, type Io } from './commands/io.js';
+import { deployCommand } from './commands/deploy.js';
 import { stateMarkCommand, stateShowCommand } from './commands/state.js';
+import { stateInitCommand, unlockCommand } from './commands/unlock.js';
 
 /** Exit codes: 0 ok, 1 a run that failed (deploys), 2 bad input, 70 a bug in shipgraph. */
-export const EXIT_USAGE = 2;
 export const EXIT_BUG = 70;
 
 const planOptions = <T>(argv: Argv<T>) =>
@@ -63,12 +64,67 @@ export async function main(args: string[], io: Io = processIo()): Promise<number
               type: 'boolean',
               default: false,
               describe: 'Show the files behind each reason',
+            })
+            .option('check-stacks', {
+              type: 'boolean',
+              default: false,
+              describe:
+                'Ask CloudFormation which stacks exist (a missing stack deploys); needs AWS credentials',
             }),
         async (argv) => {
           exitCode = await planCommand(
             { ...argv, format: argv.json === true ? 'json' : argv.format, explain: argv.explain },
             io,
           );
+        },
+      )
+      .command(
+        'deploy',
+        'Deploy what the plan says, in dependency order, and record it (the CodeBuild build phase)',
+        (argv) =>
+          planOptions(argv)
+            .option('concurrency', { type: 'number', default: 4, describe: 'Deploys running at once' })
+            .option('fail-fast', {
+              type: 'boolean',
+              default: false,
+              describe: 'Start nothing new after the first failure',
+            })
+            .option('retries', {
+              type: 'number',
+              default: 2,
+              describe: 'Retries of a deploy that failed on throttling or a busy stack',
+            })
+            .option('retry-delay', {
+              type: 'number',
+              default: 5,
+              describe: 'Seconds before the first retry (doubling after)',
+            })
+            .option('plan', { type: 'string', describe: 'Run exactly this plan (from plan --json)' })
+            .option('lock-timeout', {
+              type: 'number',
+              default: 900,
+              describe: 'Seconds to wait for another run holding the stage lock',
+            })
+            .option('check-stacks', {
+              type: 'boolean',
+              default: true,
+              describe: 'Deploy services whose stack is missing (--no-check-stacks to skip)',
+            })
+            .option('json', { type: 'boolean', default: false, describe: 'Print the summary as JSON' }),
+        async (argv) => {
+          exitCode = await deployCommand(argv, io);
+        },
+      )
+      .command(
+        'unlock',
+        "Break a stage's deploy lock left by a run that is gone",
+        (argv) =>
+          argv.option('stage', {
+            type: 'string',
+            describe: 'Stage (default: $STAGE, then the config default)',
+          }),
+        async (argv) => {
+          exitCode = await unlockCommand(argv, io);
         },
       )
       .command('state', 'Read or record what is deployed', (argv) =>
@@ -113,9 +169,17 @@ export async function main(args: string[], io: Io = processIo()): Promise<number
               exitCode = await stateMarkCommand(sub, io);
             },
           )
-          .demandCommand(1, 'name a state command: show or mark'),
+          .command(
+            'init',
+            'Create the DynamoDB state table the config names',
+            (sub) => sub,
+            async () => {
+              exitCode = await stateInitCommand(io);
+            },
+          )
+          .demandCommand(1, 'name a state command: show, mark or init'),
       )
-      .demandCommand(1, 'name a command: plan or state')
+      .demandCommand(1, 'name a command: plan, deploy, state or unlock')
       .strict()
       .help()
       .version(false)
@@ -141,7 +205,7 @@ function report(error: unknown, io: Io, debug: boolean): number {
       io.stderr(
         `${String(error.stack)}\n${error.cause instanceof Error ? `cause: ${String(error.cause.stack)}\n` : ''}`,
       );
-    return EXIT_USAGE;
+    return error.exitCode;
   }
   const stack = error instanceof Error ? (error.stack ?? error.message) : String(error);
   io.stderr(

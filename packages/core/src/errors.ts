@@ -11,17 +11,28 @@ export type ErrorCode =
   | 'E_DUPLICATE_PACKAGE'
   | 'E_UNKNOWN_SERVICE'
   | 'E_UNKNOWN_STAGE'
-  | 'E_STATE';
+  | 'E_STATE'
+  | 'E_AWS'
+  | 'E_LOCKED'
+  | 'E_PLAN_MISMATCH'
+  | 'E_DEPLOYER';
 
 export class ShipgraphError extends Error {
   override readonly name = 'ShipgraphError';
   readonly code: ErrorCode;
   readonly hint: string | undefined;
+  /** 2 for bad input (the default); 1 for a run that could not go ahead (e.g. the stage is locked). */
+  readonly exitCode: number;
 
-  constructor(code: ErrorCode, message: string, options: { hint?: string; cause?: unknown } = {}) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: { hint?: string; cause?: unknown; exitCode?: number } = {},
+  ) {
     super(message, { cause: options.cause });
     this.code = code;
     this.hint = options.hint;
+    this.exitCode = options.exitCode ?? 2;
   }
 }
 

@@ -12,6 +12,7 @@ export type PlanFormat = (typeof PLAN_FORMATS)[number];
 export interface PlanCommandFlags extends PlanFlags {
   format: PlanFormat;
   explain: boolean;
+  checkStacks: boolean;
 }
 
 export async function planCommand(flags: PlanCommandFlags, io: Io): Promise<number> {
@@ -20,7 +21,9 @@ export async function planCommand(flags: PlanCommandFlags, io: Io): Promise<numb
       hint: 'drop --explain, or drop --json/--format',
     });
   }
-  const { plan, checkout, stage, store } = await planFromRepository(io.cwd, flags, io.env);
+  const { plan, checkout, stage, store } = await planFromRepository(io.cwd, flags, io.env, {
+    checkStacks: flags.checkStacks,
+  });
   switch (flags.format) {
     case 'json':
       io.stdout(JSON.stringify(plan, null, 2) + '\n');

@@ -1,8 +1,9 @@
 // `shipgraph state show|mark`: read what is recorded as deployed, or record it by hand (adoption).
-import { fingerprintsOf, selectServices, servicesOf, type StageState } from '@shipgraph/core';
+import { fingerprintsOf, selectServices, servicesOf } from '@shipgraph/core';
 import { resolveStage } from '../config/stage.js';
 import { externalSignatures, openCheckout, stateStoreFor } from '../planning/load.js';
 import { nameList } from '../planning/options.js';
+import { acquireStageLock } from '../state/lock.js';
 import type { Io } from './io.js';
 
 export async function stateShowCommand(
@@ -11,7 +12,7 @@ export async function stateShowCommand(
 ): Promise<number> {
   const checkout = await openCheckout(io.cwd, 'HEAD');
   const stage = resolveStage(checkout.config, flags.stage, io.env);
-  const store = stateStoreFor(checkout);
+  const store = stateStoreFor(checkout, io.env);
   const state = await store.read(stage.name);
   if (flags.json) {
     io.stdout(JSON.stringify(state, null, 2) + '\n');
@@ -37,7 +38,7 @@ export interface StateMarkFlags {
 export async function stateMarkCommand(flags: StateMarkFlags, io: Io): Promise<number> {
   const checkout = await openCheckout(io.cwd, flags.commit ?? 'HEAD');
   const stage = resolveStage(checkout.config, flags.stage, io.env);
-  const store = stateStoreFor(checkout);
+  const store = stateStoreFor(checkout, io.env);
   const services = selectServices(
     servicesOf(checkout.workspace),
     flags.only === undefined ? null : nameList(flags.only),
@@ -49,17 +50,26 @@ export async function stateMarkCommand(flags: StateMarkFlags, io: Io): Promise<n
     checkout.files,
     externalSignatures(checkout),
   );
-  const state: StageState = await store.read(stage.name);
-  const deployedAt = io.now().toISOString();
-  for (const service of services) {
-    state.services[service.name] = {
-      commit: checkout.head,
-      fingerprint: fingerprints.of(service.name),
-      deployedAt,
-      regions: stage.regions,
-    };
+  const lock = await acquireStageLock(store, stage.name, {
+    timeoutMs: 60_000,
+    env: io.env,
+    log: (line) => {
+      io.stderr(`${line}\n`);
+    },
+  });
+  try {
+    const deployedAt = io.now().toISOString();
+    for (const service of services) {
+      await store.record(stage.name, service.name, {
+        commit: checkout.head,
+        fingerprint: fingerprints.of(service.name),
+        deployedAt,
+        regions: stage.regions,
+      });
+    }
+  } finally {
+    await lock.release();
   }
-  await store.write(state);
   io.stderr(
     `recorded ${services.length} service${services.length === 1 ? '' : 's'} as deployed at ${checkout.head.slice(0, 12)} in stage ${stage.name} (${store.describe(stage.name)})\n`,
   );

@@ -18,13 +18,32 @@ interface RawInputs {
   extra?: string[];
 }
 
+export interface CloudFormationDeployerConfig {
+  type: 'cloudformation';
+  template?: string;
+  parameters?: Record<string, string>;
+  capabilities?: string[];
+}
+
+export type DeployerConfig =
+  | { type: 'serverless' }
+  | { type: 'npm-script'; script?: string }
+  | { type: 'command'; command: string[] }
+  | CloudFormationDeployerConfig;
+
+export type StateConfig =
+  { backend: 'file'; dir: string } | { backend: 'dynamodb'; table: string; region: string | null };
+
 interface RawConfig {
   defaultStage?: string;
   stages?: Record<string, { regions?: string[] }>;
   globalFiles?: string[];
   inputs?: RawInputs;
-  services?: Record<string, { inputs?: RawInputs; dependsOn?: string[] }>;
-  state?: { backend: 'file'; dir?: string };
+  services?: Record<
+    string,
+    { inputs?: RawInputs; dependsOn?: string[]; deployer?: DeployerConfig; stackName?: string }
+  >;
+  state?: { backend: 'file'; dir?: string } | { backend: 'dynamodb'; table: string; region?: string };
 }
 
 export interface ShipgraphConfig {
@@ -33,9 +52,12 @@ export interface ShipgraphConfig {
   defaultStage: string;
   stages: Record<string, { regions: string[] | null }>;
   planner: PlannerConfig;
-  /** Packages declared as services, with their extra deploy-order edges. */
-  services: Record<PackageName, { dependsOn: PackageName[] }>;
-  state: { backend: 'file'; dir: string };
+  /** Packages declared as services, with their extra deploy-order edges and deploy settings. */
+  services: Record<
+    PackageName,
+    { dependsOn: PackageName[]; deployer: DeployerConfig | null; stackName: string | null }
+  >;
+  state: StateConfig;
 }
 
 /** Parses and validates the config text (null: no config file, all defaults). */
@@ -88,7 +110,11 @@ function resolve(raw: RawConfig, file: string | null): ShipgraphConfig {
   const services: ShipgraphConfig['services'] = {};
   for (const [name, service] of Object.entries(raw.services ?? {})) {
     if (service.inputs !== undefined) inputs[name] = inputRules(service.inputs, defaultInputs);
-    services[name] = { dependsOn: service.dependsOn ?? [] };
+    services[name] = {
+      dependsOn: service.dependsOn ?? [],
+      deployer: service.deployer ?? null,
+      stackName: service.stackName ?? null,
+    };
   }
   const stages: ShipgraphConfig['stages'] = {};
   for (const [name, stage] of Object.entries(raw.stages ?? {}))
@@ -99,7 +125,10 @@ function resolve(raw: RawConfig, file: string | null): ShipgraphConfig {
     stages,
     planner: { globalFiles: raw.globalFiles ?? [...DEFAULT_GLOBAL_FILES], defaultInputs, inputs },
     services,
-    state: { backend: 'file', dir: raw.state?.dir ?? '.shipgraph/state' },
+    state:
+      raw.state?.backend === 'dynamodb'
+        ? { backend: 'dynamodb', table: raw.state.table, region: raw.state.region ?? null }
+        : { backend: 'file', dir: raw.state?.dir ?? '.shipgraph/state' },
   };
 }
 

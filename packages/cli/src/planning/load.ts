@@ -18,10 +18,11 @@ import {
 import { CONFIG_FILE, parseConfig, type ShipgraphConfig } from '../config/config.js';
 import { resolveStage, type Stage } from '../config/stage.js';
 import { GitRepo } from '../git/repo.js';
-import { FileStateStore } from '../state/file-store.js';
+import { openStateStore } from '../state/open.js';
 import type { StateStore } from '../state/store.js';
 import { ROOT_FILES, readWorkspace } from '../workspace/read.js';
-import { nameList, readEnvironment, type PlanFlags } from './options.js';
+import { missingStacks, serviceSettings } from '../stacks/services.js';
+import { nameList, readEnvironment, type PlanFlags, type RunEnvironment } from './options.js';
 
 /** A repository opened at one commit, with its config and workspace read. */
 export interface Checkout {
@@ -68,38 +69,52 @@ export async function openCheckout(cwd: string, headRef: string): Promise<Checko
   };
 }
 
-export const stateStoreFor = (checkout: Checkout): StateStore =>
-  new FileStateStore(checkout.repo.root, checkout.config.state.dir);
+export const stateStoreFor = (checkout: Checkout, env: NodeJS.ProcessEnv): StateStore =>
+  openStateStore(checkout.config.state, checkout.repo.root, env);
 
-export interface PlanResult {
-  plan: Plan;
+/** A run opened on a repository: the commit, the stage and where its state lives. */
+export interface PreparedRun {
+  run: RunEnvironment;
   checkout: Checkout;
   stage: Stage;
   store: StateStore;
-  state: StageState;
 }
 
-export async function planFromRepository(
+export async function prepareRun(
   cwd: string,
   flags: PlanFlags,
   env: NodeJS.ProcessEnv,
-): Promise<PlanResult> {
+): Promise<PreparedRun> {
   const run = readEnvironment(flags, env);
   const checkout = await openCheckout(cwd, run.headRef);
   const stage = resolveStage(checkout.config, flags.stage, env);
-  const store = stateStoreFor(checkout);
-  const state = await store.read(stage.name);
+  return { run, checkout, stage, store: stateStoreFor(checkout, env) };
+}
+
+/** Plans the prepared run against a state read by the caller (deploy reads it under the stage lock). */
+export async function planRun(
+  prepared: PreparedRun,
+  flags: PlanFlags,
+  state: StageState,
+  options: { checkStacks: boolean },
+): Promise<Plan> {
+  const { run, checkout, stage } = prepared;
   const baseOverride = flags.base === undefined ? null : await checkout.repo.resolveCommit(flags.base);
-  const options = {
+  const planOptions = {
     force: run.force,
     baseOverride,
     only: flags.only === undefined ? null : nameList(flags.only),
     exclude: nameList(flags.exclude),
     pullRequest: run.pullRequest,
   };
-  const bases = basesToCompare(checkout.workspace, state, options);
-  const comparisons = await compareBases(checkout, bases);
-  const result = plan({
+  const bases = basesToCompare(checkout.workspace, state, planOptions);
+  const [comparisons, missing] = await Promise.all([
+    compareBases(checkout, bases),
+    options.checkStacks
+      ? serviceSettings(checkout, stage.name).then((settings) => missingStacks(settings, stage.regions))
+      : undefined,
+  ]);
+  return plan({
     workspace: checkout.workspace,
     config: checkout.config.planner,
     stage: stage.name,
@@ -107,10 +122,26 @@ export async function planFromRepository(
     headFiles: checkout.files,
     state,
     comparisons,
-    options,
+    options: planOptions,
+    missingStacks: missing,
     externalSignature: externalSignatures(checkout),
   });
-  return { plan: result, checkout, stage, store, state };
+}
+
+export interface PlanResult extends PreparedRun {
+  plan: Plan;
+  state: StageState;
+}
+
+export async function planFromRepository(
+  cwd: string,
+  flags: PlanFlags,
+  env: NodeJS.ProcessEnv,
+  options: { checkStacks: boolean } = { checkStacks: false },
+): Promise<PlanResult> {
+  const prepared = await prepareRun(cwd, flags, env);
+  const state = await prepared.store.read(prepared.stage.name);
+  return { ...prepared, state, plan: await planRun(prepared, flags, state, options) };
 }
 
 /** Diffs every base against head (one git process per base), and works out lockfile changes. */

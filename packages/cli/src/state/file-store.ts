@@ -1,8 +1,8 @@
 // The default state backend: one JSON file per stage in the repository (`.shipgraph/state/<stage>.json`).
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
-import { ShipgraphError, type ServiceRecord, type StageState } from '@shipgraph/core';
-import { emptyState, type StateStore } from './store.js';
+import { ShipgraphError, type PackageName, type ServiceRecord, type StageState } from '@shipgraph/core';
+import { emptyState, type LockInfo, type StateStore } from './store.js';
 
 export class FileStateStore implements StateStore {
   constructor(
@@ -31,13 +31,66 @@ export class FileStateStore implements StateStore {
     return parseState(text, stage, this.describe(stage));
   }
 
-  async write(state: StageState): Promise<void> {
-    const file = this.fileOf(state.stage);
+  async record(stage: string, service: PackageName, record: ServiceRecord): Promise<void> {
+    // Read-modify-write is safe here: only the holder of the stage lock records.
+    const state = await this.read(stage);
+    state.services[service] = record;
+    await this.writeAtomically(this.fileOf(stage), JSON.stringify(state, null, 2) + '\n');
+  }
+
+  async tryLock(stage: string, lock: LockInfo): Promise<LockInfo | null> {
+    const file = this.lockFileOf(stage);
     await mkdir(dirname(file), { recursive: true });
-    // Write then rename, so a crash never leaves a half-written state file.
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        await writeFile(file, JSON.stringify(lock) + '\n', { flag: 'wx' });
+        return null;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      }
+      const holder = await this.readLock(stage);
+      if (holder !== null && holder.expiresAt > Date.now()) return holder;
+      // Expired (or unreadable): remove it and try once more; `wx` lets only one process win.
+      await unlink(file).catch(() => undefined);
+    }
+    return (await this.readLock(stage)) ?? lock;
+  }
+
+  async renewLock(stage: string, lock: LockInfo): Promise<void> {
+    const holder = await this.readLock(stage);
+    if (holder?.owner === lock.owner)
+      await this.writeAtomically(this.lockFileOf(stage), JSON.stringify(lock) + '\n');
+  }
+
+  async releaseLock(stage: string, owner: string): Promise<void> {
+    const holder = await this.readLock(stage);
+    if (holder?.owner === owner) await unlink(this.lockFileOf(stage)).catch(() => undefined);
+  }
+
+  async breakLock(stage: string): Promise<LockInfo | null> {
+    const holder = await this.readLock(stage);
+    await unlink(this.lockFileOf(stage)).catch(() => undefined);
+    return holder;
+  }
+
+  private async readLock(stage: string): Promise<LockInfo | null> {
+    try {
+      return JSON.parse(await readFile(this.lockFileOf(stage), 'utf8')) as LockInfo;
+    } catch {
+      return null;
+    }
+  }
+
+  /** Write then rename, so a crash never leaves a half-written file. */
+  private async writeAtomically(file: string, text: string): Promise<void> {
+    await mkdir(dirname(file), { recursive: true });
     const temporary = `${file}.${process.pid}.tmp`;
-    await writeFile(temporary, JSON.stringify(state, null, 2) + '\n');
+    await writeFile(temporary, text);
     await rename(temporary, file);
+  }
+
+  private lockFileOf(stage: string): string {
+    return join(this.root, this.dir, `${stage}.lock`);
   }
 
   private fileOf(stage: string): string {

@@ -1,11 +1,29 @@
-// Where shipgraph records what is deployed, per stage. Backends implement this interface.
-import type { StageState } from '@shipgraph/core';
+// Where shipgraph records what is deployed, per stage, and holds the stage's deploy lock.
+import type { PackageName, ServiceRecord, StageState } from '@shipgraph/core';
+
+export interface LockInfo {
+  /** Who holds it, for messages: the CodeBuild build id, else host:pid. */
+  owner: string;
+  host: string;
+  pid: number;
+  acquiredAt: string;
+  /** Epoch milliseconds; a lock not renewed by then is stale and may be taken over. */
+  expiresAt: number;
+}
 
 export interface StateStore {
   /** What is recorded for the stage; an empty state when nothing is. */
   read(stage: string): Promise<StageState>;
-  /** Replaces the stage's record. */
-  write(state: StageState): Promise<void>;
+  /** Records one service at once, so a crash later in the run loses nothing. */
+  record(stage: string, service: PackageName, record: ServiceRecord): Promise<void>;
+  /** Takes the lock if it is free or expired; otherwise returns who holds it. */
+  tryLock(stage: string, lock: LockInfo): Promise<LockInfo | null>;
+  /** Extends a lock this owner holds. */
+  renewLock(stage: string, lock: LockInfo): Promise<void>;
+  /** Releases the lock if this owner still holds it. */
+  releaseLock(stage: string, owner: string): Promise<void>;
+  /** Removes the lock whoever holds it; returns what it was. */
+  breakLock(stage: string): Promise<LockInfo | null>;
   /** Where the records live, for messages. */
   describe(stage: string): string;
 }

@@ -98,7 +98,7 @@ const planOf = (scenario: Scenario): Plan =>
       pullRequest: null,
       ...scenario.options,
     },
-    missingStacks: new Set(scenario.missingStacks ?? []),
+    missingStacks: new Map((scenario.missingStacks ?? []).map((name) => [name, 'no stack in eu-west-1'])),
   });
 
 const reasonsOf = (result: Plan) => Object.fromEntries(result.services.map((s) => [s.name, s.reasons]));
@@ -341,9 +341,9 @@ describe('plan: deploys that do not depend on a diff', () => {
       missingStacks: ['@acme/billing', '@acme/orders'],
     });
     expect(reasonsOf(result)).toEqual({
-      '@acme/billing': [{ kind: 'stack-missing' }],
+      '@acme/billing': [{ kind: 'stack-missing', detail: 'no stack in eu-west-1' }],
       '@acme/orders': [
-        { kind: 'stack-missing' },
+        { kind: 'stack-missing', detail: 'no stack in eu-west-1' },
         { kind: 'changed', files: ['services/orders/src/handler.ts'] },
       ],
       '@acme/site': [{ kind: 'dependency', via: '@acme/orders' }],

@@ -40,8 +40,8 @@ export interface PlanInput {
   /** One entry per base returned by `basesToCompare`. */
   comparisons: ReadonlyMap<CommitSha, BaseComparison>;
   options: PlanOptions;
-  /** Services whose stack is known not to exist in this stage. */
-  missingStacks?: ReadonlySet<PackageName>;
+  /** Services whose stack does not exist in this stage, with where it is missing. */
+  missingStacks?: ReadonlyMap<PackageName, string>;
   externalSignature?: (name: PackageName) => string;
 }
 
@@ -111,9 +111,8 @@ export function plan(input: PlanInput): Plan {
         }
       }
     }
-    if (input.missingStacks?.has(service.name) === true && !options.force) {
-      reasons.unshift({ kind: 'stack-missing' });
-    }
+    const missing = input.missingStacks?.get(service.name);
+    if (missing !== undefined && !options.force) reasons.unshift({ kind: 'stack-missing', detail: missing });
     const deploy = reasons.length > 0 && options.pullRequest === null;
     return {
       name: service.name,

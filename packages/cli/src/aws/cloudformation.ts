@@ -1,0 +1,68 @@
+// CloudFormation calls shipgraph makes itself: which stacks exist, and a stack's outputs.
+import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { ShipgraphError } from '@shipgraph/core';
+
+const clients = new Map<string, Promise<CloudFormationClient>>();
+
+/** One client per region, the SDK loaded on first use (planning without AWS never pays for it). */
+export function cloudFormation(region: string): Promise<CloudFormationClient> {
+  let client = clients.get(region);
+  if (client === undefined) {
+    client = import('@aws-sdk/client-cloudformation').then(
+      ({ CloudFormationClient }) => new CloudFormationClient({ region, maxAttempts: 5 }),
+    );
+    clients.set(region, client);
+  }
+  return client;
+}
+
+/** Names of every stack in the region that is not deleted; one paginated call instead of one per service. */
+export async function existingStacks(region: string): Promise<Set<string>> {
+  const { paginateListStacks } = await import('@aws-sdk/client-cloudformation');
+  const client = await cloudFormation(region);
+  const names = new Set<string>();
+  try {
+    for await (const page of paginateListStacks({ client }, {})) {
+      for (const stack of page.StackSummaries ?? []) {
+        if (stack.StackName !== undefined && stack.StackStatus !== 'DELETE_COMPLETE')
+          names.add(stack.StackName);
+      }
+    }
+  } catch (error) {
+    throw awsError(error, `cannot list CloudFormation stacks in ${region}`);
+  }
+  return names;
+}
+
+/** The stack's outputs, or null when the stack does not exist. */
+export async function stackOutputs(
+  region: string,
+  stackName: string,
+): Promise<Record<string, string> | null> {
+  const { DescribeStacksCommand } = await import('@aws-sdk/client-cloudformation');
+  const client = await cloudFormation(region);
+  try {
+    const { Stacks } = await client.send(new DescribeStacksCommand({ StackName: stackName }));
+    const outputs: Record<string, string> = {};
+    for (const output of Stacks?.[0]?.Outputs ?? []) {
+      if (output.OutputKey !== undefined && output.OutputValue !== undefined)
+        outputs[output.OutputKey] = output.OutputValue;
+    }
+    return outputs;
+  } catch (error) {
+    if (isMissingStack(error)) return null;
+    throw awsError(error, `cannot read the outputs of stack ${stackName} in ${region}`);
+  }
+}
+
+export const isMissingStack = (error: unknown): boolean =>
+  error instanceof Error && /does not exist/.test(error.message) && /ValidationError/.test(error.name);
+
+/** An AWS failure as a one-line shipgraph error; never mistaken for "the stack is missing". */
+export function awsError(error: unknown, what: string): ShipgraphError {
+  const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return new ShipgraphError('E_AWS', `${what}: ${detail}`, {
+    hint: 'check the AWS credentials and region of this run (AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL)',
+    cause: error,
+  });
+}

@@ -1,0 +1,155 @@
+// `shipgraph deploy`: the CodeBuild build phase. Lock the stage, plan, deploy, record, summarise.
+import { readFile } from 'node:fs/promises';
+import { ShipgraphError, type Plan } from '@shipgraph/core';
+import { executePlan } from '../deploy/execute.js';
+import { renderSummary, type DeploySummary } from '../deploy/summary.js';
+import { planRun, prepareRun, type PreparedRun } from '../planning/load.js';
+import type { PlanFlags } from '../planning/options.js';
+import { serviceSettings } from '../stacks/services.js';
+import { acquireStageLock } from '../state/lock.js';
+import { describeReason } from '../render/reasons.js';
+import type { Io } from './io.js';
+
+export interface DeployFlags extends PlanFlags {
+  concurrency: number;
+  failFast: boolean;
+  retries: number;
+  retryDelay: number;
+  plan?: string | undefined;
+  lockTimeout: number;
+  json: boolean;
+  checkStacks: boolean;
+}
+
+const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
+
+export async function deployCommand(flags: DeployFlags, io: Io): Promise<number> {
+  if (!Number.isInteger(flags.concurrency) || flags.concurrency < 1) {
+    throw new ShipgraphError(
+      'E_USAGE',
+      `--concurrency must be a whole number of at least 1, not ${flags.concurrency}`,
+      {
+        hint: 'e.g. --concurrency 4',
+      },
+    );
+  }
+  const log = (line: string) => {
+    io.stderr(`${line}\n`);
+  };
+  const prepared = await prepareRun(io.cwd, flags, io.env);
+  const { run, checkout, stage, store } = prepared;
+  log(`shipgraph deploy: stage ${stage.name} (${stage.regions.join(', ')}) at ${checkout.head.slice(0, 12)}`);
+  if (run.pullRequest !== null) {
+    log(`pull request (${run.pullRequest}): pull requests are tested, not deployed; nothing deploys`);
+    if (flags.json) io.stdout(JSON.stringify(emptySummary(prepared, run.pullRequest), null, 2) + '\n');
+    return 0;
+  }
+
+  const lock = await acquireStageLock(store, stage.name, {
+    timeoutMs: flags.lockTimeout * 1000,
+    env: io.env,
+    log,
+  });
+  const controller = new AbortController();
+  const children = new Set<(signal: NodeJS.Signals) => void>();
+  // An object, not a `let`: the handler sets it, and the flow checks below must not assume it stays null.
+  const received: { signal: NodeJS.Signals | null } = { signal: null };
+  const onSignal = (signal: NodeJS.Signals) => {
+    received.signal ??= signal;
+    log(
+      `received ${signal}: starting nothing new, passing it to ${children.size} running deploy(s) and waiting for them`,
+    );
+    controller.abort();
+    for (const kill of children) kill(signal);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    const state = await store.read(stage.name);
+    const plan =
+      flags.plan === undefined
+        ? await planRun(prepared, flags, state, { checkStacks: flags.checkStacks })
+        : await readPlanFile(flags.plan, prepared);
+    announce(plan, log);
+    const summary = await executePlan({
+      plan,
+      regions: stage.regions,
+      settings: await serviceSettings(checkout, stage.name),
+      store,
+      root: checkout.repo.root,
+      concurrency: flags.concurrency,
+      failFast: flags.failFast,
+      retries: flags.retries,
+      retryDelayMs: flags.retryDelay * 1000,
+      signal: controller.signal,
+      children,
+      log,
+      now: io.now,
+    });
+    const interrupted = received.signal;
+    summary.interrupted = interrupted;
+    if (interrupted !== null) summary.ok = false;
+    io.stdout(flags.json ? JSON.stringify(summary, null, 2) + '\n' : renderSummary(summary));
+    if (interrupted !== null) return SIGNAL_EXIT[interrupted] ?? 1;
+    return summary.ok ? 0 : 1;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await lock.release();
+  }
+}
+
+function announce(plan: Plan, log: (line: string) => void): void {
+  const deploying = plan.services.filter((service) => service.deploy);
+  log(`${deploying.length} of ${plan.services.length} services deploy, in ${plan.batches.length} batch(es)`);
+  for (const service of deploying)
+    log(`  ${service.name}: ${service.reasons.map(describeReason).join('; ')}`);
+}
+
+/** A plan saved by `plan --json`, accepted only for the commit and stage this run is for. */
+async function readPlanFile(file: string, prepared: PreparedRun): Promise<Plan> {
+  let plan: Plan;
+  try {
+    plan = JSON.parse(await readFile(file, 'utf8')) as Plan;
+    // Checked below: a file can hold anything.
+  } catch (error) {
+    throw new ShipgraphError('E_USAGE', `cannot read plan ${file}: ${(error as Error).message}`, {
+      hint: 'pass a file written by `shipgraph plan --json`',
+      cause: error,
+    });
+  }
+  if ((plan as { version?: unknown }).version !== 1 || !Array.isArray(plan.services)) {
+    throw new ShipgraphError('E_USAGE', `${file} is not a shipgraph plan (version 1)`, {
+      hint: 'pass a file written by `shipgraph plan --json`',
+    });
+  }
+  if (plan.head !== prepared.checkout.head) {
+    throw new ShipgraphError(
+      'E_PLAN_MISMATCH',
+      `${file} was planned for ${plan.head.slice(0, 12)}, but this run is at ${prepared.checkout.head.slice(0, 12)}`,
+      { hint: 'plan again for this commit: shipgraph plan --json > plan.json' },
+    );
+  }
+  if (plan.stage !== prepared.stage.name) {
+    throw new ShipgraphError(
+      'E_PLAN_MISMATCH',
+      `${file} was planned for stage ${plan.stage}, not ${prepared.stage.name}`,
+      {
+        hint: `plan again with --stage ${prepared.stage.name}`,
+      },
+    );
+  }
+  return plan;
+}
+
+function emptySummary(prepared: PreparedRun, trigger: string): DeploySummary & { skipped: object } {
+  return {
+    version: 1,
+    stage: prepared.stage.name,
+    head: prepared.checkout.head,
+    ok: true,
+    interrupted: null,
+    skipped: { reason: 'pull-request', trigger },
+    results: [],
+  };
+}

@@ -1,0 +1,64 @@
+// What every deployer gets and gives back, and how a service's deployer is chosen.
+import type { PackageName } from '@shipgraph/core';
+import type { DeployerConfig } from '../config/config.js';
+
+export interface DeployContext {
+  service: PackageName;
+  /** Absolute directory of the service. */
+  dir: string;
+  /** Absolute repository root. */
+  root: string;
+  stage: string;
+  region: string;
+  commit: string;
+  /** The stack this deploy creates or updates, when shipgraph knows it. */
+  stackName: string | null;
+  /** SHIPGRAPH_* variables: stage, region, commit, dependency outputs. */
+  env: Record<string, string>;
+  /** Outputs of the services this one depends on: service → output key → value. */
+  dependencyOutputs: Record<PackageName, Record<string, string>>;
+  /** One line of the deploy's output (already without its newline). */
+  log: (line: string) => void;
+  /** Registers a running child process so a signal can be passed on to it. */
+  track: (kill: (signal: NodeJS.Signals) => void) => () => void;
+}
+
+export interface Deployer {
+  /** Deploys and returns the stack outputs (empty when the deployer has no stack). */
+  deploy(context: DeployContext): Promise<Record<string, string>>;
+}
+
+/** A deploy that failed; `transient` says whether trying again may help (throttling, stack busy). */
+export class DeployFailure extends Error {
+  constructor(
+    message: string,
+    readonly transient: boolean,
+  ) {
+    super(message);
+  }
+}
+
+const TRANSIENT = [
+  /Rate exceeded/i,
+  /Throttl/i,
+  /TooManyRequests/i,
+  /RequestLimitExceeded/i,
+  /ResourceConflictException/,
+  /_IN_PROGRESS state and can ?not be updated/i,
+  /is in [A-Z_]+_IN_PROGRESS state/,
+];
+
+export const looksTransient = (text: string): boolean => TRANSIENT.some((pattern) => pattern.test(text));
+
+export async function deployerFor(config: DeployerConfig): Promise<Deployer> {
+  switch (config.type) {
+    case 'serverless':
+      return new (await import('./deployers/serverless.js')).ServerlessDeployer();
+    case 'npm-script':
+      return new (await import('./deployers/npm-script.js')).NpmScriptDeployer(config.script ?? 'deploy');
+    case 'command':
+      return new (await import('./deployers/command.js')).CommandDeployer(config.command);
+    case 'cloudformation':
+      return new (await import('./deployers/cloudformation.js')).CloudFormationDeployer(config);
+  }
+}

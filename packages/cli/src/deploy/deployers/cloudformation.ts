@@ -1,0 +1,106 @@
+// Deploys a service's CloudFormation template with the AWS SDK: create or update, wait, read outputs.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Capability, Parameter } from '@aws-sdk/client-cloudformation';
+import { ShipgraphError } from '@shipgraph/core';
+import { cloudFormation, isMissingStack, stackOutputs } from '../../aws/cloudformation.js';
+import type { CloudFormationDeployerConfig } from '../../config/config.js';
+import { fillPlaceholders } from '../../stacks/stack-name.js';
+import { DeployFailure, looksTransient, type DeployContext, type Deployer } from '../deployer.js';
+
+const TEMPLATES = ['template.yml', 'template.yaml', 'template.json'];
+
+export class CloudFormationDeployer implements Deployer {
+  constructor(private readonly config: CloudFormationDeployerConfig) {}
+
+  async deploy(context: DeployContext): Promise<Record<string, string>> {
+    const sdk = await import('@aws-sdk/client-cloudformation');
+    const client = await cloudFormation(context.region);
+    const stackName = context.stackName;
+    if (stackName === null) throw new Error('the cloudformation deployer always has a stack name');
+    const TemplateBody = await this.template(context.dir);
+    const Parameters: Parameter[] = Object.entries(this.config.parameters ?? {}).map(([key, value]) => ({
+      ParameterKey: key,
+      ParameterValue: resolveValue(value, context),
+    }));
+    const request = {
+      StackName: stackName,
+      TemplateBody,
+      Parameters,
+      Capabilities: (this.config.capabilities ?? []) as Capability[],
+      Tags: [{ Key: 'shipgraph:commit', Value: context.commit }],
+    };
+    const waiterOptions = { client, maxWaitTime: 3600, minDelay: 1, maxDelay: 15 };
+
+    try {
+      const exists = await client.send(new sdk.DescribeStacksCommand({ StackName: stackName })).then(
+        () => true,
+        (error: unknown) => {
+          if (isMissingStack(error)) return false;
+          throw error;
+        },
+      );
+      if (exists) {
+        context.log(`updating stack ${stackName} in ${context.region}`);
+        try {
+          await client.send(new sdk.UpdateStackCommand(request));
+        } catch (error) {
+          if (error instanceof Error && /No updates are to be performed/.test(error.message)) {
+            context.log(`stack ${stackName}: no updates are to be performed`);
+            return (await stackOutputs(context.region, stackName)) ?? {};
+          }
+          throw error;
+        }
+        await sdk.waitUntilStackUpdateComplete(waiterOptions, { StackName: stackName });
+      } else {
+        context.log(`creating stack ${stackName} in ${context.region}`);
+        await client.send(new sdk.CreateStackCommand(request));
+        await sdk.waitUntilStackCreateComplete(waiterOptions, { StackName: stackName });
+      }
+    } catch (error) {
+      const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      context.log(message);
+      throw new DeployFailure(`stack ${stackName} failed: ${message}`, looksTransient(message));
+    }
+    context.log(`stack ${stackName}: deployed`);
+    return (await stackOutputs(context.region, stackName)) ?? {};
+  }
+
+  private async template(dir: string): Promise<string> {
+    const candidates = this.config.template === undefined ? TEMPLATES : [this.config.template];
+    for (const file of candidates) {
+      try {
+        return await readFile(join(dir, file), 'utf8');
+      } catch {
+        // try the next name
+      }
+    }
+    throw new ShipgraphError(
+      'E_DEPLOYER',
+      `no CloudFormation template (${candidates.join(', ')}) in ${dir}`,
+      {
+        hint: 'add one, or set services.<name>.deployer.template in shipgraph.config.json',
+      },
+    );
+  }
+}
+
+/** `{stage}`, `{region}` and `{output:<service>:<OutputKey>}` in a configured parameter value. */
+function resolveValue(value: string, context: DeployContext): string {
+  return fillPlaceholders(value, context.stage, context.region).replace(
+    /\{output:([^:}]+):([^}]+)\}/g,
+    (_whole, service: string, key: string) => {
+      const found = context.dependencyOutputs[service]?.[key];
+      if (found === undefined) {
+        throw new ShipgraphError(
+          'E_DEPLOYER',
+          `parameter value needs output ${key} of ${service}, which has none`,
+          {
+            hint: `make ${context.service} depend on ${service} and check the output name`,
+          },
+        );
+      }
+      return found;
+    },
+  );
+}

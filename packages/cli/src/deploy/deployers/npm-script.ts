@@ -1,0 +1,31 @@
+// Runs the service's deploy script through the workspace's package manager, with --stage and --region.
+import { access } from 'node:fs/promises';
+import { join } from 'node:path';
+import { stackOutputs } from '../../aws/cloudformation.js';
+import type { DeployContext, Deployer } from '../deployer.js';
+import { runDeployCommand } from './process.js';
+
+export class NpmScriptDeployer implements Deployer {
+  constructor(private readonly script: string) {}
+
+  async deploy(context: DeployContext): Promise<Record<string, string>> {
+    const flags = ['--stage', context.stage, '--region', context.region];
+    const manager = await packageManager(context.root);
+    // npm needs `--` to pass flags to the script; pnpm and yarn pass them on as they are.
+    const args = manager === 'npm' ? ['run', this.script, '--', ...flags] : ['run', this.script, ...flags];
+    await runDeployCommand(manager, args, context);
+    if (context.stackName === null) return {};
+    return (await stackOutputs(context.region, context.stackName)) ?? {};
+  }
+}
+
+async function packageManager(root: string): Promise<'npm' | 'pnpm' | 'yarn'> {
+  const exists = (file: string) =>
+    access(join(root, file)).then(
+      () => true,
+      () => false,
+    );
+  if (await exists('pnpm-lock.yaml')) return 'pnpm';
+  if (await exists('yarn.lock')) return 'yarn';
+  return 'npm';
+}

@@ -1,0 +1,32 @@
+// The default deployer for services with serverless.yml: `serverless deploy` from the nearest node_modules/.bin.
+import { access } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { ShipgraphError } from '@shipgraph/core';
+import { stackOutputs } from '../../aws/cloudformation.js';
+import type { DeployContext, Deployer } from '../deployer.js';
+import { runDeployCommand } from './process.js';
+
+export class ServerlessDeployer implements Deployer {
+  async deploy(context: DeployContext): Promise<Record<string, string>> {
+    const bin = await findBin('serverless', context.dir);
+    await runDeployCommand(bin, ['deploy', '--stage', context.stage, '--region', context.region], context);
+    if (context.stackName === null) return {};
+    return (await stackOutputs(context.region, context.stackName)) ?? {};
+  }
+}
+
+/** `node_modules/.bin/<name>` in the directory or the nearest parent that has it. */
+export async function findBin(name: string, from: string): Promise<string> {
+  for (let dir = from; ; dir = dirname(dir)) {
+    const candidate = join(dir, 'node_modules', '.bin', name);
+    try {
+      await access(candidate);
+      return candidate;
+    } catch {
+      if (dirname(dir) === dir) break;
+    }
+  }
+  throw new ShipgraphError('E_DEPLOYER', `no ${name} binary in node_modules/.bin above ${from}`, {
+    hint: 'install the Serverless Framework in the workspace (npm i -D osls, or serverless for v4)',
+  });
+}

@@ -1,0 +1,83 @@
+// Runs tasks as a DAG: each starts as soon as everything it needs has succeeded, within a concurrency cap.
+import pLimit from 'p-limit';
+
+export interface DagTask {
+  id: string;
+  needs: readonly string[];
+}
+
+export type TaskOutcome =
+  | { status: 'succeeded'; startedAt: number; endedAt: number }
+  | { status: 'failed'; startedAt: number; endedAt: number; error: unknown }
+  | { status: 'blocked'; why: string };
+
+export interface DagOptions<T> {
+  concurrency: number;
+  /** After the first failure, start nothing new (running tasks still finish). */
+  failFast: boolean;
+  /** Aborting starts nothing new; running tasks are the caller's to stop. */
+  signal: AbortSignal;
+  run: (task: T) => Promise<void>;
+  now?: () => number;
+}
+
+export function runDag<T extends DagTask>(
+  tasks: readonly T[],
+  options: DagOptions<T>,
+): Promise<Map<string, TaskOutcome>> {
+  const now = options.now ?? Date.now;
+  const byId = new Map(tasks.map((task) => [task.id, task]));
+  const waiting = new Map<string, number>();
+  const dependents = new Map<string, string[]>();
+  for (const task of tasks) {
+    waiting.set(task.id, task.needs.length);
+    for (const need of task.needs) {
+      if (!byId.has(need)) throw new Error(`task ${task.id} needs unknown task ${need}`);
+      dependents.set(need, [...(dependents.get(need) ?? []), task.id]);
+    }
+  }
+
+  const outcomes = new Map<string, TaskOutcome>();
+  const limit = pLimit(options.concurrency);
+  let stopReason: string | null = null;
+
+  return new Promise((resolve) => {
+    const settle = (id: string, outcome: TaskOutcome): void => {
+      if (outcomes.has(id)) return;
+      outcomes.set(id, outcome);
+      if (outcomes.size === tasks.length) resolve(outcomes);
+    };
+    const block = (id: string, why: string): void => {
+      if (outcomes.has(id)) return;
+      settle(id, { status: 'blocked', why });
+      for (const next of dependents.get(id) ?? []) block(next, why);
+    };
+    const start = (task: T): void => {
+      void limit(async () => {
+        const stopped = stopReason ?? (options.signal.aborted ? 'interrupted' : null);
+        if (stopped !== null) {
+          block(task.id, stopped);
+          return;
+        }
+        const startedAt = now();
+        try {
+          await options.run(task);
+        } catch (error) {
+          if (options.failFast) stopReason = `not started: --fail-fast after ${task.id} failed`;
+          settle(task.id, { status: 'failed', startedAt, endedAt: now(), error });
+          for (const next of dependents.get(task.id) ?? []) block(next, `blocked by ${task.id}`);
+          return;
+        }
+        settle(task.id, { status: 'succeeded', startedAt, endedAt: now() });
+        for (const next of dependents.get(task.id) ?? []) {
+          const left = (waiting.get(next) ?? 0) - 1;
+          waiting.set(next, left);
+          const nextTask = byId.get(next);
+          if (left === 0 && nextTask !== undefined && !outcomes.has(next)) start(nextTask);
+        }
+      });
+    };
+    if (tasks.length === 0) resolve(outcomes);
+    for (const task of tasks) if (task.needs.length === 0) start(task);
+  });
+}

@@ -1,0 +1,57 @@
+// The end of a deploy run: one line per service and region, as a table or as JSON.
+import type { CommitSha, PackageName } from '@shipgraph/core';
+
+export type DeployStatus = 'deployed' | 'failed' | 'blocked' | 'unchanged';
+
+export interface DeployResult {
+  service: PackageName;
+  region: string;
+  status: DeployStatus;
+  /** Epoch milliseconds; null for what did not run. */
+  startedAt: number | null;
+  endedAt: number | null;
+  durationMs: number | null;
+  attempts: number;
+  log: string | null;
+  error?: string;
+  outputs?: Record<string, string>;
+}
+
+export interface DeploySummary {
+  version: 1;
+  stage: string;
+  head: CommitSha;
+  ok: boolean;
+  interrupted: string | null;
+  results: DeployResult[];
+}
+
+export function renderSummary(summary: DeploySummary): string {
+  const rows = summary.results.map((result) => [
+    result.service,
+    result.region,
+    result.status,
+    result.durationMs === null ? '-' : `${(result.durationMs / 1000).toFixed(1)}s`,
+    result.error ?? result.log ?? '',
+  ]);
+  const header = ['SERVICE', 'REGION', 'STATUS', 'TIME', 'LOG / ERROR'];
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),
+  );
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column] ?? 0)))
+      .join('  ')
+      .trimEnd();
+  const count = (status: DeployStatus) => summary.results.filter((result) => result.status === status).length;
+  const totals = `${count('deployed')} deployed, ${count('failed')} failed, ${count('blocked')} blocked, ${count('unchanged')} unchanged`;
+  const ending = summary.interrupted === null ? '' : ` (interrupted by ${summary.interrupted})`;
+  return (
+    [
+      line(header),
+      ...rows.map(line),
+      '',
+      `stage ${summary.stage} at ${summary.head.slice(0, 12)}: ${totals}${ending}`,
+    ].join('\n') + '\n'
+  );
+}

@@ -1,0 +1,218 @@
+// The AWS state backend: one DynamoDB item per stage and service, and a conditional-write lock item.
+//
+// Why DynamoDB: each service's record is its own item, written on its own (no read-modify-write of
+// a shared document as with one S3 object per stage), and the lock is a single conditional put that
+// either wins or names the holder. SSM Parameter Store has no conditional write to build a lock on.
+import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ShipgraphError, type PackageName, type ServiceRecord, type StageState } from '@shipgraph/core';
+import { awsError } from '../aws/cloudformation.js';
+import { emptyState, type LockInfo, type StateStore } from './store.js';
+
+type Item = Record<string, AttributeValue>;
+
+export class DynamoDbStateStore implements StateStore {
+  private client: Promise<DynamoDBClient> | null = null;
+
+  constructor(
+    private readonly table: string,
+    private readonly region: string,
+  ) {}
+
+  describe(stage: string): string {
+    return `dynamodb://${this.table}/stage#${stage} (${this.region})`;
+  }
+
+  async read(stage: string): Promise<StageState> {
+    const { paginateQuery } = await import('@aws-sdk/client-dynamodb');
+    const state = emptyState(stage);
+    try {
+      const pages = paginateQuery(
+        { client: await this.dynamo() },
+        {
+          TableName: this.table,
+          ConsistentRead: true,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': { S: `stage#${stage}` }, ':prefix': { S: 'service#' } },
+        },
+      );
+      for await (const page of pages) {
+        for (const item of page.Items ?? []) {
+          const name = item.sk?.S?.slice('service#'.length);
+          if (name !== undefined) state.services[name] = recordOf(item);
+        }
+      }
+    } catch (error) {
+      throw this.failure(error, `cannot read the state of stage ${stage}`);
+    }
+    return state;
+  }
+
+  async record(stage: string, service: PackageName, record: ServiceRecord): Promise<void> {
+    const { PutItemCommand } = await import('@aws-sdk/client-dynamodb');
+    const item: Item = {
+      pk: { S: `stage#${stage}` },
+      sk: { S: `service#${service}` },
+      commit: { S: record.commit },
+      deployedAt: { S: record.deployedAt },
+      regions: { L: record.regions.map((region) => ({ S: region })) },
+      ...(record.fingerprint === null ? {} : { fingerprint: { S: record.fingerprint } }),
+    };
+    try {
+      await (await this.dynamo()).send(new PutItemCommand({ TableName: this.table, Item: item }));
+    } catch (error) {
+      throw this.failure(error, `cannot record ${service} in stage ${stage}`);
+    }
+  }
+
+  async tryLock(stage: string, lock: LockInfo): Promise<LockInfo | null> {
+    const { PutItemCommand, ConditionalCheckFailedException } = await import('@aws-sdk/client-dynamodb');
+    try {
+      await (
+        await this.dynamo()
+      ).send(
+        new PutItemCommand({
+          TableName: this.table,
+          Item: lockItem(stage, lock),
+          ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
+          ExpressionAttributeValues: { ':now': { N: String(Date.now()) } },
+        }),
+      );
+      return null;
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException))
+        throw this.failure(error, `cannot lock stage ${stage}`);
+    }
+    return (await this.readLock(stage)) ?? lock;
+  }
+
+  async renewLock(stage: string, lock: LockInfo): Promise<void> {
+    const { PutItemCommand } = await import('@aws-sdk/client-dynamodb');
+    await (
+      await this.dynamo()
+    ).send(
+      new PutItemCommand({
+        TableName: this.table,
+        Item: lockItem(stage, lock),
+        ConditionExpression: '#owner = :owner',
+        ExpressionAttributeNames: { '#owner': 'owner' },
+        ExpressionAttributeValues: { ':owner': { S: lock.owner } },
+      }),
+    );
+  }
+
+  async releaseLock(stage: string, owner: string): Promise<void> {
+    const { DeleteItemCommand, ConditionalCheckFailedException } = await import('@aws-sdk/client-dynamodb');
+    try {
+      await (
+        await this.dynamo()
+      ).send(
+        new DeleteItemCommand({
+          TableName: this.table,
+          Key: lockKey(stage),
+          ConditionExpression: '#owner = :owner',
+          ExpressionAttributeNames: { '#owner': 'owner' },
+          ExpressionAttributeValues: { ':owner': { S: owner } },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException))
+        throw this.failure(error, `cannot unlock stage ${stage}`);
+    }
+  }
+
+  async breakLock(stage: string): Promise<LockInfo | null> {
+    const { DeleteItemCommand } = await import('@aws-sdk/client-dynamodb');
+    try {
+      const { Attributes } = await (
+        await this.dynamo()
+      ).send(new DeleteItemCommand({ TableName: this.table, Key: lockKey(stage), ReturnValues: 'ALL_OLD' }));
+      return Attributes === undefined ? null : lockOf(Attributes);
+    } catch (error) {
+      throw this.failure(error, `cannot unlock stage ${stage}`);
+    }
+  }
+
+  /** Creates the table (on-demand billing) if it does not exist. */
+  async createTable(): Promise<boolean> {
+    const { CreateTableCommand, ResourceInUseException, waitUntilTableExists } =
+      await import('@aws-sdk/client-dynamodb');
+    const client = await this.dynamo();
+    try {
+      await client.send(
+        new CreateTableCommand({
+          TableName: this.table,
+          BillingMode: 'PAY_PER_REQUEST',
+          AttributeDefinitions: [
+            { AttributeName: 'pk', AttributeType: 'S' },
+            { AttributeName: 'sk', AttributeType: 'S' },
+          ],
+          KeySchema: [
+            { AttributeName: 'pk', KeyType: 'HASH' },
+            { AttributeName: 'sk', KeyType: 'RANGE' },
+          ],
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ResourceInUseException) return false;
+      throw this.failure(error, `cannot create table ${this.table}`);
+    }
+    await waitUntilTableExists({ client, maxWaitTime: 120, minDelay: 1 }, { TableName: this.table });
+    return true;
+  }
+
+  private async readLock(stage: string): Promise<LockInfo | null> {
+    const { GetItemCommand } = await import('@aws-sdk/client-dynamodb');
+    const { Item } = await (
+      await this.dynamo()
+    ).send(new GetItemCommand({ TableName: this.table, Key: lockKey(stage), ConsistentRead: true }));
+    return Item === undefined ? null : lockOf(Item);
+  }
+
+  private dynamo(): Promise<DynamoDBClient> {
+    this.client ??= import('@aws-sdk/client-dynamodb').then(
+      ({ DynamoDBClient }) => new DynamoDBClient({ region: this.region, maxAttempts: 5 }),
+    );
+    return this.client;
+  }
+
+  private failure(error: unknown, what: string): ShipgraphError {
+    if (error instanceof Error && error.name === 'ResourceNotFoundException') {
+      return new ShipgraphError(
+        'E_STATE',
+        `${what}: DynamoDB table ${this.table} does not exist in ${this.region}`,
+        {
+          hint: 'create it with `shipgraph state init`, or deploy ci/ which creates it',
+          cause: error,
+          exitCode: 1,
+        },
+      );
+    }
+    return awsError(error, what);
+  }
+}
+
+const lockKey = (stage: string): Item => ({ pk: { S: `stage#${stage}` }, sk: { S: 'lock' } });
+
+const lockItem = (stage: string, lock: LockInfo): Item => ({
+  ...lockKey(stage),
+  owner: { S: lock.owner },
+  host: { S: lock.host },
+  pid: { N: String(lock.pid) },
+  acquiredAt: { S: lock.acquiredAt },
+  expiresAt: { N: String(lock.expiresAt) },
+});
+
+const lockOf = (item: Item): LockInfo => ({
+  owner: item.owner?.S ?? '?',
+  host: item.host?.S ?? '?',
+  pid: Number(item.pid?.N ?? 0),
+  acquiredAt: item.acquiredAt?.S ?? '?',
+  expiresAt: Number(item.expiresAt?.N ?? 0),
+});
+
+const recordOf = (item: Item): ServiceRecord => ({
+  commit: item.commit?.S ?? '',
+  fingerprint: item.fingerprint?.S ?? null,
+  deployedAt: item.deployedAt?.S ?? '',
+  regions: (item.regions?.L ?? []).map((region) => region.S ?? ''),
+});
