@@ -5,6 +5,9 @@ import { ShipgraphError, type PackageName, type ServiceRecord, type StageState }
 import { emptyState, type LockInfo, type StateStore } from './store.js';
 
 export class FileStateStore implements StateStore {
+  private writes: Promise<void> = Promise.resolve();
+  private temporaryFiles = 0;
+
   constructor(
     private readonly root: string,
     private readonly dir: string,
@@ -31,11 +34,16 @@ export class FileStateStore implements StateStore {
     return parseState(text, stage, this.describe(stage));
   }
 
-  async record(stage: string, service: PackageName, record: ServiceRecord): Promise<void> {
-    // Read-modify-write is safe here: only the holder of the stage lock records.
-    const state = await this.read(stage);
-    state.services[service] = record;
-    await this.writeAtomically(this.fileOf(stage), JSON.stringify(state, null, 2) + '\n');
+  record(stage: string, service: PackageName, record: ServiceRecord): Promise<void> {
+    // Only the holder of the stage lock records, and its own records go one at a time (parallel
+    // deploys finish together), so this read-modify-write never loses another service's record.
+    const write = this.writes.then(async () => {
+      const state = await this.read(stage);
+      state.services[service] = record;
+      await this.writeAtomically(this.fileOf(stage), JSON.stringify(state, null, 2) + '\n');
+    });
+    this.writes = write.catch(() => undefined);
+    return write;
   }
 
   async tryLock(stage: string, lock: LockInfo): Promise<LockInfo | null> {
@@ -84,7 +92,7 @@ export class FileStateStore implements StateStore {
   /** Write then rename, so a crash never leaves a half-written file. */
   private async writeAtomically(file: string, text: string): Promise<void> {
     await mkdir(dirname(file), { recursive: true });
-    const temporary = `${file}.${process.pid}.tmp`;
+    const temporary = `${file}.${process.pid}.${this.temporaryFiles++}.tmp`;
     await writeFile(temporary, text);
     await rename(temporary, file);
   }

@@ -1,0 +1,67 @@
+// Workspaces whose services deploy with the `command` deployer running fixtures/fake-deploy.mjs.
+import { fileURLToPath } from 'node:url';
+import { tempRepo, type TestRepo } from './repo.js';
+
+const FAKE_DEPLOY = fileURLToPath(new URL('../fixtures/fake-deploy.mjs', import.meta.url));
+
+/** Service name → the services and libraries it depends on (names are used as they are, no scope). */
+export function commandRepo(graph: Record<string, string[]>, libs: Record<string, string[]> = {}): TestRepo {
+  const files: Record<string, string | object> = {
+    'package.json': { name: 'root', private: true, workspaces: ['services/*', 'libs/*'] },
+    '.gitignore': '.shipgraph/\ndeploy-behaviour.json\n.attempts-*\n',
+  };
+  for (const [name, deps] of Object.entries(graph)) {
+    files[`services/${name}/package.json`] = {
+      name,
+      dependencies: Object.fromEntries(deps.map((dep) => [dep, '*'])),
+    };
+    files[`services/${name}/src/index.js`] = `export const name = '${name}';\n`;
+  }
+  for (const [name, deps] of Object.entries(libs)) {
+    files[`libs/${name}/package.json`] = {
+      name,
+      dependencies: Object.fromEntries(deps.map((dep) => [dep, '*'])),
+    };
+    files[`libs/${name}/src/index.js`] = `export const name = '${name}';\n`;
+  }
+  const repo = tempRepo(files);
+  // The deploy runs in the service directory; the fake deploy is told where the repository root is.
+  const deployer = { type: 'command', command: ['node', FAKE_DEPLOY, repo.dir] };
+  const services = Object.fromEntries(Object.keys(graph).map((name) => [name, { deployer }]));
+  return repo.write({ 'shipgraph.config.json': { services } });
+}
+
+export interface SummaryJson {
+  stage: string;
+  head: string;
+  ok: boolean;
+  interrupted: string | null;
+  results: {
+    service: string;
+    region: string;
+    status: 'deployed' | 'failed' | 'blocked' | 'unchanged';
+    startedAt: number | null;
+    endedAt: number | null;
+    attempts: number;
+    log: string | null;
+    error?: string;
+  }[];
+}
+
+export async function deploy(repo: TestRepo, args: string[] = [], env: Record<string, string> = {}) {
+  const result = await repo.run(
+    ['deploy', '--json', '--no-check-stacks', '--retry-delay', '0.1', ...args],
+    env,
+  );
+  const summary = result.stdout === '' ? null : (JSON.parse(result.stdout) as SummaryJson);
+  return { ...result, summary };
+}
+
+export const statusOf = (summary: SummaryJson | null): Record<string, string> =>
+  Object.fromEntries((summary?.results ?? []).map((result) => [result.service, result.status]));
+
+export const timesOf = (summary: SummaryJson | null, service: string): { start: number; end: number } => {
+  const result = summary?.results.find((entry) => entry.service === service);
+  if (result?.startedAt == null || result.endedAt == null) throw new Error(`${service} did not run`);
+  return { start: result.startedAt, end: result.endedAt };
+};
