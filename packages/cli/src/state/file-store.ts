@@ -5,7 +5,9 @@ import { ShipgraphError, type PackageName, type ServiceRecord, type StageState }
 import { emptyState, type LockInfo, type StateStore } from './store.js';
 
 export class FileStateStore implements StateStore {
-  private writes: Promise<void> = Promise.resolve();
+  private readonly held = new Map<string, Promise<StageState>>();
+  private writing: Promise<void> = Promise.resolve();
+  private readonly nextWrite = new Map<string, Promise<void>>();
   private temporaryFiles = 0;
 
   constructor(
@@ -34,16 +36,30 @@ export class FileStateStore implements StateStore {
     return parseState(text, stage, this.describe(stage));
   }
 
-  record(stage: string, service: PackageName, record: ServiceRecord): Promise<void> {
-    // Only the holder of the stage lock records, and its own records go one at a time (parallel
-    // deploys finish together), so this read-modify-write never loses another service's record.
-    const write = this.writes.then(async () => {
-      const state = await this.read(stage);
-      state.services[service] = record;
-      await this.writeAtomically(this.fileOf(stage), JSON.stringify(state, null, 2) + '\n');
-    });
-    this.writes = write.catch(() => undefined);
-    return write;
+  async record(stage: string, service: PackageName, record: ServiceRecord): Promise<void> {
+    // Only the lock holder records, so the state read once stays ours to change.
+    let held = this.held.get(stage);
+    if (held === undefined) this.held.set(stage, (held = this.read(stage)));
+    const state = await held;
+    state.services[service] = record;
+    await this.flush(stage, state);
+  }
+
+  /**
+   * Writes the stage's state once for every record made before the write starts: parallel deploys
+   * finishing together share one write instead of racing on the file or queueing one write each.
+   */
+  private flush(stage: string, state: StageState): Promise<void> {
+    let next = this.nextWrite.get(stage);
+    if (next === undefined) {
+      next = this.writing.then(() => {
+        this.nextWrite.delete(stage);
+        return this.writeAtomically(this.fileOf(stage), JSON.stringify(state, null, 2) + '\n');
+      });
+      this.nextWrite.set(stage, next);
+      this.writing = next.catch(() => undefined);
+    }
+    return next;
   }
 
   async tryLock(stage: string, lock: LockInfo): Promise<LockInfo | null> {

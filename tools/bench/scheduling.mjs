@@ -1,0 +1,140 @@
+#!/usr/bin/env node
+// Benchmarks shipgraph's deploy scheduler: makespan against the critical path and against an ideal
+// wave-by-wave scheduler, and shipgraph's own time per no-op deploy.
+//
+//   node tools/bench/scheduling.mjs [--services 40] [--seed 7] [--noop 500] [--out results.json]
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const BIN = fileURLToPath(new URL('../../packages/cli/bin/shipgraph.js', import.meta.url));
+const { values } = parseArgs({
+  options: {
+    services: { type: 'string', default: '40' },
+    seed: { type: 'string', default: '7' },
+    noop: { type: 'string', default: '500' },
+    out: { type: 'string' },
+  },
+});
+
+let state = Number(values.seed) >>> 0 || 1;
+const random = () => {
+  // mulberry32, as in shared/bench/make-monorepo.mjs
+  state = (state + 0x6d2b79f5) >>> 0;
+  let t = state;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+};
+
+/** A workspace of services deployed by `sleep`, each with a seeded duration and up to 3 dependencies. */
+function makeRepo(count, durationOf, depsOf) {
+  const dir = mkdtempSync(join(tmpdir(), 'shipgraph-bench-'));
+  const write = (rel, content) => {
+    mkdirSync(dirname(join(dir, rel)), { recursive: true });
+    writeFileSync(join(dir, rel), typeof content === 'string' ? content : JSON.stringify(content, null, 2));
+  };
+  const services = {};
+  write('package.json', { name: 'bench', private: true, workspaces: ['services/*'] });
+  write('.gitignore', '.shipgraph/\n');
+  for (let i = 0; i < count; i++) {
+    const name = `svc-${String(i).padStart(4, '0')}`;
+    const deps = depsOf(i).map((d) => `svc-${String(d).padStart(4, '0')}`);
+    write(`services/${name}/package.json`, { name, dependencies: Object.fromEntries(deps.map((d) => [d, '*'])) });
+    const ms = durationOf(i);
+    services[name] = {
+      deployer: { type: 'command', command: ms === 0 ? ['true'] : ['sleep', (ms / 1000).toFixed(3)] },
+    };
+  }
+  write('shipgraph.config.json', { services });
+  const git = (...args) => execFileSync('git', args, { cwd: dir, stdio: 'ignore' });
+  git('init', '-q');
+  git('add', '-A');
+  git('-c', 'user.email=b@b', '-c', 'user.name=b', 'commit', '-qm', 'bench');
+  return dir;
+}
+
+function deploy(dir, concurrency) {
+  rmSync(join(dir, '.shipgraph'), { recursive: true, force: true });
+  const started = performance.now();
+  const stdout = execFileSync(
+    'node',
+    [BIN, 'deploy', '--json', '--no-check-stacks', '--concurrency', String(concurrency)],
+    { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 1 << 28 },
+  );
+  const wallMs = performance.now() - started;
+  const summary = JSON.parse(stdout);
+  if (!summary.ok) throw new Error('a benchmark deploy failed');
+  const results = summary.results;
+  const makespan = Math.max(...results.map((r) => r.endedAt)) - Math.min(...results.map((r) => r.startedAt));
+  return { wallMs, makespan, results };
+}
+
+// Lower bounds from the durations each deploy actually took in the run.
+function bounds(results, deps, concurrency) {
+  const duration = new Map(results.map((r) => [r.service, r.endedAt - r.startedAt]));
+  const finish = new Map();
+  const level = new Map();
+  const names = [...duration.keys()].sort();
+  for (const name of names) {
+    const own = duration.get(name);
+    const before = deps.get(name).map((d) => finish.get(d));
+    finish.set(name, own + Math.max(0, ...before));
+    level.set(name, 1 + Math.max(-1, ...deps.get(name).map((d) => level.get(d))));
+  }
+  const criticalPath = Math.max(...finish.values());
+  const total = [...duration.values()].reduce((a, b) => a + b, 0);
+  // An ideal wave scheduler: each level starts when the slowest deploy of the previous level ends.
+  const waves = new Map();
+  for (const name of names) waves.set(level.get(name), Math.max(waves.get(level.get(name)) ?? 0, duration.get(name)));
+  const waveMakespan = [...waves.values()].reduce((a, b) => a + b, 0);
+  return { criticalPath, lowerBound: Math.max(criticalPath, total / concurrency), waveMakespan };
+}
+
+const count = Number(values.services);
+const durations = Array.from({ length: count }, () => 100 + Math.floor(random() * 900));
+const depLists = Array.from({ length: count }, (_, i) =>
+  i === 0 ? [] : [...new Set(Array.from({ length: Math.floor(random() * 4) }, () => Math.floor(random() * i)))],
+);
+const dag = makeRepo(count, (i) => durations[i], (i) => depLists[i]);
+const deps = new Map(depLists.map((list, i) => [`svc-${String(i).padStart(4, '0')}`, list.map((d) => `svc-${String(d).padStart(4, '0')}`)]));
+
+const rows = [];
+for (const concurrency of [1000, 8, 4, 2]) {
+  const run = deploy(dag, concurrency);
+  const b = bounds(run.results, deps, concurrency);
+  rows.push({
+    concurrency: concurrency === 1000 ? 'unbounded' : concurrency,
+    makespanMs: Math.round(run.makespan),
+    criticalPathMs: Math.round(b.criticalPath),
+    lowerBoundMs: Math.round(b.lowerBound),
+    ratio: +(run.makespan / b.lowerBound).toFixed(3),
+    idealWavesMs: concurrency === 1000 ? Math.round(b.waveMakespan) : null,
+  });
+}
+rmSync(dag, { recursive: true, force: true });
+
+const noopCount = Number(values.noop);
+const noop = makeRepo(noopCount, () => 0, () => []);
+const single = makeRepo(1, () => 0, () => []);
+const noopRuns = [0, 1, 2].map(() => deploy(noop, 8).wallMs);
+const singleRuns = [0, 1, 2].map(() => deploy(single, 8).wallMs);
+const median = (list) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];
+const perDeployMs = (median(noopRuns) - median(singleRuns)) / (noopCount - 1);
+rmSync(noop, { recursive: true, force: true });
+rmSync(single, { recursive: true, force: true });
+
+console.log(`DAG of ${count} services (seed ${values.seed}), deploys sleep 100-999 ms`);
+console.log('concurrency  makespan  critical path  lower bound  makespan/bound  ideal waves');
+for (const row of rows) {
+  console.log(
+    `${String(row.concurrency).padEnd(11)}  ${String(row.makespanMs).padStart(6)}ms  ${String(row.criticalPathMs).padStart(11)}ms  ${String(row.lowerBoundMs).padStart(9)}ms  ${String(row.ratio).padStart(14)}  ${row.idealWavesMs === null ? '-' : `${row.idealWavesMs}ms`}`,
+  );
+}
+console.log(
+  `no-op deploys: ${noopCount} at concurrency 8 took ${Math.round(median(noopRuns))} ms (1 service: ${Math.round(median(singleRuns))} ms) → ${perDeployMs.toFixed(2)} ms per deploy`,
+);
+if (values.out) writeFileSync(values.out, JSON.stringify({ rows, noop: { count: noopCount, runsMs: noopRuns, singleMs: singleRuns, perDeployMs } }, null, 2));
