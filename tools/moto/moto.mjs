@@ -13,15 +13,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '../..');
 const requirementFiles = ['requirements.txt', 'constraints.txt'].map((name) => join(here, name));
-
-// moto_server's own entry point, plus a thread that exits when stdin closes: the pipe closes when the
-// Node process that started moto ends, however it ends (even SIGKILL), so moto never outlives it.
-const serveUntilParentExits = [
-  'import os, sys, threading',
-  'from moto.server import main',
-  'threading.Thread(target=lambda: (sys.stdin.read(), os._exit(0)), daemon=True).start()',
-  'main(sys.argv[1:])',
-].join('\n');
+// moto_server's entry point plus two fixes: it exits with this process, and validates templates like AWS.
+const serverScript = join(here, 'server.py');
 
 /** Installs moto into `<root>/.venv` unless the installed requirements already match the pinned ones. */
 export function ensureMoto({ root = repoRoot } = {}) {
@@ -35,15 +28,7 @@ export function ensureMoto({ root = repoRoot } = {}) {
 
   console.error(`moto: installing ${requirementFiles[0]} into ${venv} (about a minute, once)`);
   runOrThrow('python3', ['-m', 'venv', venv]);
-  const pip = join(venv, 'bin', 'pip');
-  runOrThrow(pip, [
-    'install',
-    '--disable-pip-version-check',
-    '--progress-bar',
-    'off',
-    '-r',
-    requirementFiles[0],
-  ]);
+  runOrThrow(join(venv, 'bin', 'pip'), ['install', '--disable-pip-version-check', '-r', requirementFiles[0]]);
   writeFileSync(stampFile, `${wanted}\n`);
   console.error('moto: installed');
 }
@@ -54,7 +39,8 @@ export async function startMoto({ root = repoRoot, timeoutMs = 30_000 } = {}) {
   if (!existsSync(python)) throw new Error(`moto: ${python} is missing; run ensureMoto() first`);
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
-  const child = spawn(python, ['-c', serveUntilParentExits, '-H', '127.0.0.1', '-p', String(port)], {
+  const child = spawn(python, [serverScript, '-H', '127.0.0.1', '-p', String(port)], {
+    // stdin stays open: server.py exits when it closes, that is when this process ends.
     stdio: ['pipe', 'ignore', 'pipe'],
   });
   let stderr = '';
@@ -100,7 +86,7 @@ export async function resetMoto(endpoint) {
 }
 
 /**
- * Points AWS SDKs and the Serverless Framework at moto with credentials only moto accepts; drops any
+ * Points AWS SDKs and the Serverless Framework at moto with credentials only moto accepts, and drops any
  * profile or session token so nothing can reach a real account. Mutates and returns `env`.
  */
 export function useMoto(env, endpoint) {
@@ -109,6 +95,8 @@ export function useMoto(env, endpoint) {
   env.AWS_SECRET_ACCESS_KEY = 'test';
   env.AWS_REGION ??= env.AWS_DEFAULT_REGION ?? 'us-east-1';
   env.AWS_DEFAULT_REGION ??= env.AWS_REGION;
+  // The Serverless Framework polls stacks every 5 s, sized for AWS; moto finishes in milliseconds.
+  env.SLS_AWS_MONITORING_FREQUENCY ??= '250';
   delete env.AWS_PROFILE;
   delete env.AWS_SESSION_TOKEN;
   return env;
@@ -176,9 +164,7 @@ async function main([command, separator, ...commandLine]) {
       await moto.stop();
     }
   }
-  console.error(
-    'usage: node tools/moto/moto.mjs install\n       node tools/moto/moto.mjs run -- <command...>',
-  );
+  console.error('usage: node tools/moto/moto.mjs install | run -- <command...>');
   return 2;
 }
 

@@ -1,0 +1,34 @@
+# moto_server as moto.mjs starts it: exits with its parent, and validates templates the way AWS would.
+import os
+import sys
+import threading
+
+from moto.cloudformation import models as cloudformation, utils
+from moto.core.config import default_user_config
+from moto.server import main
+from moto.stepfunctions import models as stepfunctions
+from moto.stepfunctions.parser.models import stepfunctions_parser_backends
+
+
+def lint_errors_only(template):
+    # moto's ValidateTemplate rejects a template on any cfn-lint finding, warnings included, so the
+    # templates the Serverless Framework generates fail (W3005, a DependsOn that a Ref already implies).
+    # CloudFormation rejects none of those; keep only cfn-lint's errors (E rules).
+    return [match for match in utils.validate_template_cfn_lint(template) if match.rule.id.startswith("E")]
+
+
+def exit_when_parent_exits():
+    # stdin is a pipe from the Node process that started moto; it reaches EOF when that process ends,
+    # however it ends (even SIGKILL), so moto never outlives it.
+    sys.stdin.read()
+    os._exit(0)
+
+
+cloudformation.validate_template_cfn_lint = lint_errors_only
+# Run executions with moto's ASL interpreter (Pass, Choice, Wait, Succeed, Fail...) instead of leaving
+# them RUNNING forever. The interpreter keeps its state machines in a backend of its own, so state
+# machines created by CloudFormation must go there too, or the API could not find them.
+default_user_config["stepfunctions"] = {"execute_state_machine": True}
+stepfunctions.stepfunctions_backends = stepfunctions_parser_backends
+threading.Thread(target=exit_when_parent_exits, daemon=True).start()
+main(sys.argv[1:])
