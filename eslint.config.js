@@ -33,6 +33,7 @@ export default tseslint.config(
         clearTimeout: 'readonly',
         fetch: 'readonly',
         Buffer: 'readonly',
+        performance: 'readonly',
       },
     },
   },

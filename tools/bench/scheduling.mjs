@@ -43,7 +43,10 @@ function makeRepo(count, durationOf, depsOf) {
   for (let i = 0; i < count; i++) {
     const name = `svc-${String(i).padStart(4, '0')}`;
     const deps = depsOf(i).map((d) => `svc-${String(d).padStart(4, '0')}`);
-    write(`services/${name}/package.json`, { name, dependencies: Object.fromEntries(deps.map((d) => [d, '*'])) });
+    write(`services/${name}/package.json`, {
+      name,
+      dependencies: Object.fromEntries(deps.map((d) => [d, '*'])),
+    });
     const ms = durationOf(i);
     services[name] = {
       deployer: { type: 'command', command: ms === 0 ? ['true'] : ['sleep', (ms / 1000).toFixed(3)] },
@@ -89,7 +92,8 @@ function bounds(results, deps, concurrency) {
   const total = [...duration.values()].reduce((a, b) => a + b, 0);
   // An ideal wave scheduler: each level starts when the slowest deploy of the previous level ends.
   const waves = new Map();
-  for (const name of names) waves.set(level.get(name), Math.max(waves.get(level.get(name)) ?? 0, duration.get(name)));
+  for (const name of names)
+    waves.set(level.get(name), Math.max(waves.get(level.get(name)) ?? 0, duration.get(name)));
   const waveMakespan = [...waves.values()].reduce((a, b) => a + b, 0);
   return { criticalPath, lowerBound: Math.max(criticalPath, total / concurrency), waveMakespan };
 }
@@ -97,10 +101,21 @@ function bounds(results, deps, concurrency) {
 const count = Number(values.services);
 const durations = Array.from({ length: count }, () => 100 + Math.floor(random() * 900));
 const depLists = Array.from({ length: count }, (_, i) =>
-  i === 0 ? [] : [...new Set(Array.from({ length: Math.floor(random() * 4) }, () => Math.floor(random() * i)))],
+  i === 0
+    ? []
+    : [...new Set(Array.from({ length: Math.floor(random() * 4) }, () => Math.floor(random() * i)))],
 );
-const dag = makeRepo(count, (i) => durations[i], (i) => depLists[i]);
-const deps = new Map(depLists.map((list, i) => [`svc-${String(i).padStart(4, '0')}`, list.map((d) => `svc-${String(d).padStart(4, '0')}`)]));
+const dag = makeRepo(
+  count,
+  (i) => durations[i],
+  (i) => depLists[i],
+);
+const deps = new Map(
+  depLists.map((list, i) => [
+    `svc-${String(i).padStart(4, '0')}`,
+    list.map((d) => `svc-${String(d).padStart(4, '0')}`),
+  ]),
+);
 
 const rows = [];
 for (const concurrency of [1000, 8, 4, 2]) {
@@ -118,8 +133,16 @@ for (const concurrency of [1000, 8, 4, 2]) {
 rmSync(dag, { recursive: true, force: true });
 
 const noopCount = Number(values.noop);
-const noop = makeRepo(noopCount, () => 0, () => []);
-const single = makeRepo(1, () => 0, () => []);
+const noop = makeRepo(
+  noopCount,
+  () => 0,
+  () => [],
+);
+const single = makeRepo(
+  1,
+  () => 0,
+  () => [],
+);
 const noopRuns = [0, 1, 2].map(() => deploy(noop, 8).wallMs);
 const singleRuns = [0, 1, 2].map(() => deploy(single, 8).wallMs);
 const median = (list) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];
@@ -137,4 +160,12 @@ for (const row of rows) {
 console.log(
   `no-op deploys: ${noopCount} at concurrency 8 took ${Math.round(median(noopRuns))} ms (1 service: ${Math.round(median(singleRuns))} ms) → ${perDeployMs.toFixed(2)} ms per deploy`,
 );
-if (values.out) writeFileSync(values.out, JSON.stringify({ rows, noop: { count: noopCount, runsMs: noopRuns, singleMs: singleRuns, perDeployMs } }, null, 2));
+if (values.out)
+  writeFileSync(
+    values.out,
+    JSON.stringify(
+      { rows, noop: { count: noopCount, runsMs: noopRuns, singleMs: singleRuns, perDeployMs } },
+      null,
+      2,
+    ),
+  );

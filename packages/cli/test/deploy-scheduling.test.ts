@@ -6,7 +6,7 @@ import { commandRepo, deploy, statusOf, timesOf } from './helpers/deploys.js';
 
 const readState = (dir: string) =>
   JSON.parse(readFileSync(join(dir, '.shipgraph/state/staging.json'), 'utf8')) as {
-    services: Record<string, { commit: string }>;
+    services: Record<string, { commit: string; regions: string[] }>;
   };
 
 describe('deploy: scheduling', () => {
@@ -118,8 +118,7 @@ describe('deploy: scheduling', () => {
       'b@eu-west-1:deployed',
       'b@us-east-1:deployed',
     ]);
-    const state = readState(repo.dir) as { services: Record<string, { regions: string[] }> };
-    expect(state.services.b?.regions).toEqual(['eu-west-1', 'us-east-1']);
+    expect(readState(repo.dir).services.b?.regions).toEqual(['eu-west-1', 'us-east-1']);
   });
 
   it('a pull request trigger deploys nothing and takes no lock', async () => {

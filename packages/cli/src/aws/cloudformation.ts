@@ -2,6 +2,10 @@
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { ShipgraphError } from '@shipgraph/core';
 
+// The SDK warns on every run under Node 20 that its releases from 2027 need Node 22; shipgraph pins
+// its SDK in the lockfile, so the notice is for us, not for each deploy's output.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 const clients = new Map<string, Promise<CloudFormationClient>>();
 
 /** One client per region, the SDK loaded on first use (planning without AWS never pays for it). */
@@ -64,5 +68,6 @@ export function awsError(error: unknown, what: string): ShipgraphError {
   return new ShipgraphError('E_AWS', `${what}: ${detail}`, {
     hint: 'check the AWS credentials and region of this run (AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL)',
     cause: error,
+    exitCode: 1,
   });
 }

@@ -146,9 +146,10 @@ export function shallowClone(repo: TestRepo): TestRepo {
 
 function cleanEnv(): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const key of ['PATH', 'HOME', 'TMPDIR', 'LANG', 'SYSTEMROOT']) {
-    const value = process.env[key];
-    if (value !== undefined) env[key] = value;
+  for (const [key, value] of Object.entries(process.env)) {
+    // The AWS_* variables point at moto (set by the aws project's global setup), never at a real account.
+    const keep = ['PATH', 'HOME', 'TMPDIR', 'LANG', 'SYSTEMROOT'].includes(key) || /^(AWS|SLS)_/.test(key);
+    if (keep && value !== undefined) env[key] = value;
   }
   return { ...env, ...GIT_VARS };
 }

@@ -351,6 +351,18 @@ describe('plan: deploys that do not depend on a diff', () => {
     expect(result.batches).toEqual([['@acme/billing', '@acme/orders'], ['@acme/site']]);
   });
 
+  it('redeploys the dependents of a service whose stack is missing, to pick up its new outputs', () => {
+    const result = planOf({ comparisons: { [A]: changed() }, missingStacks: ['@acme/orders'] });
+    expect(reasonsOf(result)).toEqual({
+      '@acme/billing': [],
+      '@acme/orders': [{ kind: 'stack-missing', detail: 'no stack in eu-west-1' }],
+      '@acme/site': [
+        { kind: 'dependency', via: '@acme/orders', detail: 'its stack is missing and is created again' },
+      ],
+    });
+    expect(result.batches).toEqual([['@acme/orders'], ['@acme/site']]);
+  });
+
   it('deploys when the base is unreachable and no fingerprint was recorded', () => {
     const why = `${A} is not an ancestor of ${HEAD}`;
     const result = planOf({ comparisons: { [A]: { reachable: false, why } } });

@@ -77,6 +77,7 @@ export function plan(input: PlanInput): Plan {
   };
 
   const considered = selectServices(servicesOf(workspace), options.only, options.exclude);
+  const recreatedDeps = dependentsOfMissing(graph, input.missingStacks?.keys() ?? []);
   const planned: PlannedService[] = considered.map((service) => {
     const record = state.services[service.name];
     const base = options.baseOverride ?? record?.commit ?? null;
@@ -113,6 +114,16 @@ export function plan(input: PlanInput): Plan {
     }
     const missing = input.missingStacks?.get(service.name);
     if (missing !== undefined && !options.force) reasons.unshift({ kind: 'stack-missing', detail: missing });
+    const deploysAnyway = options.force || base === null;
+    for (const recreated of deploysAnyway ? [] : (recreatedDeps.get(service.name) ?? []).sort()) {
+      if (!reasons.some((reason) => reason.via === recreated)) {
+        reasons.push({
+          kind: 'dependency',
+          via: recreated,
+          detail: 'its stack is missing and is created again',
+        });
+      }
+    }
     const deploy = reasons.length > 0 && options.pullRequest === null;
     return {
       name: service.name,
@@ -224,6 +235,29 @@ function changeReasons(service: WorkspacePackage, effects: BaseEffects): Reason[
     if (dep !== service.name) reasons.push({ kind: 'dependency', via: dep });
   }
   return reasons;
+}
+
+/**
+ * A service whose stack is missing is created afresh, and its outputs (table names, URLs) may come
+ * out different: what depends on it redeploys too, to pick them up. Returns, per package, the
+ * missing services it depends on.
+ */
+function dependentsOfMissing(graph: Graph, missing: Iterable<PackageName>): Map<PackageName, PackageName[]> {
+  const found = new Map<PackageName, PackageName[]>();
+  for (const recreated of missing) {
+    const queue = [...(graph.dependents.get(recreated) ?? [])];
+    const seen = new Set(queue);
+    for (let name = queue.pop(); name !== undefined; name = queue.pop()) {
+      found.set(name, [...(found.get(name) ?? []), recreated]);
+      for (const next of graph.dependents.get(name) ?? []) {
+        if (!seen.has(next)) {
+          seen.add(next);
+          queue.push(next);
+        }
+      }
+    }
+  }
+  return found;
 }
 
 /**
