@@ -154,7 +154,21 @@ describe('plan: shipgraph.config.json', () => {
       { stages: { prod: { regions: ['moon-1'] } } },
       '/stages/prod/regions/0 must match pattern',
     ],
-    ['an unknown backend', { state: { backend: 'floppy' } }, '/state/backend must be one of "file"'],
+    [
+      'an unknown backend',
+      { state: { backend: 'floppy' } },
+      '/state/backend must be one of "file", "dynamodb"',
+    ],
+    [
+      'a DynamoDB backend without a table',
+      { state: { backend: 'dynamodb' } },
+      "E_CONFIG: shipgraph.config.json is invalid: /state must have required property 'table' (fix:",
+    ],
+    [
+      'a command deployer without its command',
+      { services: { '@acme/api': { deployer: { type: 'command' } } } },
+      "/services/@acme~1api/deployer must have required property 'command'",
+    ],
     [
       'a service that is not a package',
       { services: { '@acme/nope': {} } },

@@ -85,16 +85,19 @@ async function validate(raw: unknown): Promise<void> {
   const ajv = new Ajv({ allErrors: true, strict: false });
   const check = ajv.compile(schema);
   if (check(raw)) return;
-  const problems = (check.errors ?? []).map((error) => {
-    const where = error.instancePath === '' ? '(top level)' : error.instancePath;
-    const params = error.params as Record<string, unknown>;
-    if (typeof params.additionalProperty === 'string')
-      return `${where}: unknown property "${params.additionalProperty}"`;
-    if (Array.isArray(params.allowedValues)) {
-      return `${where} must be one of ${params.allowedValues.map((value) => JSON.stringify(value)).join(', ')}`;
-    }
-    return `${where} ${error.message ?? 'is invalid'}`;
-  });
+  // An `if` failing only says which `then` applies; the `then` error itself says what is wrong.
+  const problems = (check.errors ?? [])
+    .filter((error) => error.keyword !== 'if')
+    .map((error) => {
+      const where = error.instancePath === '' ? '(top level)' : error.instancePath;
+      const params = error.params as Record<string, unknown>;
+      if (typeof params.additionalProperty === 'string')
+        return `${where}: unknown property "${params.additionalProperty}"`;
+      if (Array.isArray(params.allowedValues)) {
+        return `${where} must be one of ${params.allowedValues.map((value) => JSON.stringify(value)).join(', ')}`;
+      }
+      return `${where} ${error.message ?? 'is invalid'}`;
+    });
   throw new ShipgraphError('E_CONFIG', `${CONFIG_FILE} is invalid: ${[...new Set(problems)].join('; ')}`, {
     hint: `see the schema in shipgraph/schema/config.schema.json (set "$schema" for editor help)`,
   });

@@ -181,7 +181,7 @@ export class DynamoDbStateStore implements StateStore {
         'E_STATE',
         `${what}: DynamoDB table ${this.table} does not exist in ${this.region}`,
         {
-          hint: 'create it with `shipgraph state init`, or deploy ci/ which creates it',
+          hint: 'create it with `shipgraph state init`',
           cause: error,
           exitCode: 1,
         },
