@@ -1,0 +1,2 @@
+// Public API of @shipgraph/vitest-aws.
+export {};
