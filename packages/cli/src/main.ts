@@ -4,6 +4,7 @@ import { ShipgraphError, isShipgraphError } from '@shipgraph/core';
 import { PLAN_FORMATS, planCommand } from './commands/plan.js';
 import { processIo, type Io } from './commands/io.js';
 import { deployCommand } from './commands/deploy.js';
+import { e2eCommand } from './commands/e2e.js';
 import { stateMarkCommand, stateShowCommand } from './commands/state.js';
 import { stateInitCommand, unlockCommand } from './commands/unlock.js';
 
@@ -110,9 +111,37 @@ export async function main(args: string[], io: Io = processIo()): Promise<number
               default: true,
               describe: 'Deploy services whose stack is missing (--no-check-stacks to skip)',
             })
+            .option('skip-e2e', {
+              type: 'boolean',
+              default: false,
+              describe: 'Do not run e2e tests after deploying',
+            })
+            .option('junit', { type: 'string', describe: 'Write the e2e results as JUnit XML to this file' })
             .option('json', { type: 'boolean', default: false, describe: 'Print the summary as JSON' }),
         async (argv) => {
           exitCode = await deployCommand(argv, io);
+        },
+      )
+      .command(
+        'e2e [services..]',
+        "Run services' end-to-end tests against a stage, without deploying",
+        (argv) =>
+          argv
+            .positional('services', {
+              type: 'string',
+              array: true,
+              describe: 'Services to test (default: all)',
+            })
+            .option('stage', { type: 'string', describe: 'Stage (default: $STAGE, then the config default)' })
+            .option('junit', { type: 'string', describe: 'Write the results as JUnit XML to this file' })
+            .option('lock-timeout', {
+              type: 'number',
+              default: 900,
+              describe: 'Seconds to wait for the stage lock',
+            })
+            .option('json', { type: 'boolean', default: false, describe: 'Print the results as JSON' }),
+        async (argv) => {
+          exitCode = await e2eCommand(argv, io);
         },
       )
       .command(
@@ -179,7 +208,7 @@ export async function main(args: string[], io: Io = processIo()): Promise<number
           )
           .demandCommand(1, 'name a state command: show, mark or init'),
       )
-      .demandCommand(1, 'name a command: plan, deploy, state or unlock')
+      .demandCommand(1, 'name a command: plan, deploy, e2e, state or unlock')
       .strict()
       .help()
       .version(false)

@@ -73,7 +73,7 @@ describe('deploy with the cloudformation deployer (moto)', () => {
     expect(consumerLog).toContain('env SHIPGRAPH_OUTPUT_QUEUE_QUEUENAME=uploads-cfn-one');
     expect(consumerLog).toContain('env SHIPGRAPH_OUTPUT_QUEUE_VERSION=v1');
     const outputsFile = JSON.parse(
-      readFileSync(join(repo.dir, '.shipgraph/outputs/cfn-one/consumer.us-east-1.json'), 'utf8'),
+      readFileSync(join(repo.dir, '.shipgraph/outputs/cfn-one/consumer.us-east-1.deploy.json'), 'utf8'),
     ) as unknown;
     expect(outputsFile).toEqual({ queue: { QueueName: 'uploads-cfn-one', Version: 'v1' } });
 

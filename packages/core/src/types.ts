@@ -48,6 +48,8 @@ export interface ServiceRecord {
   fingerprint: string | null;
   deployedAt: string;
   regions: string[];
+  /** The last end-to-end run of the service; a failure makes the next run test it again. */
+  e2e?: { status: 'passed' | 'failed'; commit: CommitSha; at: string };
 }
 
 export interface StageState {

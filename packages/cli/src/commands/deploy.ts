@@ -1,7 +1,9 @@
 // `shipgraph deploy`: the CodeBuild build phase. Lock the stage, plan, deploy, record, summarise.
 import { readFile } from 'node:fs/promises';
-import { ShipgraphError, type Plan } from '@shipgraph/core';
+import { ShipgraphError, type PackageName, type Plan, type StageState } from '@shipgraph/core';
 import { executePlan } from '../deploy/execute.js';
+import { OutputCache } from '../deploy/outputs.js';
+import { failedLastTime, runE2eStage } from '../e2e/stage.js';
 import { renderSummary, type DeploySummary } from '../deploy/summary.js';
 import { planRun, prepareRun, type PreparedRun } from '../planning/load.js';
 import type { PlanFlags } from '../planning/options.js';
@@ -19,6 +21,8 @@ export interface DeployFlags extends PlanFlags {
   lockTimeout: number;
   json: boolean;
   checkStacks: boolean;
+  skipE2e: boolean;
+  junit?: string | undefined;
 }
 
 const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
@@ -71,11 +75,14 @@ export async function deployCommand(flags: DeployFlags, io: Io): Promise<number>
         ? await planRun(prepared, flags, state, { checkStacks: flags.checkStacks })
         : await readPlanFile(flags.plan, prepared);
     announce(plan, log);
+    const settings = await serviceSettings(checkout, stage.name);
+    const outputs = new OutputCache(settings);
     const summary = await executePlan({
       plan,
       regions: stage.regions,
-      settings: await serviceSettings(checkout, stage.name),
+      settings,
       store,
+      outputs,
       root: checkout.repo.root,
       concurrency: flags.concurrency,
       failFast: flags.failFast,
@@ -86,6 +93,27 @@ export async function deployCommand(flags: DeployFlags, io: Io): Promise<number>
       log,
       now: io.now,
     });
+    if (flags.skipE2e || !stage.e2e) {
+      log(
+        `e2e: skipped (${flags.skipE2e ? '--skip-e2e' : `turned off for stage ${stage.name} in the config`})`,
+      );
+    } else if (!controller.signal.aborted) {
+      summary.e2e = await runE2eStage({
+        checkout,
+        stage: stage.name,
+        regions: stage.regions,
+        store,
+        services: servicesToTest(summary, state),
+        outputs,
+        junit: flags.junit,
+        cwd: io.cwd,
+        signal: controller.signal,
+        children,
+        log,
+        now: io.now,
+      });
+      if (summary.e2e.some((result) => result.status === 'failed')) summary.ok = false;
+    }
     const interrupted = received.signal;
     summary.interrupted = interrupted;
     if (interrupted !== null) summary.ok = false;
@@ -97,6 +125,21 @@ export async function deployCommand(flags: DeployFlags, io: Io): Promise<number>
     process.off('SIGTERM', onSignal);
     await lock.release();
   }
+}
+
+/** Services deployed in every region this run, and those whose last e2e failed (if they did not fail now). */
+function servicesToTest(summary: DeploySummary, state: StageState): Set<PackageName> {
+  const byService = new Map<PackageName, string[]>();
+  for (const result of summary.results)
+    byService.set(result.service, [...(byService.get(result.service) ?? []), result.status]);
+  const chosen = new Set<PackageName>();
+  for (const [service, statuses] of byService) {
+    if (statuses.every((status) => status === 'deployed')) chosen.add(service);
+  }
+  for (const service of failedLastTime(state.services)) {
+    if (byService.get(service)?.every((status) => status === 'unchanged') === true) chosen.add(service);
+  }
+  return chosen;
 }
 
 function announce(plan: Plan, log: (line: string) => void): void {
@@ -151,5 +194,6 @@ function emptySummary(prepared: PreparedRun, trigger: string): DeploySummary & {
     interrupted: null,
     skipped: { reason: 'pull-request', trigger },
     results: [],
+    e2e: [],
   };
 }

@@ -36,7 +36,8 @@ export type StateConfig =
 
 interface RawConfig {
   defaultStage?: string;
-  stages?: Record<string, { regions?: string[] }>;
+  stages?: Record<string, { regions?: string[]; e2e?: boolean }>;
+  e2e?: { script?: string };
   globalFiles?: string[];
   inputs?: RawInputs;
   services?: Record<
@@ -50,7 +51,9 @@ export interface ShipgraphConfig {
   /** Repository-relative path of the file read, or null when there is none. */
   file: string | null;
   defaultStage: string;
-  stages: Record<string, { regions: string[] | null }>;
+  stages: Record<string, { regions: string[] | null; e2e: boolean }>;
+  /** The package script that runs a service's end-to-end tests. */
+  e2eScript: string;
   planner: PlannerConfig;
   /** Packages declared as services, with their extra deploy-order edges and deploy settings. */
   services: Record<
@@ -120,12 +123,14 @@ function resolve(raw: RawConfig, file: string | null): ShipgraphConfig {
     };
   }
   const stages: ShipgraphConfig['stages'] = {};
-  for (const [name, stage] of Object.entries(raw.stages ?? {}))
-    stages[name] = { regions: stage.regions ?? null };
+  for (const [name, stage] of Object.entries(raw.stages ?? {})) {
+    stages[name] = { regions: stage.regions ?? null, e2e: stage.e2e ?? true };
+  }
   return {
     file,
     defaultStage: raw.defaultStage ?? DEFAULT_STAGE,
     stages,
+    e2eScript: raw.e2e?.script ?? 'test:e2e',
     planner: { globalFiles: raw.globalFiles ?? [...DEFAULT_GLOBAL_FILES], defaultInputs, inputs },
     services,
     state:

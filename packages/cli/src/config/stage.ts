@@ -6,6 +6,8 @@ import type { ShipgraphConfig } from './config.js';
 export interface Stage {
   name: string;
   regions: string[];
+  /** Whether e2e tests run after deploys to this stage. */
+  e2e: boolean;
 }
 
 const STAGE_NAME = /^[A-Za-z0-9][A-Za-z0-9-]*$/;
@@ -24,7 +26,7 @@ export function resolveStage(
   }
   const fallbackRegion = env.AWS_REGION || env.AWS_DEFAULT_REGION || 'us-east-1';
   const declared = Object.keys(config.stages);
-  if (declared.length === 0) return { name, regions: [fallbackRegion] };
+  if (declared.length === 0) return { name, regions: [fallbackRegion], e2e: true };
   const key =
     declared.find((pattern) => pattern === name) ??
     declared.find((pattern) => picomatch.isMatch(name, pattern));
@@ -37,5 +39,6 @@ export function resolveStage(
       },
     );
   }
-  return { name, regions: config.stages[key]?.regions ?? [fallbackRegion] };
+  const settings = config.stages[key];
+  return { name, regions: settings?.regions ?? [fallbackRegion], e2e: settings?.e2e ?? true };
 }

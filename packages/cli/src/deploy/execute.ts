@@ -1,13 +1,11 @@
 // Runs a plan's deploys: DAG order per region, retries, outputs to dependents, state recorded per service.
-import { createWriteStream, type WriteStream } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { deployTasks, type DeployTask, type PackageName, type Plan } from '@shipgraph/core';
-import { stackOutputs } from '../aws/cloudformation.js';
 import type { StateStore } from '../state/store.js';
 import type { ServiceSettings } from '../stacks/services.js';
 import { DeployFailure, deployerFor } from './deployer.js';
-import { outputVariables } from './outputs.js';
+import { stepEnvironment, type OutputCache } from './outputs.js';
+import { openStepLog } from './step-log.js';
 import { runDag } from './run-dag.js';
 import type { DeployResult, DeploySummary } from './summary.js';
 
@@ -16,6 +14,7 @@ export interface ExecuteOptions {
   regions: readonly string[];
   settings: ReadonlyMap<PackageName, ServiceSettings>;
   store: StateStore;
+  outputs: OutputCache;
   root: string;
   concurrency: number;
   failFast: boolean;
@@ -31,24 +30,6 @@ export interface ExecuteOptions {
 export async function executePlan(options: ExecuteOptions): Promise<DeploySummary> {
   const { plan, regions, settings, store, root } = options;
   const tasks = deployTasks(plan, regions);
-  const logDir = join(root, '.shipgraph', 'logs', plan.stage);
-  const outputDir = join(root, '.shipgraph', 'outputs', plan.stage);
-  await Promise.all([mkdir(logDir, { recursive: true }), mkdir(outputDir, { recursive: true })]);
-
-  const outputs = new Map<string, Promise<Record<string, string>>>();
-  const outputsOf = (service: PackageName, region: string): Promise<Record<string, string>> => {
-    const key = `${service}@${region}`;
-    let found = outputs.get(key);
-    if (found === undefined) {
-      const stackName = settings.get(service)?.stackName(region) ?? null;
-      found =
-        stackName === null
-          ? Promise.resolve({})
-          : stackOutputs(region, stackName).then((values) => values ?? {});
-      outputs.set(key, found);
-    }
-    return found;
-  };
   const regionsLeft = new Map<PackageName, number>();
   for (const task of tasks) regionsLeft.set(task.service, (regionsLeft.get(task.service) ?? 0) + 1);
   const details = new Map<string, { attempts: number; log: string; outputs?: Record<string, string> }>();
@@ -58,23 +39,27 @@ export async function executePlan(options: ExecuteOptions): Promise<DeploySummar
     const service = planned.get(task.service);
     const setting = settings.get(task.service);
     if (service === undefined || setting === undefined) throw new Error(`no settings for ${task.service}`);
-    const logFile = join(logDir, `${task.service.replace(/[^A-Za-z0-9._-]+/g, '_')}.${task.region}.log`);
-    const detail = { attempts: 0, log: relative(root, logFile) };
+    const stepLog = await openStepLog(
+      root,
+      plan.stage,
+      `${task.service}.${task.region}`,
+      `[${task.service}/${task.region}]`,
+      options.log,
+    );
+    const detail = { attempts: 0, log: stepLog.path };
     details.set(task.id, detail);
-    const stream = createWriteStream(logFile);
-    const prefix = `[${task.service}/${task.region}]`;
-    const log = (line: string) => {
-      stream.write(`${line}\n`);
-      options.log(`${prefix} ${line}`);
-    };
+    const log = stepLog.line;
     try {
-      const dependencyOutputs: Record<PackageName, Record<string, string>> = {};
-      for (const dep of service.dependsOn) dependencyOutputs[dep] = await outputsOf(dep, task.region);
-      const outputsFile = join(
-        outputDir,
-        `${task.service.replace(/[^A-Za-z0-9._-]+/g, '_')}.${task.region}.json`,
-      );
-      await writeFile(outputsFile, JSON.stringify(dependencyOutputs, null, 2) + '\n');
+      const dependencyOutputs = await options.outputs.collect(service.dependsOn, task.region);
+      const env = await stepEnvironment({
+        root,
+        stage: plan.stage,
+        region: task.region,
+        commit: plan.head,
+        service: task.service,
+        step: 'deploy',
+        outputs: dependencyOutputs,
+      });
       const deployer = await deployerFor(setting.deployer);
       const context = {
         service: task.service,
@@ -85,16 +70,7 @@ export async function executePlan(options: ExecuteOptions): Promise<DeploySummar
         commit: plan.head,
         stackName: setting.stackName(task.region),
         dependencyOutputs,
-        env: {
-          SHIPGRAPH_STAGE: plan.stage,
-          SHIPGRAPH_REGION: task.region,
-          SHIPGRAPH_COMMIT: plan.head,
-          SHIPGRAPH_SERVICE: task.service,
-          SHIPGRAPH_OUTPUTS_FILE: outputsFile,
-          AWS_REGION: task.region,
-          AWS_DEFAULT_REGION: task.region,
-          ...outputVariables(dependencyOutputs),
-        },
+        env,
         log,
         track: (kill: (signal: NodeJS.Signals) => void) => {
           options.children.add(kill);
@@ -116,14 +92,14 @@ export async function executePlan(options: ExecuteOptions): Promise<DeploySummar
           await new Promise((resolve) => setTimeout(resolve, delay));
         }
       }
-      outputs.set(task.id, Promise.resolve(result));
+      options.outputs.set(task.service, task.region, result);
       details.set(task.id, { ...detail, outputs: result });
       await recordWhenAllRegionsDone(task, service.fingerprint);
     } catch (error) {
       log(`failed: ${error instanceof Error ? error.message : String(error)}`);
       throw error;
     } finally {
-      await closeStream(stream);
+      await stepLog.close();
     }
   };
 
@@ -184,10 +160,8 @@ export async function executePlan(options: ExecuteOptions): Promise<DeploySummar
     }
   }
   const ok = results.every((result) => result.status === 'deployed' || result.status === 'unchanged');
-  return { version: 1, stage: plan.stage, head: plan.head, ok, interrupted: null, results };
+  return { version: 1, stage: plan.stage, head: plan.head, ok, interrupted: null, results, e2e: [] };
 }
 
 const messageOf = (error: unknown): string =>
   (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
-
-const closeStream = (stream: WriteStream): Promise<void> => new Promise((resolve) => stream.end(resolve));

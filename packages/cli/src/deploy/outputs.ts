@@ -1,5 +1,9 @@
-// Stack outputs shared with dependent deploys: as SHIPGRAPH_OUTPUT_<SERVICE>_<KEY> variables and as a JSON file.
-import type { PackageName } from '@shipgraph/core';
+// Stack outputs shared with later steps: as SHIPGRAPH_OUTPUT_<SERVICE>_<KEY> variables and as a JSON file.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { CommitSha, PackageName } from '@shipgraph/core';
+import { stackOutputs } from '../aws/cloudformation.js';
+import type { ServiceSettings } from '../stacks/services.js';
 
 /** `@acme/orders-api` + `TableName` → `SHIPGRAPH_OUTPUT_ORDERS_API_TABLENAME`. */
 export function outputVariable(service: PackageName, key: string): string {
@@ -20,3 +24,69 @@ export function outputVariables(
   }
   return env;
 }
+
+/** Outputs per service and region: what this run deployed, else read from the stack once. */
+export class OutputCache {
+  private readonly known = new Map<string, Promise<Record<string, string>>>();
+
+  constructor(private readonly settings: ReadonlyMap<PackageName, ServiceSettings>) {}
+
+  get(service: PackageName, region: string): Promise<Record<string, string>> {
+    const key = `${service}@${region}`;
+    let found = this.known.get(key);
+    if (found === undefined) {
+      const stackName = this.settings.get(service)?.stackName(region) ?? null;
+      found =
+        stackName === null
+          ? Promise.resolve({})
+          : stackOutputs(region, stackName).then((values) => values ?? {});
+      this.known.set(key, found);
+    }
+    return found;
+  }
+
+  set(service: PackageName, region: string, outputs: Record<string, string>): void {
+    this.known.set(`${service}@${region}`, Promise.resolve(outputs));
+  }
+
+  async collect(
+    services: readonly PackageName[],
+    region: string,
+  ): Promise<Record<PackageName, Record<string, string>>> {
+    const collected: Record<PackageName, Record<string, string>> = {};
+    for (const service of services) collected[service] = await this.get(service, region);
+    return collected;
+  }
+}
+
+export interface StepEnvironment {
+  root: string;
+  stage: string;
+  region: string;
+  commit: CommitSha;
+  service: PackageName;
+  /** Which step the outputs file is for (`deploy`, `e2e`). */
+  step: string;
+  outputs: Record<PackageName, Record<string, string>>;
+}
+
+/** The SHIPGRAPH_* environment of one deploy or e2e run, with its outputs file written. */
+export async function stepEnvironment(step: StepEnvironment): Promise<Record<string, string>> {
+  const dir = join(step.root, '.shipgraph', 'outputs', step.stage);
+  await mkdir(dir, { recursive: true });
+  const file = join(dir, `${fileSafe(step.service)}.${step.region}.${step.step}.json`);
+  await writeFile(file, JSON.stringify(step.outputs, null, 2) + '\n');
+  return {
+    SHIPGRAPH_STAGE: step.stage,
+    SHIPGRAPH_REGION: step.region,
+    SHIPGRAPH_COMMIT: step.commit,
+    SHIPGRAPH_SERVICE: step.service,
+    SHIPGRAPH_OUTPUTS_FILE: file,
+    AWS_REGION: step.region,
+    AWS_DEFAULT_REGION: step.region,
+    ...outputVariables(step.outputs),
+  };
+}
+
+/** A service name as a file name: `@acme/orders-api` → `_acme_orders-api`. */
+export const fileSafe = (name: string): string => name.replace(/[^A-Za-z0-9._-]+/g, '_');

@@ -1,5 +1,6 @@
 // The end of a deploy run: one line per service and region, as a table or as JSON.
 import type { CommitSha, PackageName } from '@shipgraph/core';
+import type { E2eResult } from '../e2e/run-e2e.js';
 
 export type DeployStatus = 'deployed' | 'failed' | 'blocked' | 'unchanged';
 
@@ -24,16 +25,28 @@ export interface DeploySummary {
   ok: boolean;
   interrupted: string | null;
   results: DeployResult[];
+  /** The e2e stage after the deploys; empty when skipped. */
+  e2e: E2eResult[];
 }
 
 export function renderSummary(summary: DeploySummary): string {
-  const rows = summary.results.map((result) => [
-    result.service,
-    result.region,
-    result.status,
-    result.durationMs === null ? '-' : `${(result.durationMs / 1000).toFixed(1)}s`,
-    result.error ?? result.log ?? '',
-  ]);
+  const seconds = (ms: number | null) => (ms === null ? '-' : `${(ms / 1000).toFixed(1)}s`);
+  const rows = [
+    ...summary.results.map((result) => [
+      result.service,
+      result.region,
+      result.status,
+      seconds(result.durationMs),
+      result.error ?? result.log ?? '',
+    ]),
+    ...summary.e2e.map((result) => [
+      result.service,
+      result.region,
+      `e2e ${result.status}`,
+      seconds(result.durationMs),
+      result.detail ?? result.log ?? '',
+    ]),
+  ];
   const header = ['SERVICE', 'REGION', 'STATUS', 'TIME', 'LOG / ERROR'];
   const widths = header.map((title, column) =>
     Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),
@@ -44,14 +57,17 @@ export function renderSummary(summary: DeploySummary): string {
       .join('  ')
       .trimEnd();
   const count = (status: DeployStatus) => summary.results.filter((result) => result.status === status).length;
+  const e2eCount = (status: string) => summary.e2e.filter((result) => result.status === status).length;
   const totals = `${count('deployed')} deployed, ${count('failed')} failed, ${count('blocked')} blocked, ${count('unchanged')} unchanged`;
+  const e2e =
+    summary.e2e.length === 0 ? '' : `; e2e ${e2eCount('passed')} passed, ${e2eCount('failed')} failed`;
   const ending = summary.interrupted === null ? '' : ` (interrupted by ${summary.interrupted})`;
   return (
     [
       line(header),
       ...rows.map(line),
       '',
-      `stage ${summary.stage} at ${summary.head.slice(0, 12)}: ${totals}${ending}`,
+      `stage ${summary.stage} at ${summary.head.slice(0, 12)}: ${totals}${e2e}${ending}`,
     ].join('\n') + '\n'
   );
 }

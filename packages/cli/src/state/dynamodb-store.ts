@@ -56,6 +56,13 @@ export class DynamoDbStateStore implements StateStore {
       deployedAt: { S: record.deployedAt },
       regions: { L: record.regions.map((region) => ({ S: region })) },
       ...(record.fingerprint === null ? {} : { fingerprint: { S: record.fingerprint } }),
+      ...(record.e2e === undefined
+        ? {}
+        : {
+            e2eStatus: { S: record.e2e.status },
+            e2eCommit: { S: record.e2e.commit },
+            e2eAt: { S: record.e2e.at },
+          }),
     };
     try {
       await (await this.dynamo()).send(new PutItemCommand({ TableName: this.table, Item: item }));
@@ -210,9 +217,15 @@ const lockOf = (item: Item): LockInfo => ({
   expiresAt: Number(item.expiresAt?.N ?? 0),
 });
 
-const recordOf = (item: Item): ServiceRecord => ({
-  commit: item.commit?.S ?? '',
-  fingerprint: item.fingerprint?.S ?? null,
-  deployedAt: item.deployedAt?.S ?? '',
-  regions: (item.regions?.L ?? []).map((region) => region.S ?? ''),
-});
+const recordOf = (item: Item): ServiceRecord => {
+  const e2eStatus = item.e2eStatus?.S;
+  return {
+    commit: item.commit?.S ?? '',
+    fingerprint: item.fingerprint?.S ?? null,
+    deployedAt: item.deployedAt?.S ?? '',
+    regions: (item.regions?.L ?? []).map((region) => region.S ?? ''),
+    ...(e2eStatus === 'passed' || e2eStatus === 'failed'
+      ? { e2e: { status: e2eStatus, commit: item.e2eCommit?.S ?? '', at: item.e2eAt?.S ?? '' } }
+      : {}),
+  };
+};

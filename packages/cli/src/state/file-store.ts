@@ -150,6 +150,8 @@ const isRecord = (value: unknown): value is ServiceRecord => {
     /^[0-9a-f]{40}$/.test(record.commit) &&
     (record.fingerprint === null || typeof record.fingerprint === 'string') &&
     typeof record.deployedAt === 'string' &&
-    Array.isArray(record.regions)
+    Array.isArray(record.regions) &&
+    (record.e2e === undefined ||
+      ['passed', 'failed'].includes((record.e2e as { status?: unknown }).status as string))
   );
 };

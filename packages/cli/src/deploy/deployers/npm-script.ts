@@ -19,7 +19,8 @@ export class NpmScriptDeployer implements Deployer {
   }
 }
 
-async function packageManager(root: string): Promise<'npm' | 'pnpm' | 'yarn'> {
+/** The workspace's package manager, from its lockfile. */
+export async function packageManager(root: string): Promise<'npm' | 'pnpm' | 'yarn'> {
   const exists = (file: string) =>
     access(join(root, file)).then(
       () => true,

@@ -4,10 +4,11 @@ import type { Readable } from 'node:stream';
 import { execa } from 'execa';
 import { DeployFailure, looksTransient, type DeployContext } from '../deployer.js';
 
+/** Runs a command in `context.dir`; fails with a DeployFailure that says whether a retry may help. */
 export async function runDeployCommand(
   file: string,
   args: readonly string[],
-  context: DeployContext,
+  context: Pick<DeployContext, 'dir' | 'env' | 'log' | 'track'>,
 ): Promise<void> {
   context.log(`$ ${[file, ...args].join(' ')}`);
   // stdout and stderr are read line by line as they come; execa's `all` interleaving costs twice as

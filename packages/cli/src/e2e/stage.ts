@@ -1,0 +1,77 @@
+// Runs the e2e stage for chosen services and remembers each outcome in the state, so a failure is tested again.
+import { writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { buildGraph, nearestServiceDeps, type PackageName } from '@shipgraph/core';
+import type { OutputCache } from '../deploy/outputs.js';
+import type { Checkout } from '../planning/load.js';
+import type { StateStore } from '../state/store.js';
+import { junitXml } from './junit.js';
+import { runE2e, type E2eResult } from './run-e2e.js';
+
+export interface E2eStageOptions {
+  checkout: Checkout;
+  stage: string;
+  regions: readonly string[];
+  store: StateStore;
+  services: ReadonlySet<PackageName>;
+  outputs: OutputCache;
+  junit: string | undefined;
+  cwd: string;
+  signal: AbortSignal;
+  children: Set<(signal: NodeJS.Signals) => void>;
+  log: (line: string) => void;
+  now: () => Date;
+}
+
+export async function runE2eStage(options: E2eStageOptions): Promise<E2eResult[]> {
+  const { checkout, store, stage } = options;
+  const graph = buildGraph(checkout.workspace);
+  const nearest = nearestServiceDeps(graph);
+  // Dependency order, stable: by depth in the graph, then by name.
+  const depth = new Map<PackageName, number>();
+  for (const name of graph.order) {
+    depth.set(name, Math.max(-1, ...(graph.deps.get(name) ?? []).map((dep) => depth.get(dep) ?? 0)) + 1);
+  }
+  const targets = [...options.services]
+    .filter((name) => graph.packages.has(name))
+    .sort((a, b) => (depth.get(a) ?? 0) - (depth.get(b) ?? 0) || (a < b ? -1 : 1))
+    .map((name) => ({
+      name,
+      dir: join(checkout.repo.root, graph.packages.get(name)?.dir ?? ''),
+      dependsOn: nearest.get(name) ?? [],
+    }));
+  if (targets.length === 0) return [];
+  options.log(`e2e: ${targets.map((target) => target.name).join(', ')}`);
+  const recorded = (await store.read(stage)).services;
+  const results = await runE2e({
+    targets,
+    regions: options.regions,
+    script: checkout.config.e2eScript,
+    root: checkout.repo.root,
+    stage,
+    commit: checkout.head,
+    outputs: options.outputs,
+    signal: options.signal,
+    children: options.children,
+    log: options.log,
+    onServiceDone: async (service, passed) => {
+      const record = recorded[service];
+      if (record === undefined) return;
+      const e2e = {
+        status: passed ? ('passed' as const) : ('failed' as const),
+        commit: checkout.head,
+        at: options.now().toISOString(),
+      };
+      await store.record(stage, service, { ...record, e2e });
+    },
+  });
+  if (options.junit !== undefined)
+    await writeFile(resolve(options.cwd, options.junit), junitXml(results, stage));
+  return results;
+}
+
+/** Services whose last e2e run failed: the next run tests them again even if nothing changed. */
+export const failedLastTime = (records: Record<PackageName, { e2e?: { status: string } }>): PackageName[] =>
+  Object.entries(records)
+    .filter(([, record]) => record.e2e?.status === 'failed')
+    .map(([name]) => name);
