@@ -1,6 +1,14 @@
 // Copies the bundled example monorepo into a scratch git repository, as a team's clone would be.
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,19 +24,35 @@ const git = (dir, ...args) =>
   }).trim();
 
 /**
- * A fresh git repository holding the example, its node_modules a link to this project's (so the
- * `serverless` binary and the handlers' packages resolve as in an installed clone). Returns its path.
+ * A fresh git repository holding the example, laid out as an installed clone: its node_modules links
+ * to this project's packages (the `serverless` binary, the AWS SDK, vitest) and to its own workspace
+ * packages (`@acme/shared`...), as `npm install` would. Returns its path.
  */
 export function scratchExample(dir = mkdtempSync(join(tmpdir(), 'shipgraph-example-'))) {
   cpSync(EXAMPLE, dir, {
     recursive: true,
     filter: (source) => !/[/\\](node_modules|\.serverless|\.shipgraph)([/\\]|$)/.test(source),
   });
-  symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  linkNodeModules(dir);
   git(dir, 'init', '-q', '-b', 'main');
   git(dir, 'add', '-A');
   git(dir, 'commit', '-q', '-m', 'the example monorepo');
   return dir;
+}
+
+function linkNodeModules(dir) {
+  const modules = join(dir, 'node_modules');
+  mkdirSync(modules);
+  for (const entry of readdirSync(join(root, 'node_modules'))) {
+    if (entry !== '@acme') symlinkSync(join(root, 'node_modules', entry), join(modules, entry));
+  }
+  mkdirSync(join(modules, '@acme'));
+  for (const group of ['libs', 'services']) {
+    for (const name of readdirSync(join(dir, group))) {
+      const manifest = JSON.parse(readFileSync(join(dir, group, name, 'package.json'), 'utf8'));
+      symlinkSync(join('..', '..', group, name), join(modules, manifest.name));
+    }
+  }
 }
 
 /** Appends a line to a file of the scratch repository and commits it; returns the new commit. */

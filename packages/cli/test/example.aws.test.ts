@@ -70,6 +70,14 @@ describe('the example monorepo on moto', () => {
       ),
     );
     expect(Object.keys(recorded().services)).toHaveLength(5);
+    // Then each deployed service's e2e tests ran against the stage, in dependency order.
+    expect(summary?.e2e?.map((result) => `${result.service}:${result.status}`)).toEqual([
+      '@acme/fulfilment:passed',
+      '@acme/orders-api:passed',
+      '@acme/orders-worker:passed',
+      '@acme/storefront:skipped',
+      '@acme/notifications:passed',
+    ]);
   });
 
   it("hands a service its dependencies' outputs", async () => {

@@ -46,6 +46,7 @@ export interface SummaryJson {
     log: string | null;
     error?: string;
   }[];
+  e2e?: { service: string; region: string; status: 'passed' | 'failed' | 'skipped'; detail?: string }[];
 }
 
 export async function deploy(repo: TestRepo, args: string[] = [], env: Record<string, string> = {}) {
