@@ -58,10 +58,14 @@ describe('deploy: safety', () => {
 
   it('two runs on one stage never deploy at once: one fails clearly or waits and finds nothing to do', async () => {
     const repo = commandRepo({ a: [] });
-    repo.write({ 'deploy-behaviour.json': { a: { sleepMs: 1500 } } });
+    // The first run's deploy holds until the test lets it go, so the other runs surely meet its lock.
+    repo.write({
+      'deploy-behaviour.json': { a: { waitFor: 'release-a' } },
+      '.gitignore': '.shipgraph/\ndeploy-behaviour.json\n.attempts-*\nrelease-a\n',
+    });
     repo.commit();
     const first = startDeploy(repo.dir);
-    await until(() => existsSync(lockFile(repo.dir)), 'the first run to take the lock');
+    await until(() => existsSync(join(repo.dir, '.attempts-a')), 'the first run to start deploying');
 
     const impatient = await deploy(repo, ['--lock-timeout', '0.2']);
     expect(impatient.exitCode).toBe(1);
@@ -69,12 +73,19 @@ describe('deploy: safety', () => {
       /shipgraph: E_LOCKED: stage staging is locked by [^ ]+:\d+ since \S+ \(\.shipgraph\/state\/staging\.json\) \(fix: wait for that run, or if it is gone: shipgraph unlock --stage staging\)/,
     );
 
-    const patient = await deploy(repo, ['--lock-timeout', '60']);
-    const firstResult = await first;
+    const patient = startDeploy(repo.dir, ['--lock-timeout', '60', '--retry-delay', '0.1']);
+    let patientLog = '';
+    patient.stderr.on('data', (chunk: Buffer) => (patientLog += chunk.toString()));
+    await until(
+      () => /stage staging is locked by .+; waiting up to 60s/.test(patientLog),
+      'the second run to wait',
+    );
+    writeFileSync(join(repo.dir, 'release-a'), '');
+
+    const [firstResult, patientResult] = await Promise.all([first, patient]);
     expect(firstResult.exitCode).toBe(0);
-    expect(patient.exitCode).toBe(0);
-    expect(patient.stderr).toMatch(/stage staging is locked by .+; waiting up to 60s/);
-    expect(statusOf(patient.summary)).toEqual({ a: 'unchanged' });
+    expect(patientResult.exitCode).toBe(0);
+    expect(statusOf(JSON.parse(patientResult.stdout) as SummaryJson)).toEqual({ a: 'unchanged' });
     expect(readFileSync(join(repo.dir, '.attempts-a'), 'utf8').split('\n')).toHaveLength(1);
   });
 
