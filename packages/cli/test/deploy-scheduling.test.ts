@@ -131,7 +131,7 @@ describe('deploy: scheduling', () => {
       results: [],
     });
     expect(result.stderr).toContain(
-      'pull request (pr/42): pull requests are tested, not deployed; nothing deploys',
+      'shipgraph deploy: pull request #42: pull requests are tested, not deployed\nnothing deploys',
     );
   });
 

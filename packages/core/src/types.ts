@@ -102,7 +102,7 @@ export interface Plan {
   version: 1;
   stage: string;
   head: CommitSha;
-  skipped: null | { reason: 'pull-request'; trigger: string };
+  skipped: null | { reason: 'pull-request' | 'no-stage'; trigger: string };
   services: PlannedService[];
   batches: PackageName[][];
   orphans: PackageName[];

@@ -5,7 +5,7 @@ import { executePlan } from '../deploy/execute.js';
 import { OutputCache } from '../deploy/outputs.js';
 import { failedLastTime, runE2eStage } from '../e2e/stage.js';
 import { renderSummary, type DeploySummary } from '../deploy/summary.js';
-import { planRun, prepareRun, type PreparedRun } from '../planning/load.js';
+import { planRun, prepareRun, skippedBy, type PreparedRun } from '../planning/load.js';
 import type { PlanFlags } from '../planning/options.js';
 import { serviceSettings } from '../stacks/services.js';
 import { acquireStageLock } from '../state/lock.js';
@@ -41,13 +41,16 @@ export async function deployCommand(flags: DeployFlags, io: Io): Promise<number>
     io.stderr(`${line}\n`);
   };
   const prepared = await prepareRun(io.cwd, flags, io.env);
-  const { run, checkout, stage, store } = prepared;
-  log(`shipgraph deploy: stage ${stage.name} (${stage.regions.join(', ')}) at ${checkout.head.slice(0, 12)}`);
-  if (run.pullRequest !== null) {
-    log(`pull request (${run.pullRequest}): pull requests are tested, not deployed; nothing deploys`);
-    if (flags.json) io.stdout(JSON.stringify(emptySummary(prepared, run.pullRequest), null, 2) + '\n');
+  const { checkout, decision, stage, store } = prepared;
+  // What this build is for, and why, comes first.
+  log(`shipgraph deploy: ${decision.why}`);
+  const skipped = skippedBy(decision);
+  if (skipped !== null) {
+    log('nothing deploys');
+    if (flags.json) io.stdout(JSON.stringify(emptySummary(prepared, skipped), null, 2) + '\n');
     return 0;
   }
+  log(`stage ${stage.name} (${stage.regions.join(', ')}) at ${checkout.head.slice(0, 12)}`);
 
   const lock = await acquireStageLock(store, stage.name, {
     timeoutMs: flags.lockTimeout * 1000,
@@ -185,14 +188,17 @@ async function readPlanFile(file: string, prepared: PreparedRun): Promise<Plan> 
   return plan;
 }
 
-function emptySummary(prepared: PreparedRun, trigger: string): DeploySummary & { skipped: object } {
+function emptySummary(
+  prepared: PreparedRun,
+  skipped: NonNullable<Plan['skipped']>,
+): DeploySummary & { skipped: object } {
   return {
     version: 1,
     stage: prepared.stage.name,
     head: prepared.checkout.head,
     ok: true,
     interrupted: null,
-    skipped: { reason: 'pull-request', trigger },
+    skipped,
     results: [],
     e2e: [],
   };

@@ -35,6 +35,10 @@ export type StateConfig =
   { backend: 'file'; dir: string } | { backend: 'dynamodb'; table: string; region: string | null };
 
 interface RawConfig {
+  triggers?: {
+    branches?: Record<string, string>;
+    tags?: Record<string, string>;
+  };
   defaultStage?: string;
   stages?: Record<string, { regions?: string[]; e2e?: boolean }>;
   e2e?: { script?: string };
@@ -54,6 +58,12 @@ export interface ShipgraphConfig {
   stages: Record<string, { regions: string[] | null; e2e: boolean }>;
   /** The package script that runs a service's end-to-end tests. */
   e2eScript: string;
+  triggers: {
+    /** Whether the config has a `triggers` section at all. */
+    configured: boolean;
+    branches: Record<string, string>;
+    tags: Record<string, string>;
+  };
   planner: PlannerConfig;
   /** Packages declared as services, with their extra deploy-order edges and deploy settings. */
   services: Record<
@@ -131,6 +141,11 @@ function resolve(raw: RawConfig, file: string | null): ShipgraphConfig {
     defaultStage: raw.defaultStage ?? DEFAULT_STAGE,
     stages,
     e2eScript: raw.e2e?.script ?? 'test:e2e',
+    triggers: {
+      configured: raw.triggers !== undefined,
+      branches: raw.triggers?.branches ?? {},
+      tags: raw.triggers?.tags ?? {},
+    },
     planner: { globalFiles: raw.globalFiles ?? [...DEFAULT_GLOBAL_FILES], defaultInputs, inputs },
     services,
     state:

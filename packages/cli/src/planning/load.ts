@@ -17,6 +17,7 @@ import {
 } from '@shipgraph/core';
 import { CONFIG_FILE, parseConfig, type ShipgraphConfig } from '../config/config.js';
 import { resolveStage, type Stage } from '../config/stage.js';
+import { decide, type Decision } from '../config/trigger.js';
 import { GitRepo } from '../git/repo.js';
 import { openStateStore } from '../state/open.js';
 import type { StateStore } from '../state/store.js';
@@ -76,6 +77,8 @@ export const stateStoreFor = (checkout: Checkout, env: NodeJS.ProcessEnv): State
 export interface PreparedRun {
   run: RunEnvironment;
   checkout: Checkout;
+  /** What this build is for; when it deploys nothing, `stage` is still the one a plan compares with. */
+  decision: Decision;
   stage: Stage;
   store: StateStore;
 }
@@ -87,8 +90,14 @@ export async function prepareRun(
 ): Promise<PreparedRun> {
   const run = readEnvironment(flags, env);
   const checkout = await openCheckout(cwd, run.headRef);
-  const stage = resolveStage(checkout.config, flags.stage, env);
-  return { run, checkout, stage, store: stateStoreFor(checkout, env) };
+  const decision = decide(
+    checkout.config,
+    run.trigger,
+    nonEmpty(env.CODEBUILD_WEBHOOK_EVENT),
+    run.explicitStage,
+  );
+  const stage = resolveStage(checkout.config, decision.stage ?? flags.stage, env);
+  return { run, checkout, decision, stage, store: stateStoreFor(checkout, env) };
 }
 
 /** Plans the prepared run against a state read by the caller (deploy reads it under the stage lock). */
@@ -98,14 +107,14 @@ export async function planRun(
   state: StageState,
   options: { checkStacks: boolean },
 ): Promise<Plan> {
-  const { run, checkout, stage } = prepared;
+  const { run, checkout, stage, decision } = prepared;
   const baseOverride = flags.base === undefined ? null : await checkout.repo.resolveCommit(flags.base);
   const planOptions = {
     force: run.force,
     baseOverride,
     only: flags.only === undefined ? null : nameList(flags.only),
     exclude: nameList(flags.exclude),
-    pullRequest: run.pullRequest,
+    skip: skippedBy(decision),
   };
   const bases = basesToCompare(checkout.workspace, state, planOptions);
   const [comparisons, missing] = await Promise.all([
@@ -127,6 +136,20 @@ export async function planRun(
     externalSignature: externalSignatures(checkout),
   });
 }
+
+/** How a plan says that this build deploys nothing. */
+export function skippedBy(decision: Decision): Plan['skipped'] {
+  const { trigger } = decision;
+  const label =
+    trigger.kind === 'manual'
+      ? 'manual'
+      : `${trigger.kind}/${trigger.kind === 'pr' ? trigger.number : trigger.name}`;
+  if (decision.action === 'test-only') return { reason: 'pull-request', trigger: label };
+  if (decision.action === 'skip') return { reason: 'no-stage', trigger: label };
+  return null;
+}
+
+const nonEmpty = (value: string | undefined): string | undefined => (value === '' ? undefined : value);
 
 export interface PlanResult extends PreparedRun {
   plan: Plan;

@@ -1,5 +1,6 @@
 // Turns flags and the CI environment (CodeBuild's variables, STAGE, FORCE_DEPLOY_ALL) into plan options.
 import { ShipgraphError } from '@shipgraph/core';
+import { parseTrigger, type Trigger } from '../config/trigger.js';
 
 export interface PlanFlags {
   stage?: string | undefined;
@@ -13,16 +14,23 @@ export interface PlanFlags {
 export interface RunEnvironment {
   headRef: string;
   force: boolean;
-  /** The webhook trigger when the build is for a pull request, e.g. `pr/12`. */
-  pullRequest: string | null;
+  /** What started the build (CODEBUILD_WEBHOOK_TRIGGER). */
+  trigger: Trigger;
+  /** The stage asked for by --stage or STAGE, and which. */
+  explicitStage: { value: string; from: string } | null;
 }
 
 export function readEnvironment(flags: PlanFlags, env: NodeJS.ProcessEnv): RunEnvironment {
   return {
     headRef: flags.head ?? nonEmpty(env.CODEBUILD_RESOLVED_SOURCE_VERSION) ?? 'HEAD',
     force: flags.all === true || parseBoolean(env.FORCE_DEPLOY_ALL, 'FORCE_DEPLOY_ALL'),
-    pullRequest:
-      env.CODEBUILD_WEBHOOK_TRIGGER?.startsWith('pr/') === true ? env.CODEBUILD_WEBHOOK_TRIGGER : null,
+    trigger: parseTrigger(env.CODEBUILD_WEBHOOK_TRIGGER),
+    explicitStage:
+      flags.stage !== undefined
+        ? { value: flags.stage, from: '--stage' }
+        : nonEmpty(env.STAGE) !== undefined
+          ? { value: env.STAGE ?? '', from: 'STAGE' }
+          : null,
   };
 }
 

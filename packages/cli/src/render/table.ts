@@ -39,7 +39,10 @@ export function renderTable(plan: Plan, explain: boolean): string {
 
 function summary(plan: Plan): string {
   const where = `stage ${plan.stage} at ${plan.head.slice(0, 12)}`;
-  if (plan.skipped !== null) return `pull request (${plan.skipped.trigger}): nothing deploys on ${where}`;
+  if (plan.skipped?.reason === 'pull-request')
+    return `pull request (${plan.skipped.trigger}): nothing deploys on ${where}`;
+  if (plan.skipped?.reason === 'no-stage')
+    return `${plan.skipped.trigger} is mapped to no stage: nothing deploys`;
   const deploying = plan.services.filter((service) => service.deploy).length;
   const batches = plan.batches.length;
   return `${deploying} of ${plan.services.length} services deploy on ${where}, in ${batches} batch${batches === 1 ? '' : 'es'}`;

@@ -95,7 +95,7 @@ const planOf = (scenario: Scenario): Plan =>
       baseOverride: null,
       only: null,
       exclude: [],
-      pullRequest: null,
+      skip: null,
       ...scenario.options,
     },
     missingStacks: new Map((scenario.missingStacks ?? []).map((name) => [name, 'no stack in eu-west-1'])),
@@ -396,7 +396,7 @@ describe('plan: scope of the run', () => {
   it('deploys nothing for a pull request but still gives the reasons', () => {
     const result = planOf({
       comparisons: { [A]: changed('services/orders/src/handler.ts') },
-      options: { pullRequest: 'pr/12' },
+      options: { skip: { reason: 'pull-request', trigger: 'pr/12' } },
     });
     expect(result.skipped).toEqual({ reason: 'pull-request', trigger: 'pr/12' });
     expect(result.services.map((s) => [s.deploy, s.batch])).toEqual([

@@ -25,8 +25,8 @@ export interface PlanOptions {
   baseOverride: CommitSha | null;
   only: readonly string[] | null;
   exclude: readonly string[];
-  /** The webhook trigger when this run is for a pull request (`pr/12`), else null. */
-  pullRequest: string | null;
+  /** Set when this run deploys nothing (a pull request, a branch mapped to no stage); the plan still shows why each service would deploy. */
+  skip: Plan['skipped'];
 }
 
 export interface PlanInput {
@@ -124,7 +124,7 @@ export function plan(input: PlanInput): Plan {
         });
       }
     }
-    const deploy = reasons.length > 0 && options.pullRequest === null;
+    const deploy = reasons.length > 0 && options.skip === null;
     return {
       name: service.name,
       path: service.dir,
@@ -143,7 +143,7 @@ export function plan(input: PlanInput): Plan {
     version: 1,
     stage: input.stage,
     head: input.head,
-    skipped: options.pullRequest === null ? null : { reason: 'pull-request', trigger: options.pullRequest },
+    skipped: options.skip,
     services: planned,
     batches,
     orphans: Object.keys(state.services)
