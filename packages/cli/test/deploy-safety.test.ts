@@ -127,7 +127,7 @@ describe('deploy: safety', () => {
       'node failed (killed by SIGTERM)',
     );
     expect(result.stderr).toContain(
-      'received SIGTERM: starting nothing new, passing it to 1 running deploy(s)',
+      'received SIGTERM: starting nothing new, passing it to 1 running process(es)',
     );
     expect(recorded(repo.dir)).toEqual(['quick']);
     expect(existsSync(lockFile(repo.dir))).toBe(false);

@@ -10,6 +10,7 @@ import type { PlanFlags } from '../planning/options.js';
 import { serviceSettings } from '../stacks/services.js';
 import { acquireStageLock } from '../state/lock.js';
 import { describeReason } from '../render/reasons.js';
+import { listenForInterrupts } from './interrupts.js';
 import type { Io } from './io.js';
 
 export interface DeployFlags extends PlanFlags {
@@ -57,20 +58,7 @@ export async function deployCommand(flags: DeployFlags, io: Io): Promise<number>
     env: io.env,
     log,
   });
-  const controller = new AbortController();
-  const children = new Set<(signal: NodeJS.Signals) => void>();
-  // An object, not a `let`: the handler sets it, and the flow checks below must not assume it stays null.
-  const received: { signal: NodeJS.Signals | null } = { signal: null };
-  const onSignal = (signal: NodeJS.Signals) => {
-    received.signal ??= signal;
-    log(
-      `received ${signal}: starting nothing new, passing it to ${children.size} running deploy(s) and waiting for them`,
-    );
-    controller.abort();
-    for (const kill of children) kill(signal);
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const interrupts = listenForInterrupts(log);
   try {
     const state = await store.read(stage.name);
     const plan =
@@ -91,8 +79,8 @@ export async function deployCommand(flags: DeployFlags, io: Io): Promise<number>
       failFast: flags.failFast,
       retries: flags.retries,
       retryDelayMs: flags.retryDelay * 1000,
-      signal: controller.signal,
-      children,
+      signal: interrupts.signal,
+      children: interrupts.children,
       log,
       now: io.now,
     });
@@ -100,7 +88,7 @@ export async function deployCommand(flags: DeployFlags, io: Io): Promise<number>
       log(
         `e2e: skipped (${flags.skipE2e ? '--skip-e2e' : `turned off for stage ${stage.name} in the config`})`,
       );
-    } else if (!controller.signal.aborted) {
+    } else if (!interrupts.signal.aborted) {
       summary.e2e = await runE2eStage({
         checkout,
         stage: stage.name,
@@ -110,22 +98,21 @@ export async function deployCommand(flags: DeployFlags, io: Io): Promise<number>
         outputs,
         junit: flags.junit,
         cwd: io.cwd,
-        signal: controller.signal,
-        children,
+        signal: interrupts.signal,
+        children: interrupts.children,
         log,
         now: io.now,
       });
       if (summary.e2e.some((result) => result.status === 'failed')) summary.ok = false;
     }
-    const interrupted = received.signal;
+    const interrupted = interrupts.received();
     summary.interrupted = interrupted;
     if (interrupted !== null) summary.ok = false;
     io.stdout(flags.json ? JSON.stringify(summary, null, 2) + '\n' : renderSummary(summary));
     if (interrupted !== null) return SIGNAL_EXIT[interrupted] ?? 1;
     return summary.ok ? 0 : 1;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    interrupts.dispose();
     await lock.release();
   }
 }

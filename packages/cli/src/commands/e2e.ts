@@ -5,6 +5,7 @@ import { runE2eStage } from '../e2e/stage.js';
 import { prepareRun } from '../planning/load.js';
 import { serviceSettings } from '../stacks/services.js';
 import { acquireStageLock } from '../state/lock.js';
+import { listenForInterrupts } from './interrupts.js';
 import type { Io } from './io.js';
 
 export interface E2eFlags {
@@ -33,14 +34,7 @@ export async function e2eCommand(flags: E2eFlags, io: Io): Promise<number> {
     env: io.env,
     log,
   });
-  const controller = new AbortController();
-  const children = new Set<(signal: NodeJS.Signals) => void>();
-  const onSignal = (signal: NodeJS.Signals) => {
-    controller.abort();
-    for (const kill of children) kill(signal);
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const interrupts = listenForInterrupts(log);
   try {
     const results = await runE2eStage({
       checkout,
@@ -51,8 +45,8 @@ export async function e2eCommand(flags: E2eFlags, io: Io): Promise<number> {
       outputs: new OutputCache(await serviceSettings(checkout, stage.name)),
       junit: flags.junit,
       cwd: io.cwd,
-      signal: controller.signal,
-      children,
+      signal: interrupts.signal,
+      children: interrupts.children,
       log,
       now: io.now,
     });
@@ -68,10 +62,9 @@ export async function e2eCommand(flags: E2eFlags, io: Io): Promise<number> {
         );
       }
     }
-    return results.some((result) => result.status === 'failed') || controller.signal.aborted ? 1 : 0;
+    return results.some((result) => result.status === 'failed') || interrupts.signal.aborted ? 1 : 0;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    interrupts.dispose();
     await lock.release();
   }
 }
