@@ -4,6 +4,7 @@ import { ShipgraphError, isShipgraphError } from '@shipgraph/core';
 import { PLAN_FORMATS, planCommand } from './commands/plan.js';
 import { processIo, type Io } from './commands/io.js';
 import { deployCommand } from './commands/deploy.js';
+import { destroyCommand, stdinIsTerminal } from './commands/destroy.js';
 import { e2eCommand } from './commands/e2e.js';
 import { stateMarkCommand, stateShowCommand } from './commands/state.js';
 import { stateInitCommand, unlockCommand } from './commands/unlock.js';
@@ -145,6 +146,37 @@ export async function main(args: string[], io: Io = processIo()): Promise<number
         },
       )
       .command(
+        'destroy',
+        "Remove a stage's services (dependents first) and forget them",
+        (argv) =>
+          argv
+            .option('stage', { type: 'string', describe: 'Stage (default: $STAGE, then the config default)' })
+            .option('only', {
+              type: 'string',
+              array: true,
+              describe: 'Only these services (comma-separated)',
+            })
+            .option('yes', {
+              type: 'boolean',
+              default: false,
+              describe: 'Do not ask (needed when not on a terminal)',
+            })
+            .option('orphans', {
+              type: 'boolean',
+              default: false,
+              describe: 'Also remove the stacks of services gone from the workspace',
+            })
+            .option('force', { type: 'boolean', default: false, describe: 'Destroy a protected stage' })
+            .option('lock-timeout', {
+              type: 'number',
+              default: 900,
+              describe: 'Seconds to wait for the stage lock',
+            }),
+        async (argv) => {
+          exitCode = await destroyCommand({ ...argv, interactive: stdinIsTerminal() }, io);
+        },
+      )
+      .command(
         'unlock',
         "Break a stage's deploy lock left by a run that is gone",
         (argv) =>
@@ -208,7 +240,7 @@ export async function main(args: string[], io: Io = processIo()): Promise<number
           )
           .demandCommand(1, 'name a state command: show, mark or init'),
       )
-      .demandCommand(1, 'name a command: plan, deploy, e2e, state or unlock')
+      .demandCommand(1, 'name a command: plan, deploy, e2e, destroy, state or unlock')
       .strict()
       .help()
       .version(false)

@@ -44,7 +44,13 @@ function repoFor(stage: string) {
     'shipgraph.config.json': {
       services: {
         queue: { deployer: { type: 'cloudformation', parameters: { Stage: '{stage}' } } },
-        consumer: { deployer: { type: 'command', command: ['node', FAKE_DEPLOY, repo.dir] } },
+        consumer: {
+          deployer: {
+            type: 'command',
+            command: ['node', FAKE_DEPLOY, repo.dir],
+            remove: ['node', FAKE_DEPLOY, repo.dir, 'remove'],
+          },
+        },
       },
     },
   });
@@ -112,6 +118,29 @@ describe('deploy with the cloudformation deployer (moto)', () => {
     const again = await deploy(repo, ['--stage', 'cfn-three', '--check-stacks']);
     expect(statusOf(again.summary)).toEqual({ queue: 'deployed', consumer: 'deployed' });
     expect(await outputsOf(stackName)).toEqual({ QueueName: 'uploads-cfn-three', Version: 'v1' });
+  });
+
+  it('destroy deletes the stack; --orphans deletes the recorded stack of a service gone from the workspace', async () => {
+    const { repo, stackName } = repoFor('cfn-five');
+    await deploy(repo, ['--stage', 'cfn-five']);
+    expect(await outputsOf(stackName)).toEqual({ QueueName: 'uploads-cfn-five', Version: 'v1' });
+
+    repo.remove('services/queue');
+    const config = JSON.parse(readFileSync(join(repo.dir, 'shipgraph.config.json'), 'utf8')) as {
+      services: Record<string, unknown>;
+    };
+    repo.write({
+      'services/consumer/package.json': { name: 'consumer' },
+      'shipgraph.config.json': { services: { consumer: config.services.consumer } },
+    });
+    repo.commit('retire the queue service');
+    expect((await repo.plan(['--stage', 'cfn-five'])).orphans).toEqual(['queue']);
+    const destroyed = await repo.run(['destroy', '--stage', 'cfn-five', '--orphans', '--yes']);
+    expect(destroyed.exitCode).toBe(0);
+    expect(destroyed.stdout).toBe('queue  removed\nconsumer  removed');
+    expect(destroyed.stderr).toContain(`[queue destroy] stack ${stackName}: deleted`);
+    await expect(outputsOf(stackName)).rejects.toThrow(/does not exist/);
+    expect((await repo.plan(['--stage', 'cfn-five'])).orphans).toEqual([]);
   });
 
   it('an AWS error while checking stacks fails the run; it never means "deploy everything"', async () => {

@@ -153,4 +153,24 @@ describe('the example monorepo on moto', () => {
     expect(recorded().services['@acme/orders-worker']?.commit).toBe(before);
     expect(recorded().services['@acme/storefront']?.commit).toBe(head);
   });
+
+  it('destroy removes the whole stage, dependents first, with serverless remove and DeleteStack', async () => {
+    // Undo the previous test's broken serverless.yml: serverless remove needs a valid one too.
+    repo.git('checkout', 'HEAD~2', '--', 'services/orders-worker/serverless.yml');
+    repo.commit('mend the worker');
+    const result = await repo.run(['destroy', '--stage', STAGE, '--yes']);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stdout.split('\n').map((line) => line.split(/\s+/)[0])).toEqual([
+      '@acme/notifications',
+      '@acme/orders-worker',
+      '@acme/storefront',
+      '@acme/orders-api',
+      '@acme/fulfilment',
+    ]);
+    const { StackSummaries } = await cfn.send(
+      new ListStacksCommand({ StackStatusFilter: ['CREATE_COMPLETE', 'UPDATE_COMPLETE'] }),
+    );
+    expect((StackSummaries ?? []).filter((entry) => entry.StackName?.endsWith(STAGE))).toEqual([]);
+    expect(recorded().services).toEqual({});
+  });
 });

@@ -15,7 +15,8 @@ export type ErrorCode =
   | 'E_AWS'
   | 'E_LOCKED'
   | 'E_PLAN_MISMATCH'
-  | 'E_DEPLOYER';
+  | 'E_DEPLOYER'
+  | 'E_PROTECTED';
 
 export class ShipgraphError extends Error {
   override readonly name = 'ShipgraphError';

@@ -48,6 +48,8 @@ export interface ServiceRecord {
   fingerprint: string | null;
   deployedAt: string;
   regions: string[];
+  /** Region → the CloudFormation stack deployed there, when known (how an orphan is removed). */
+  stacks?: Record<string, string>;
   /** The last end-to-end run of the service; a failure makes the next run test it again. */
   e2e?: { status: 'passed' | 'failed'; commit: CommitSha; at: string };
 }

@@ -28,7 +28,7 @@ export interface CloudFormationDeployerConfig {
 export type DeployerConfig =
   | { type: 'serverless' }
   | { type: 'npm-script'; script?: string }
-  | { type: 'command'; command: string[] }
+  | { type: 'command'; command: string[]; remove?: string[] }
   | CloudFormationDeployerConfig;
 
 export type StateConfig =
@@ -40,7 +40,7 @@ interface RawConfig {
     tags?: Record<string, string>;
   };
   defaultStage?: string;
-  stages?: Record<string, { regions?: string[]; e2e?: boolean }>;
+  stages?: Record<string, { regions?: string[]; e2e?: boolean; protected?: boolean }>;
   e2e?: { script?: string };
   globalFiles?: string[];
   inputs?: RawInputs;
@@ -55,7 +55,7 @@ export interface ShipgraphConfig {
   /** Repository-relative path of the file read, or null when there is none. */
   file: string | null;
   defaultStage: string;
-  stages: Record<string, { regions: string[] | null; e2e: boolean }>;
+  stages: Record<string, { regions: string[] | null; e2e: boolean; protected: boolean }>;
   /** The package script that runs a service's end-to-end tests. */
   e2eScript: string;
   triggers: {
@@ -134,7 +134,11 @@ function resolve(raw: RawConfig, file: string | null): ShipgraphConfig {
   }
   const stages: ShipgraphConfig['stages'] = {};
   for (const [name, stage] of Object.entries(raw.stages ?? {})) {
-    stages[name] = { regions: stage.regions ?? null, e2e: stage.e2e ?? true };
+    stages[name] = {
+      regions: stage.regions ?? null,
+      e2e: stage.e2e ?? true,
+      protected: stage.protected ?? false,
+    };
   }
   return {
     file,

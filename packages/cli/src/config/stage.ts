@@ -8,6 +8,8 @@ export interface Stage {
   regions: string[];
   /** Whether e2e tests run after deploys to this stage. */
   e2e: boolean;
+  /** A protected stage (prod) is never destroyed without --force. */
+  protected: boolean;
 }
 
 const STAGE_NAME = /^[A-Za-z0-9][A-Za-z0-9-]*$/;
@@ -26,7 +28,7 @@ export function resolveStage(
   }
   const fallbackRegion = env.AWS_REGION || env.AWS_DEFAULT_REGION || 'us-east-1';
   const declared = Object.keys(config.stages);
-  if (declared.length === 0) return { name, regions: [fallbackRegion], e2e: true };
+  if (declared.length === 0) return { name, regions: [fallbackRegion], e2e: true, protected: false };
   const key =
     declared.find((pattern) => pattern === name) ??
     declared.find((pattern) => picomatch.isMatch(name, pattern));
@@ -40,5 +42,10 @@ export function resolveStage(
     );
   }
   const settings = config.stages[key];
-  return { name, regions: settings?.regions ?? [fallbackRegion], e2e: settings?.e2e ?? true };
+  return {
+    name,
+    regions: settings?.regions ?? [fallbackRegion],
+    e2e: settings?.e2e ?? true,
+    protected: settings?.protected ?? false,
+  };
 }

@@ -26,6 +26,8 @@ export interface DeployContext {
 export interface Deployer {
   /** Deploys and returns the stack outputs (empty when the deployer has no stack). */
   deploy(context: DeployContext): Promise<Record<string, string>>;
+  /** Removes what deploy created (a missing stack is already removed). */
+  remove(context: DeployContext): Promise<void>;
 }
 
 /** A deploy that failed; `transient` says whether trying again may help (throttling, stack busy). */
@@ -57,7 +59,10 @@ export async function deployerFor(config: DeployerConfig): Promise<Deployer> {
     case 'npm-script':
       return new (await import('./deployers/npm-script.js')).NpmScriptDeployer(config.script ?? 'deploy');
     case 'command':
-      return new (await import('./deployers/command.js')).CommandDeployer(config.command);
+      return new (await import('./deployers/command.js')).CommandDeployer(
+        config.command,
+        config.remove ?? null,
+      );
     case 'cloudformation':
       return new (await import('./deployers/cloudformation.js')).CloudFormationDeployer(config);
   }

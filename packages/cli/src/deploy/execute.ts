@@ -107,11 +107,17 @@ export async function executePlan(options: ExecuteOptions): Promise<DeploySummar
     const left = (regionsLeft.get(task.service) ?? 1) - 1;
     regionsLeft.set(task.service, left);
     if (left > 0) return;
+    const stacks: Record<string, string> = {};
+    for (const region of regions) {
+      const name = settings.get(task.service)?.stackName(region) ?? null;
+      if (name !== null) stacks[region] = name;
+    }
     await store.record(plan.stage, task.service, {
       commit: plan.head,
       fingerprint,
       deployedAt: options.now().toISOString(),
       regions: [...regions],
+      ...(Object.keys(stacks).length > 0 ? { stacks } : {}),
     });
   };
 

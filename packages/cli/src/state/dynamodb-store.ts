@@ -56,6 +56,15 @@ export class DynamoDbStateStore implements StateStore {
       deployedAt: { S: record.deployedAt },
       regions: { L: record.regions.map((region) => ({ S: region })) },
       ...(record.fingerprint === null ? {} : { fingerprint: { S: record.fingerprint } }),
+      ...(record.stacks === undefined
+        ? {}
+        : {
+            stacks: {
+              M: Object.fromEntries(
+                Object.entries(record.stacks).map(([region, name]) => [region, { S: name }]),
+              ),
+            },
+          }),
       ...(record.e2e === undefined
         ? {}
         : {
@@ -68,6 +77,22 @@ export class DynamoDbStateStore implements StateStore {
       await (await this.dynamo()).send(new PutItemCommand({ TableName: this.table, Item: item }));
     } catch (error) {
       throw this.failure(error, `cannot record ${service} in stage ${stage}`);
+    }
+  }
+
+  async forget(stage: string, service: PackageName): Promise<void> {
+    const { DeleteItemCommand } = await import('@aws-sdk/client-dynamodb');
+    try {
+      await (
+        await this.dynamo()
+      ).send(
+        new DeleteItemCommand({
+          TableName: this.table,
+          Key: { pk: { S: `stage#${stage}` }, sk: { S: `service#${service}` } },
+        }),
+      );
+    } catch (error) {
+      throw this.failure(error, `cannot forget ${service} in stage ${stage}`);
     }
   }
 
@@ -224,6 +249,13 @@ const recordOf = (item: Item): ServiceRecord => {
     fingerprint: item.fingerprint?.S ?? null,
     deployedAt: item.deployedAt?.S ?? '',
     regions: (item.regions?.L ?? []).map((region) => region.S ?? ''),
+    ...(item.stacks?.M === undefined
+      ? {}
+      : {
+          stacks: Object.fromEntries(
+            Object.entries(item.stacks.M).map(([region, name]) => [region, name.S ?? '']),
+          ),
+        }),
     ...(e2eStatus === 'passed' || e2eStatus === 'failed'
       ? { e2e: { status: e2eStatus, commit: item.e2eCommit?.S ?? '', at: item.e2eAt?.S ?? '' } }
       : {}),

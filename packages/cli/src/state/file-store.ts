@@ -45,6 +45,15 @@ export class FileStateStore implements StateStore {
     await this.flush(stage, state);
   }
 
+  async forget(stage: string, service: PackageName): Promise<void> {
+    let held = this.held.get(stage);
+    if (held === undefined) this.held.set(stage, (held = this.read(stage)));
+    const state = await held;
+    // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- records are keyed by service name
+    delete state.services[service];
+    await this.flush(stage, state);
+  }
+
   /**
    * Writes the stage's state once for every record made before the write starts: parallel deploys
    * finishing together share one write instead of racing on the file or queueing one write each.

@@ -16,6 +16,8 @@ export interface StateStore {
   read(stage: string): Promise<StageState>;
   /** Records one service at once, so a crash later in the run loses nothing. */
   record(stage: string, service: PackageName, record: ServiceRecord): Promise<void>;
+  /** Drops a service's record (it was removed from the stage). */
+  forget(stage: string, service: PackageName): Promise<void>;
   /** Takes the lock if it is free or expired; otherwise returns who holds it. */
   tryLock(stage: string, lock: LockInfo): Promise<LockInfo | null>;
   /** Extends a lock this owner holds. */

@@ -26,7 +26,11 @@ export function commandRepo(graph: Record<string, string[]>, libs: Record<string
   }
   const repo = tempRepo(files);
   // The deploy runs in the service directory; the fake deploy is told where the repository root is.
-  const deployer = { type: 'command', command: ['node', FAKE_DEPLOY, repo.dir] };
+  const deployer = {
+    type: 'command',
+    command: ['node', FAKE_DEPLOY, repo.dir],
+    remove: ['node', FAKE_DEPLOY, repo.dir, 'remove'],
+  };
   const services = Object.fromEntries(Object.keys(graph).map((name) => [name, { deployer }]));
   return repo.write({ 'shipgraph.config.json': { services } });
 }

@@ -66,6 +66,12 @@ export class CloudFormationDeployer implements Deployer {
     return (await stackOutputs(context.region, stackName)) ?? {};
   }
 
+  async remove(context: DeployContext): Promise<void> {
+    const stackName = context.stackName;
+    if (stackName === null) return;
+    await deleteStack(context.region, stackName, context.log);
+  }
+
   private async template(dir: string): Promise<string> {
     const candidates = this.config.template === undefined ? TEMPLATES : [this.config.template];
     for (const file of candidates) {
@@ -103,4 +109,30 @@ function resolveValue(value: string, context: DeployContext): string {
       return found;
     },
   );
+}
+
+/** Deletes a stack and waits until it is gone; a stack that does not exist is already gone. */
+export async function deleteStack(
+  region: string,
+  stackName: string,
+  log: (line: string) => void,
+): Promise<void> {
+  const sdk = await import('@aws-sdk/client-cloudformation');
+  const client = await cloudFormation(region);
+  try {
+    await client.send(new sdk.DescribeStacksCommand({ StackName: stackName }));
+  } catch (error) {
+    if (isMissingStack(error)) {
+      log(`stack ${stackName} does not exist in ${region}`);
+      return;
+    }
+    throw error;
+  }
+  log(`deleting stack ${stackName} in ${region}`);
+  await client.send(new sdk.DeleteStackCommand({ StackName: stackName }));
+  await sdk.waitUntilStackDeleteComplete(
+    { client, maxWaitTime: 3600, minDelay: 1, maxDelay: 15 },
+    { StackName: stackName },
+  );
+  log(`stack ${stackName}: deleted`);
 }

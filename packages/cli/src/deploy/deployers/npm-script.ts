@@ -17,6 +17,14 @@ export class NpmScriptDeployer implements Deployer {
     if (context.stackName === null) return {};
     return (await stackOutputs(context.region, context.stackName)) ?? {};
   }
+
+  /** Runs the service's `remove` script, the same way. */
+  async remove(context: DeployContext): Promise<void> {
+    const manager = await packageManager(context.root);
+    const flags = ['--stage', context.stage, '--region', context.region];
+    const args = manager === 'npm' ? ['run', 'remove', '--', ...flags] : ['run', 'remove', ...flags];
+    await runDeployCommand(manager, args, context);
+  }
 }
 
 /** The workspace's package manager, from its lockfile. */

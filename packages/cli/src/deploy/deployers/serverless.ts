@@ -13,6 +13,11 @@ export class ServerlessDeployer implements Deployer {
     if (context.stackName === null) return {};
     return (await stackOutputs(context.region, context.stackName)) ?? {};
   }
+
+  async remove(context: DeployContext): Promise<void> {
+    const bin = await findBin('serverless', context.dir);
+    await runDeployCommand(bin, ['remove', '--stage', context.stage, '--region', context.region], context);
+  }
 }
 
 /** `node_modules/.bin/<name>` in the directory or the nearest parent that has it. */

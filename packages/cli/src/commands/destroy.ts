@@ -1,0 +1,181 @@
+// `shipgraph destroy`: removes a stage's services in reverse dependency order and forgets them.
+import { createInterface } from 'node:readline/promises';
+import { join } from 'node:path';
+import {
+  buildGraph,
+  resolveServiceName,
+  servicesOf,
+  ShipgraphError,
+  type PackageName,
+} from '@shipgraph/core';
+import { deleteStack } from '../deploy/deployers/cloudformation.js';
+import { deployerFor } from '../deploy/deployer.js';
+import { openStepLog } from '../deploy/step-log.js';
+import { prepareRun } from '../planning/load.js';
+import { nameList } from '../planning/options.js';
+import { serviceSettings } from '../stacks/services.js';
+import { acquireStageLock } from '../state/lock.js';
+import type { Io } from './io.js';
+
+export interface DestroyFlags {
+  stage?: string | undefined;
+  only?: string[] | undefined;
+  yes: boolean;
+  force: boolean;
+  orphans: boolean;
+  lockTimeout: number;
+  /** Whether a person can answer a question (stdin is a terminal). */
+  interactive: boolean;
+}
+
+export async function destroyCommand(flags: DestroyFlags, io: Io, ask = askOnTerminal): Promise<number> {
+  const log = (line: string) => {
+    io.stderr(`${line}\n`);
+  };
+  const { checkout, stage, store } = await prepareRun(io.cwd, { stage: flags.stage }, io.env);
+  if (stage.protected && !flags.force) {
+    throw new ShipgraphError(
+      'E_PROTECTED',
+      `stage ${stage.name} is protected; shipgraph destroy leaves it alone`,
+      {
+        hint: 'pass --force if you really mean to remove it',
+      },
+    );
+  }
+  const lock = await acquireStageLock(store, stage.name, {
+    timeoutMs: flags.lockTimeout * 1000,
+    env: io.env,
+    log,
+  });
+  try {
+    const state = await store.read(stage.name);
+    const present = servicesOf(checkout.workspace);
+    const only =
+      flags.only === undefined
+        ? null
+        : new Set(nameList(flags.only).map((name) => resolveServiceName(name, present)));
+    const graph = buildGraph(checkout.workspace);
+    // Dependents first: a service goes before anything it depends on.
+    const depth = new Map<PackageName, number>();
+    for (const name of graph.order) {
+      depth.set(name, Math.max(-1, ...(graph.deps.get(name) ?? []).map((dep) => depth.get(dep) ?? 0)) + 1);
+    }
+    const targets = present
+      .map((service) => service.name)
+      .filter((name) => name in state.services && (only === null || only.has(name)))
+      .sort((a, b) => (depth.get(b) ?? 0) - (depth.get(a) ?? 0) || (a < b ? -1 : 1));
+    const orphans = flags.orphans
+      ? Object.keys(state.services)
+          .filter((name) => !graph.packages.has(name))
+          .sort()
+      : [];
+    if (targets.length === 0 && orphans.length === 0) {
+      log(`nothing recorded to remove in stage ${stage.name}`);
+      return 0;
+    }
+    const list = [...orphans.map((name) => `${name} (orphan)`), ...targets].join(', ');
+    if (!flags.yes) {
+      if (!flags.interactive) {
+        throw new ShipgraphError(
+          'E_USAGE',
+          `destroy would remove ${list} from stage ${stage.name}; it needs --yes when no one can confirm`,
+          {
+            hint: 'pass --yes (in CI) or run it in a terminal',
+          },
+        );
+      }
+      if (!(await ask(`Remove ${list} from stage ${stage.name}? [y/N] `))) {
+        log('nothing removed');
+        return 1;
+      }
+    }
+
+    const settings = await serviceSettings(checkout, stage.name);
+    const failed = new Set<PackageName>();
+    const results: string[] = [];
+    const remove = async (name: PackageName, work: (line: (text: string) => void) => Promise<void>) => {
+      const stepLog = await openStepLog(
+        checkout.repo.root,
+        stage.name,
+        `${name}.destroy`,
+        `[${name} destroy]`,
+        log,
+      );
+      try {
+        await work(stepLog.line);
+        await store.forget(stage.name, name);
+        results.push(`${name}  removed`);
+      } catch (error) {
+        failed.add(name);
+        const message = error instanceof Error ? error.message : String(error);
+        stepLog.line(`failed: ${message}`);
+        results.push(`${name}  failed  ${message}`);
+      } finally {
+        await stepLog.close();
+      }
+    };
+
+    for (const name of orphans) {
+      const stacks = state.services[name]?.stacks;
+      await remove(name, async (line) => {
+        if (stacks === undefined) {
+          throw new ShipgraphError(
+            'E_DEPLOYER',
+            `no stack is recorded for orphan ${name}; remove it by hand, then its record`,
+          );
+        }
+        for (const [region, stackName] of Object.entries(stacks)) await deleteStack(region, stackName, line);
+      });
+    }
+    for (const name of targets) {
+      // A service something still needs (its dependent failed to go) stays.
+      const neededBy = [...failed].find((other) => (graph.deps.get(other) ?? []).includes(name));
+      if (neededBy !== undefined) {
+        failed.add(name);
+        results.push(`${name}  kept  ${neededBy} could not be removed and depends on it`);
+        continue;
+      }
+      const setting = settings.get(name);
+      if (setting === undefined) continue;
+      await remove(name, async (line) => {
+        const deployer = await deployerFor(setting.deployer);
+        for (const region of stage.regions) {
+          await deployer.remove({
+            service: name,
+            dir: join(checkout.repo.root, setting.dir),
+            root: checkout.repo.root,
+            stage: stage.name,
+            region,
+            commit: checkout.head,
+            stackName: setting.stackName(region),
+            env: {
+              SHIPGRAPH_STAGE: stage.name,
+              SHIPGRAPH_REGION: region,
+              SHIPGRAPH_SERVICE: name,
+              AWS_REGION: region,
+            },
+            dependencyOutputs: {},
+            log: line,
+            track: () => () => undefined,
+          });
+        }
+      });
+    }
+    for (const result of results) io.stdout(`${result}\n`);
+    return failed.size > 0 ? 1 : 0;
+  } finally {
+    await lock.release();
+  }
+}
+
+/** isTTY is undefined, not false, when stdin is a pipe or closed, whatever the types say. */
+export const stdinIsTerminal = (): boolean => (process.stdin as { isTTY?: boolean }).isTTY === true;
+
+async function askOnTerminal(question: string): Promise<boolean> {
+  const terminal = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^y(es)?$/i.test((await terminal.question(question)).trim());
+  } finally {
+    terminal.close();
+  }
+}
