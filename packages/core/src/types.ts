@@ -58,6 +58,8 @@ export interface StageState {
   version: 1;
   stage: string;
   services: Record<PackageName, ServiceRecord>;
+  /** How the last deploy run of the stage ended, for notifications on a change. */
+  lastRun?: { ok: boolean; commit: CommitSha; at: string };
 }
 
 export interface ChangedFile {

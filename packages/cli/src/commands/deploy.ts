@@ -10,6 +10,7 @@ import type { PlanFlags } from '../planning/options.js';
 import { serviceSettings } from '../stacks/services.js';
 import { acquireStageLock } from '../state/lock.js';
 import { describeReason } from '../render/reasons.js';
+import { message, occasion, sendNotification } from '../notify/notify.js';
 import { listenForInterrupts } from './interrupts.js';
 import type { Io } from './io.js';
 
@@ -105,6 +106,7 @@ export async function deployCommand(flags: DeployFlags, io: Io): Promise<number>
       });
       if (summary.e2e.some((result) => result.status === 'failed')) summary.ok = false;
     }
+    if (!interrupts.signal.aborted) await notifyAndRecord(prepared, state, summary, io, log);
     const interrupted = interrupts.received();
     summary.interrupted = interrupted;
     if (interrupted !== null) summary.ok = false;
@@ -130,6 +132,25 @@ function servicesToTest(summary: DeploySummary, state: StageState): Set<PackageN
     if (byService.get(service)?.every((status) => status === 'unchanged') === true) chosen.add(service);
   }
   return chosen;
+}
+
+/** Remembers how this run ended, and tells the team if that is news (or the stage wants every deploy). */
+async function notifyAndRecord(
+  prepared: PreparedRun,
+  state: StageState,
+  summary: DeploySummary,
+  io: Io,
+  log: (line: string) => void,
+): Promise<void> {
+  const { checkout, stage, store } = prepared;
+  const envName = checkout.config.webhookUrlEnv;
+  const what = occasion(summary, state.lastRun, stage.notify);
+  if (envName !== null && what !== null) {
+    const url = io.env[envName];
+    if (url === undefined || url === '') log(`notification skipped: ${envName} is not set`);
+    else await sendNotification(url, message(summary, what, io.env.CODEBUILD_BUILD_URL), log);
+  }
+  await store.recordRun(stage.name, { ok: summary.ok, commit: checkout.head, at: io.now().toISOString() });
 }
 
 function announce(plan: Plan, log: (line: string) => void): void {

@@ -40,7 +40,11 @@ interface RawConfig {
     tags?: Record<string, string>;
   };
   defaultStage?: string;
-  stages?: Record<string, { regions?: string[]; e2e?: boolean; protected?: boolean }>;
+  stages?: Record<
+    string,
+    { regions?: string[]; e2e?: boolean; protected?: boolean; notify?: 'changes' | 'always' }
+  >;
+  notifications?: { webhookUrlEnv: string };
   e2e?: { script?: string };
   globalFiles?: string[];
   inputs?: RawInputs;
@@ -55,7 +59,12 @@ export interface ShipgraphConfig {
   /** Repository-relative path of the file read, or null when there is none. */
   file: string | null;
   defaultStage: string;
-  stages: Record<string, { regions: string[] | null; e2e: boolean; protected: boolean }>;
+  stages: Record<
+    string,
+    { regions: string[] | null; e2e: boolean; protected: boolean; notify: 'changes' | 'always' }
+  >;
+  /** Where the notification webhook URL comes from, or null for no notifications. */
+  webhookUrlEnv: string | null;
   /** The package script that runs a service's end-to-end tests. */
   e2eScript: string;
   triggers: {
@@ -138,6 +147,7 @@ function resolve(raw: RawConfig, file: string | null): ShipgraphConfig {
       regions: stage.regions ?? null,
       e2e: stage.e2e ?? true,
       protected: stage.protected ?? false,
+      notify: stage.notify ?? 'changes',
     };
   }
   return {
@@ -145,6 +155,7 @@ function resolve(raw: RawConfig, file: string | null): ShipgraphConfig {
     defaultStage: raw.defaultStage ?? DEFAULT_STAGE,
     stages,
     e2eScript: raw.e2e?.script ?? 'test:e2e',
+    webhookUrlEnv: raw.notifications?.webhookUrlEnv ?? null,
     triggers: {
       configured: raw.triggers !== undefined,
       branches: raw.triggers?.branches ?? {},

@@ -10,6 +10,8 @@ export interface Stage {
   e2e: boolean;
   /** A protected stage (prod) is never destroyed without --force. */
   protected: boolean;
+  /** When a notification is sent: on a change of outcome, or after every deploy. */
+  notify: 'changes' | 'always';
 }
 
 const STAGE_NAME = /^[A-Za-z0-9][A-Za-z0-9-]*$/;
@@ -28,7 +30,8 @@ export function resolveStage(
   }
   const fallbackRegion = env.AWS_REGION || env.AWS_DEFAULT_REGION || 'us-east-1';
   const declared = Object.keys(config.stages);
-  if (declared.length === 0) return { name, regions: [fallbackRegion], e2e: true, protected: false };
+  if (declared.length === 0)
+    return { name, regions: [fallbackRegion], e2e: true, protected: false, notify: 'changes' };
   const key =
     declared.find((pattern) => pattern === name) ??
     declared.find((pattern) => picomatch.isMatch(name, pattern));
@@ -47,5 +50,6 @@ export function resolveStage(
     regions: settings?.regions ?? [fallbackRegion],
     e2e: settings?.e2e ?? true,
     protected: settings?.protected ?? false,
+    notify: settings?.notify ?? 'changes',
   };
 }

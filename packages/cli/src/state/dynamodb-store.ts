@@ -31,14 +31,20 @@ export class DynamoDbStateStore implements StateStore {
         {
           TableName: this.table,
           ConsistentRead: true,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': { S: `stage#${stage}` }, ':prefix': { S: 'service#' } },
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': { S: `stage#${stage}` } },
         },
       );
       for await (const page of pages) {
         for (const item of page.Items ?? []) {
-          const name = item.sk?.S?.slice('service#'.length);
-          if (name !== undefined) state.services[name] = recordOf(item);
+          const key = item.sk?.S ?? '';
+          if (key.startsWith('service#')) state.services[key.slice('service#'.length)] = recordOf(item);
+          if (key === 'run')
+            state.lastRun = {
+              ok: item.ok?.BOOL === true,
+              commit: item.commit?.S ?? '',
+              at: item.at?.S ?? '',
+            };
         }
       }
     } catch (error) {
@@ -77,6 +83,28 @@ export class DynamoDbStateStore implements StateStore {
       await (await this.dynamo()).send(new PutItemCommand({ TableName: this.table, Item: item }));
     } catch (error) {
       throw this.failure(error, `cannot record ${service} in stage ${stage}`);
+    }
+  }
+
+  async recordRun(stage: string, run: NonNullable<StageState['lastRun']>): Promise<void> {
+    const { PutItemCommand } = await import('@aws-sdk/client-dynamodb');
+    try {
+      await (
+        await this.dynamo()
+      ).send(
+        new PutItemCommand({
+          TableName: this.table,
+          Item: {
+            pk: { S: `stage#${stage}` },
+            sk: { S: 'run' },
+            ok: { BOOL: run.ok },
+            commit: { S: run.commit },
+            at: { S: run.at },
+          },
+        }),
+      );
+    } catch (error) {
+      throw this.failure(error, `cannot record the run of stage ${stage}`);
     }
   }
 

@@ -45,6 +45,14 @@ export class FileStateStore implements StateStore {
     await this.flush(stage, state);
   }
 
+  async recordRun(stage: string, run: NonNullable<StageState['lastRun']>): Promise<void> {
+    let held = this.held.get(stage);
+    if (held === undefined) this.held.set(stage, (held = this.read(stage)));
+    const state = await held;
+    state.lastRun = run;
+    await this.flush(stage, state);
+  }
+
   async forget(stage: string, service: PackageName): Promise<void> {
     let held = this.held.get(stage);
     if (held === undefined) this.held.set(stage, (held = this.read(stage)));
@@ -149,7 +157,13 @@ export function parseState(text: string, stage: string, where: string): StageSta
   for (const [name, record] of Object.entries(state.services)) {
     if (!isRecord(record)) throw fail(`has a malformed record for ${name}`);
   }
-  return { version: 1, stage, services: state.services as StageState['services'] };
+  const lastRun = (parsed as { lastRun?: StageState['lastRun'] }).lastRun;
+  return {
+    version: 1,
+    stage,
+    services: state.services as StageState['services'],
+    ...(lastRun === undefined ? {} : { lastRun }),
+  };
 }
 
 const isRecord = (value: unknown): value is ServiceRecord => {

@@ -18,6 +18,8 @@ export interface StateStore {
   record(stage: string, service: PackageName, record: ServiceRecord): Promise<void>;
   /** Drops a service's record (it was removed from the stage). */
   forget(stage: string, service: PackageName): Promise<void>;
+  /** Records how a deploy run of the stage ended. */
+  recordRun(stage: string, run: NonNullable<StageState['lastRun']>): Promise<void>;
   /** Takes the lock if it is free or expired; otherwise returns who holds it. */
   tryLock(stage: string, lock: LockInfo): Promise<LockInfo | null>;
   /** Extends a lock this owner holds. */
