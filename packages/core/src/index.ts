@@ -1,7 +1,7 @@
 // Public API of @shipgraph/core.
 export * from './errors.js';
 export * from './types.js';
-export { buildGraph, nearestServiceDeps, type Graph } from './graph/graph.js';
+export { buildGraph, inDependencyOrder, nearestServiceDeps, type Graph } from './graph/graph.js';
 export {
   InputIndex,
   DEFAULT_EXCLUDES,

@@ -3,6 +3,7 @@ import { createInterface } from 'node:readline/promises';
 import { join } from 'node:path';
 import {
   buildGraph,
+  inDependencyOrder,
   resolveServiceName,
   servicesOf,
   ShipgraphError,
@@ -56,14 +57,13 @@ export async function destroyCommand(flags: DestroyFlags, io: Io, ask = askOnTer
         : new Set(nameList(flags.only).map((name) => resolveServiceName(name, present)));
     const graph = buildGraph(checkout.workspace);
     // Dependents first: a service goes before anything it depends on.
-    const depth = new Map<PackageName, number>();
-    for (const name of graph.order) {
-      depth.set(name, Math.max(-1, ...(graph.deps.get(name) ?? []).map((dep) => depth.get(dep) ?? 0)) + 1);
-    }
-    const targets = present
-      .map((service) => service.name)
-      .filter((name) => name in state.services && (only === null || only.has(name)))
-      .sort((a, b) => (depth.get(b) ?? 0) - (depth.get(a) ?? 0) || (a < b ? -1 : 1));
+    const targets = inDependencyOrder(
+      graph,
+      present
+        .map((service) => service.name)
+        .filter((name) => name in state.services && (only === null || only.has(name))),
+      true,
+    );
     const orphans = flags.orphans
       ? Object.keys(state.services)
           .filter((name) => !graph.packages.has(name))

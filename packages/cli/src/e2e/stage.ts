@@ -1,7 +1,7 @@
 // Runs the e2e stage for chosen services and remembers each outcome in the state, so a failure is tested again.
 import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { buildGraph, nearestServiceDeps, type PackageName } from '@shipgraph/core';
+import { buildGraph, inDependencyOrder, nearestServiceDeps, type PackageName } from '@shipgraph/core';
 import type { OutputCache } from '../deploy/outputs.js';
 import type { Checkout } from '../planning/load.js';
 import type { StateStore } from '../state/store.js';
@@ -27,19 +27,14 @@ export async function runE2eStage(options: E2eStageOptions): Promise<E2eResult[]
   const { checkout, store, stage } = options;
   const graph = buildGraph(checkout.workspace);
   const nearest = nearestServiceDeps(graph);
-  // Dependency order, stable: by depth in the graph, then by name.
-  const depth = new Map<PackageName, number>();
-  for (const name of graph.order) {
-    depth.set(name, Math.max(-1, ...(graph.deps.get(name) ?? []).map((dep) => depth.get(dep) ?? 0)) + 1);
-  }
-  const targets = [...options.services]
-    .filter((name) => graph.packages.has(name))
-    .sort((a, b) => (depth.get(a) ?? 0) - (depth.get(b) ?? 0) || (a < b ? -1 : 1))
-    .map((name) => ({
-      name,
-      dir: join(checkout.repo.root, graph.packages.get(name)?.dir ?? ''),
-      dependsOn: nearest.get(name) ?? [],
-    }));
+  const targets = inDependencyOrder(
+    graph,
+    [...options.services].filter((name) => graph.packages.has(name)),
+  ).map((name) => ({
+    name,
+    dir: join(checkout.repo.root, graph.packages.get(name)?.dir ?? ''),
+    dependsOn: nearest.get(name) ?? [],
+  }));
   if (targets.length === 0) return [];
   options.log(`e2e: ${targets.map((target) => target.name).join(', ')}`);
   const recorded = (await store.read(stage)).services;

@@ -1,7 +1,7 @@
 // buildGraph and nearestServiceDeps on literal workspaces.
 import { describe, expect, it } from 'vitest';
 import type { Workspace, WorkspacePackage } from '../types.js';
-import { buildGraph, nearestServiceDeps } from './graph.js';
+import { buildGraph, inDependencyOrder, nearestServiceDeps } from './graph.js';
 
 const pkg = (name: string, isService: boolean, deps: string[] = []): WorkspacePackage => ({
   name,
@@ -112,5 +112,26 @@ describe('nearestServiceDeps', () => {
       site: ['orders'],
       billing: ['orders'],
     });
+  });
+});
+
+describe('inDependencyOrder', () => {
+  // site → client → api → util; cron alone.
+  const graph = buildGraph(
+    workspace(
+      service('site', ['client']),
+      library('client', ['api']),
+      service('api', ['util']),
+      library('util'),
+      service('cron'),
+    ),
+  );
+
+  it('puts dependencies first, ties by name', () => {
+    expect(inDependencyOrder(graph, ['site', 'cron', 'api'])).toEqual(['cron', 'api', 'site']);
+  });
+
+  it('puts dependents first when reversed', () => {
+    expect(inDependencyOrder(graph, ['api', 'cron', 'site'], true)).toEqual(['site', 'api', 'cron']);
   });
 });

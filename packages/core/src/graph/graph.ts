@@ -94,3 +94,20 @@ export function nearestServiceDeps(graph: Graph): Map<PackageName, PackageName[]
   }
   return result;
 }
+
+/**
+ * Names in dependency order, stable across runs: by depth in the graph (a package with no
+ * dependencies is at depth 0), then by name. `reverse` puts dependents first.
+ */
+export function inDependencyOrder(
+  graph: Graph,
+  names: Iterable<PackageName>,
+  reverse = false,
+): PackageName[] {
+  const depth = new Map<PackageName, number>();
+  for (const name of graph.order) {
+    depth.set(name, Math.max(-1, ...(graph.deps.get(name) ?? []).map((dep) => depth.get(dep) ?? 0)) + 1);
+  }
+  const sign = reverse ? -1 : 1;
+  return [...names].sort((a, b) => sign * ((depth.get(a) ?? 0) - (depth.get(b) ?? 0)) || (a < b ? -1 : 1));
+}
