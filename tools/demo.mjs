@@ -19,6 +19,10 @@ for (const name of ['CODEBUILD_WEBHOOK_TRIGGER', 'CODEBUILD_RESOLVED_SOURCE_VERS
   delete env[name];
 const repo = scratchExample();
 const shipgraph = (...args) => execFileSync('node', [BIN, ...args], { cwd: repo, env, stdio: 'inherit' });
+// The demo deploys without the e2e stage (the test suite runs it: packages/cli/test/example.aws.test.ts).
+// Seen here: once the e2e tests have published to the notifications topic, moto, which cannot run the
+// subscribed Lambda without Docker, stalls the next deploy of that service.
+const deploy = () => shipgraph('deploy', '--skip-e2e');
 
 let failed = false;
 try {
@@ -26,9 +30,9 @@ try {
   say('shipgraph plan — nothing is deployed yet');
   shipgraph('plan');
   say('shipgraph deploy — every service, in dependency order');
-  shipgraph('deploy');
+  deploy();
   say('shipgraph deploy again — nothing changed, nothing deploys');
-  shipgraph('deploy');
+  deploy();
   commitChange(
     repo,
     'libs/shared/src/index.mjs',
@@ -38,7 +42,7 @@ try {
   say('after a commit that changes libs/shared: shipgraph plan --explain');
   shipgraph('plan', '--explain');
   say('shipgraph deploy — only the services that use the library (and what depends on them)');
-  shipgraph('deploy');
+  deploy();
 } catch {
   failed = true;
 } finally {

@@ -3,5 +3,8 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // Vitest's cache would land in the service's own node_modules, which the Serverless Framework zips up:
+  // every e2e run would change the artifact and force a real redeploy. Keep it at the workspace root.
+  cacheDir: '../../node_modules/.vite-e2e',
   test: { include: ['e2e/**/*.e2e.mjs'], testTimeout: 30_000, fileParallelism: false },
 });
