@@ -16,7 +16,10 @@ export type ErrorCode =
   | 'E_LOCKED'
   | 'E_PLAN_MISMATCH'
   | 'E_DEPLOYER'
-  | 'E_PROTECTED';
+  | 'E_PROTECTED'
+  | 'E_PREVIEW_BASE'
+  | 'E_NX_MISSING'
+  | 'E_NX';
 
 export class ShipgraphError extends Error {
   override readonly name = 'ShipgraphError';

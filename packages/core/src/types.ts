@@ -80,7 +80,15 @@ export type LockfileImpact =
   | { known: false; file: RepoPath; why: string };
 
 export type ReasonKind =
-  'changed' | 'dependency' | 'global' | 'first-deploy' | 'stack-missing' | 'forced' | 'base-unreachable';
+  | 'changed'
+  | 'dependency'
+  | 'global'
+  | 'first-deploy'
+  | 'stack-missing'
+  | 'forced'
+  | 'base-unreachable'
+  /** A preview stage: a deploying service depends on it and it is not deployed there yet. */
+  | 'needed';
 
 export interface Reason {
   kind: ReasonKind;
@@ -106,7 +114,7 @@ export interface Plan {
   version: 1;
   stage: string;
   head: CommitSha;
-  skipped: null | { reason: 'pull-request' | 'no-stage'; trigger: string };
+  skipped: null | { reason: 'pull-request' | 'no-stage' | 'preview-teardown'; trigger: string };
   services: PlannedService[];
   batches: PackageName[][];
   orphans: PackageName[];

@@ -392,6 +392,61 @@ describe('plan: deploys that do not depend on a diff', () => {
   });
 });
 
+describe('plan: preview stages (services with no record compare with the merge base)', () => {
+  const M = 'c'.repeat(40);
+
+  it('deploys only what changed since the merge base, not every unrecorded service', () => {
+    const result = planOf({
+      state: stateOf({}),
+      comparisons: { [M]: changed('services/billing/src/handler.ts') },
+      options: { unrecordedBase: M },
+    });
+    expect(deploying(result)).toEqual(['@acme/billing']);
+    expect(result.services.map((service) => service.base)).toEqual([M, M, M]);
+  });
+
+  it('deploys what a deploying service needs that is not in the stage yet, through libraries', () => {
+    const result = planOf({
+      state: stateOf({}),
+      comparisons: { [M]: changed('services/site/src/handler.ts') },
+      options: { unrecordedBase: M },
+    });
+    expect(deploying(result)).toEqual(['@acme/orders', '@acme/site']);
+    expect(reasonsOf(result)['@acme/orders']).toEqual([
+      { kind: 'needed', via: '@acme/site', detail: 'not deployed in this stage yet' },
+    ]);
+    expect(result.services.find((service) => service.name === '@acme/orders')?.fingerprint).toBe(
+      current('orders'),
+    );
+    expect(result.batches).toEqual([['@acme/orders'], ['@acme/site']]);
+  });
+
+  it('leaves a needed service alone once it is recorded in the stage, and compares it with its record', () => {
+    const result = planOf({
+      state: stateOf({ '@acme/orders': deployedAt(A) }),
+      comparisons: { [M]: changed('services/site/src/handler.ts'), [A]: changed() },
+      options: { unrecordedBase: M },
+    });
+    expect(deploying(result)).toEqual(['@acme/site']);
+    expect(result.services.find((service) => service.name === '@acme/orders')?.base).toBe(A);
+  });
+
+  it('asks basesToCompare for the merge base of unrecorded services and the record of the others', () => {
+    const state = stateOf({ '@acme/orders': deployedAt(A) });
+    const options = { force: false, baseOverride: null, only: null, exclude: [], unrecordedBase: M };
+    expect(basesToCompare(layout, state, options).sort()).toEqual([A, M]);
+  });
+
+  it('adds nothing while the run is skipped (a pull request in test mode)', () => {
+    const result = planOf({
+      state: stateOf({}),
+      comparisons: { [M]: changed('services/site/src/handler.ts') },
+      options: { unrecordedBase: M, skip: { reason: 'pull-request', trigger: 'pr/3' } },
+    });
+    expect(reasonsOf(result)['@acme/orders']).toEqual([]);
+  });
+});
+
 describe('plan: scope of the run', () => {
   it('deploys nothing for a pull request but still gives the reasons', () => {
     const result = planOf({

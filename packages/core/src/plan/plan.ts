@@ -27,6 +27,12 @@ export interface PlanOptions {
   exclude: readonly string[];
   /** Set when this run deploys nothing (a pull request, a branch mapped to no stage); the plan still shows why each service would deploy. */
   skip: Plan['skipped'];
+  /**
+   * Preview stages: services with no record in the stage are compared with this commit (the pull
+   * request's merge base) instead of deploying as new, and what a deploying service depends on that
+   * has no record there deploys too. Null for ordinary stages.
+   */
+  unrecordedBase?: CommitSha | null;
 }
 
 export interface PlanInput {
@@ -49,14 +55,14 @@ export interface PlanInput {
 export function basesToCompare(
   workspace: Workspace,
   state: StageState,
-  options: Pick<PlanOptions, 'force' | 'baseOverride' | 'only' | 'exclude'>,
+  options: Pick<PlanOptions, 'force' | 'baseOverride' | 'only' | 'exclude' | 'unrecordedBase'>,
 ): CommitSha[] {
   if (options.force) return [];
   const services = selectServices(servicesOf(workspace), options.only, options.exclude);
   const bases = new Set<CommitSha>();
   for (const service of services) {
-    const base = options.baseOverride ?? state.services[service.name]?.commit;
-    if (base !== undefined) bases.add(base);
+    const base = baseOf(options, state.services[service.name]);
+    if (base !== null) bases.add(base);
   }
   return [...bases];
 }
@@ -80,7 +86,7 @@ export function plan(input: PlanInput): Plan {
   const recreatedDeps = dependentsOfMissing(graph, input.missingStacks?.keys() ?? []);
   const planned: PlannedService[] = considered.map((service) => {
     const record = state.services[service.name];
-    const base = options.baseOverride ?? record?.commit ?? null;
+    const base = baseOf(options, record);
     const reasons: Reason[] = [];
     let fingerprint: string | null = null;
     const current = (): string => (fingerprint ??= fingerprints.of(service.name));
@@ -137,6 +143,15 @@ export function plan(input: PlanInput): Plan {
     };
   });
 
+  if ((options.unrecordedBase ?? null) !== null && options.skip === null) {
+    for (const [name, dependent] of neededServices(graph, planned, state)) {
+      const service = planned.find((entry) => entry.name === name);
+      if (service === undefined) continue;
+      service.deploy = true;
+      service.fingerprint = fingerprints.of(name);
+      service.reasons.push({ kind: 'needed', via: dependent, detail: 'not deployed in this stage yet' });
+    }
+  }
   const batches = assignBatches(graph, planned);
   const present = new Set(servicesOf(workspace).map((service) => service.name));
   return {
@@ -150,6 +165,44 @@ export function plan(input: PlanInput): Plan {
       .filter((name) => !present.has(name))
       .sort(),
   };
+}
+
+const baseOf = (
+  options: Pick<PlanOptions, 'baseOverride' | 'unrecordedBase'>,
+  record: StageState['services'][string] | undefined,
+): CommitSha | null => options.baseOverride ?? record?.commit ?? options.unrecordedBase ?? null;
+
+/**
+ * The services that deploying ones depend on (directly or through libraries) which have no record in
+ * the stage and do not deploy: without them the deploying ones would have nothing to talk to. Each
+ * comes with one deploying service that needs it, for the reason shown.
+ */
+function neededServices(
+  graph: Graph,
+  planned: readonly PlannedService[],
+  state: StageState,
+): Map<PackageName, PackageName> {
+  const candidates = new Set(
+    planned
+      .filter((service) => !service.deploy && state.services[service.name] === undefined)
+      .map((service) => service.name),
+  );
+  const needed = new Map<PackageName, PackageName>();
+  for (const service of planned) {
+    if (!service.deploy) continue;
+    const queue = [...(graph.deps.get(service.name) ?? [])];
+    const seen = new Set(queue);
+    for (let name = queue.shift(); name !== undefined; name = queue.shift()) {
+      if (candidates.has(name) && !needed.has(name)) needed.set(name, service.name);
+      for (const next of graph.deps.get(name) ?? []) {
+        if (!seen.has(next)) {
+          seen.add(next);
+          queue.push(next);
+        }
+      }
+    }
+  }
+  return needed;
 }
 
 export const servicesOf = (workspace: Workspace): WorkspacePackage[] =>
