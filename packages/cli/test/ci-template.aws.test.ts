@@ -65,6 +65,13 @@ describe('ci/pipeline.yml', () => {
       expect(actions).not.toContain('*');
       expect(actions).not.toContain('*:*');
     }
+    // Pull-request code gets the deploy role only when the team chose preview stages.
+    expect(template.Resources).toMatchObject({
+      PullRequestProject: {
+        Properties: { ServiceRole: ['PullRequestPreviews', 'DeployRole.Arn', 'PullRequestRole.Arn'] },
+      },
+    });
+    expect(template.Conditions).toMatchObject({ PullRequestPreviews: ['PullRequests', 'preview'] });
     // moto ignores PointInTimeRecoverySpecification, so this is checked in the template.
     expect(template.Resources).toMatchObject({
       StateTable: {

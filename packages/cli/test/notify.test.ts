@@ -1,37 +1,18 @@
 // Notifications to a Slack-compatible webhook (a local HTTP server here): only on news, never leaking the URL.
-import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { commandRepo, deploy } from './helpers/deploys.js';
+import { webhook, type Webhook } from './helpers/webhook.js';
 
-let server: Server | undefined;
+let hook: Webhook | undefined;
 afterEach(() => {
-  server?.close();
+  hook?.close();
 });
-
-/** A webhook that keeps the `text` of every message it is sent. */
-async function webhook(): Promise<{ url: string; texts: string[] }> {
-  const texts: string[] = [];
-  server = createServer((request, response) => {
-    let body = '';
-    request.on('data', (chunk: Buffer) => (body += chunk.toString()));
-    request.on('end', () => {
-      texts.push((JSON.parse(body) as { text: string }).text);
-      response.writeHead(200).end('ok');
-    });
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return { url: `http://127.0.0.1:${address.port}/hooks/secret-token`, texts };
-}
 
 describe('notifications', () => {
   it('tells the team when a stage starts failing and when it is fixed, not on every run', async () => {
-    const hook = await webhook();
+    hook = await webhook();
     const repo = commandRepo({ api: [], web: ['api'] });
     const config = JSON.parse(readFileSync(join(repo.dir, 'shipgraph.config.json'), 'utf8')) as object;
     repo.write({

@@ -30,6 +30,7 @@ describe('webhook triggers', () => {
     expect(decide(mapped, parseTrigger('branch/main'), 'PUSH', null)).toEqual({
       stage: 'staging',
       action: 'deploy',
+      preview: false,
       why: 'branch main → stage staging (triggers.branches["main"])',
       trigger: { kind: 'branch', name: 'main' },
     });
@@ -59,6 +60,41 @@ describe('webhook triggers', () => {
       action: 'test-only',
       why: 'pull request #7 (PULL_REQUEST_UPDATED): pull requests are tested, not deployed',
     });
+  });
+
+  it('with pullRequests "preview", a pull request deploys pr-<number> and its merge or close removes it', async () => {
+    const previews = await config({ branches: { main: 'staging' }, pullRequests: 'preview' });
+    for (const event of ['PULL_REQUEST_CREATED', 'PULL_REQUEST_UPDATED', 'PULL_REQUEST_REOPENED']) {
+      expect(decide(previews, parseTrigger('pr/42'), event, null)).toEqual({
+        stage: 'pr-42',
+        action: 'deploy',
+        preview: true,
+        why: `pull request #42 (${event}) → preview stage pr-42 (triggers.pullRequests: preview)`,
+        trigger: { kind: 'pr', number: 42 },
+      });
+    }
+    expect(decide(previews, parseTrigger('pr/42'), undefined, null)).toMatchObject({
+      stage: 'pr-42',
+      action: 'deploy',
+    });
+    for (const event of ['PULL_REQUEST_MERGED', 'PULL_REQUEST_CLOSED']) {
+      expect(decide(previews, parseTrigger('pr/42'), event, { value: 'prod', from: 'STAGE' })).toEqual({
+        stage: 'pr-42',
+        action: 'teardown',
+        preview: true,
+        why: `pull request #42 (${event}): its preview stage pr-42 is removed (triggers.pullRequests: preview)`,
+        trigger: { kind: 'pr', number: 42 },
+      });
+    }
+    expect(() => decide(previews, parseTrigger('pr/42'), 'PUSH', null)).toThrow(
+      'CODEBUILD_WEBHOOK_EVENT="PUSH" is not a pull request event shipgraph knows',
+    );
+    expect(
+      decide(await config({ pullRequests: 'test' }), parseTrigger('pr/42'), 'PULL_REQUEST_MERGED', null),
+    ).toMatchObject({ stage: null, action: 'test-only' });
+    await expect(config({ pullRequests: 'deploy' })).rejects.toThrow(
+      '/triggers/pullRequests must be one of "test", "preview"',
+    );
   });
 
   it('without a triggers section, a push deploys to the default stage', async () => {

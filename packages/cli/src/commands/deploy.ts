@@ -11,6 +11,8 @@ import { serviceSettings } from '../stacks/services.js';
 import { acquireStageLock } from '../state/lock.js';
 import { describeReason } from '../render/reasons.js';
 import { message, occasion, sendNotification } from '../notify/notify.js';
+import { webhookUrl } from '../notify/webhook-url.js';
+import { describeRemoval, removalOf, removeServices } from './destroy.js';
 import { listenForInterrupts } from './interrupts.js';
 import type { Io } from './io.js';
 
@@ -46,6 +48,7 @@ export async function deployCommand(flags: DeployFlags, io: Io): Promise<number>
   const { checkout, decision, stage, store } = prepared;
   // What this build is for, and why, comes first.
   log(`shipgraph deploy: ${decision.why}`);
+  if (decision.action === 'teardown') return teardownPreview(prepared, flags, io, log);
   const skipped = skippedBy(decision);
   if (skipped !== null) {
     log('nothing deploys');
@@ -119,6 +122,53 @@ export async function deployCommand(flags: DeployFlags, io: Io): Promise<number>
   }
 }
 
+/** A merged or closed pull request: its whole preview stage goes, orphans included. */
+async function teardownPreview(
+  prepared: PreparedRun,
+  flags: DeployFlags,
+  io: Io,
+  log: (line: string) => void,
+): Promise<number> {
+  const { checkout, stage, store } = prepared;
+  if (stage.protected) {
+    throw new ShipgraphError(
+      'E_PROTECTED',
+      `stage ${stage.name} is protected; a pull request never removes it`,
+      {
+        hint: 'preview stages (pr-*) must not be marked "protected" in the config',
+      },
+    );
+  }
+  const lock = await acquireStageLock(store, stage.name, {
+    timeoutMs: flags.lockTimeout * 1000,
+    env: io.env,
+    log,
+  });
+  try {
+    const state = await store.read(stage.name);
+    const removal = removalOf(checkout, state, { only: null, orphans: true });
+    const results = await removeServices({ checkout, stage, store, state, removal, log });
+    const ok = results.every((result) => result.status === 'removed');
+    log(
+      results.length === 0
+        ? `nothing recorded in stage ${stage.name}`
+        : `${results.filter((result) => result.status === 'removed').length} of ${results.length} services removed from ${stage.name}`,
+    );
+    io.stdout(
+      flags.json
+        ? JSON.stringify(
+            { version: 1, stage: stage.name, head: checkout.head, ok, removed: results },
+            null,
+            2,
+          ) + '\n'
+        : results.map((result) => `${describeRemoval(result)}\n`).join(''),
+    );
+    return ok ? 0 : 1;
+  } finally {
+    await lock.release();
+  }
+}
+
 /** Services deployed in every region this run, and those whose last e2e failed (if they did not fail now). */
 function servicesToTest(summary: DeploySummary, state: StageState): Set<PackageName> {
   const byService = new Map<PackageName, string[]>();
@@ -143,12 +193,12 @@ async function notifyAndRecord(
   log: (line: string) => void,
 ): Promise<void> {
   const { checkout, stage, store } = prepared;
-  const envName = checkout.config.webhookUrlEnv;
+  const source = checkout.config.webhookUrl;
   const what = occasion(summary, state.lastRun, stage.notify);
-  if (envName !== null && what !== null) {
-    const url = io.env[envName];
-    if (url === undefined || url === '') log(`notification skipped: ${envName} is not set`);
-    else await sendNotification(url, message(summary, what, io.env.CODEBUILD_BUILD_URL), log);
+  if (source !== null && what !== null) {
+    const found = await webhookUrl(source, io.env, stage.regions[0] ?? 'us-east-1');
+    if ('skipped' in found) log(`notification skipped: ${found.skipped}`);
+    else await sendNotification(found.url, message(summary, what, io.env.CODEBUILD_BUILD_URL), log);
   }
   await store.recordRun(stage.name, { ok: summary.ok, commit: checkout.head, at: io.now().toISOString() });
 }

@@ -8,11 +8,14 @@ import {
   servicesOf,
   ShipgraphError,
   type PackageName,
+  type StageState,
 } from '@shipgraph/core';
 import { deleteStack } from '../deploy/deployers/cloudformation.js';
 import { deployerFor } from '../deploy/deployer.js';
 import { openStepLog } from '../deploy/step-log.js';
-import { prepareRun } from '../planning/load.js';
+import { prepareRun, type Checkout } from '../planning/load.js';
+import type { Stage } from '../config/stage.js';
+import type { StateStore } from '../state/store.js';
 import { nameList } from '../planning/options.js';
 import { serviceSettings } from '../stacks/services.js';
 import { acquireStageLock } from '../state/lock.js';
@@ -55,25 +58,12 @@ export async function destroyCommand(flags: DestroyFlags, io: Io, ask = askOnTer
       flags.only === undefined
         ? null
         : new Set(nameList(flags.only).map((name) => resolveServiceName(name, present)));
-    const graph = buildGraph(checkout.workspace);
-    // Dependents first: a service goes before anything it depends on.
-    const targets = inDependencyOrder(
-      graph,
-      present
-        .map((service) => service.name)
-        .filter((name) => name in state.services && (only === null || only.has(name))),
-      true,
-    );
-    const orphans = flags.orphans
-      ? Object.keys(state.services)
-          .filter((name) => !graph.packages.has(name))
-          .sort()
-      : [];
-    if (targets.length === 0 && orphans.length === 0) {
+    const removal = removalOf(checkout, state, { only, orphans: flags.orphans });
+    if (removal.targets.length === 0 && removal.orphans.length === 0) {
       log(`nothing recorded to remove in stage ${stage.name}`);
       return 0;
     }
-    const list = [...orphans.map((name) => `${name} (orphan)`), ...targets].join(', ');
+    const list = [...removal.orphans.map((name) => `${name} (orphan)`), ...removal.targets].join(', ');
     if (!flags.yes) {
       if (!flags.interactive) {
         throw new ShipgraphError(
@@ -89,83 +79,139 @@ export async function destroyCommand(flags: DestroyFlags, io: Io, ask = askOnTer
         return 1;
       }
     }
-
-    const settings = await serviceSettings(checkout, stage.name);
-    const failed = new Set<PackageName>();
-    const results: string[] = [];
-    const remove = async (name: PackageName, work: (line: (text: string) => void) => Promise<void>) => {
-      const stepLog = await openStepLog(
-        checkout.repo.root,
-        stage.name,
-        `${name}.destroy`,
-        `[${name} destroy]`,
-        log,
-      );
-      try {
-        await work(stepLog.line);
-        await store.forget(stage.name, name);
-        results.push(`${name}  removed`);
-      } catch (error) {
-        failed.add(name);
-        const message = error instanceof Error ? error.message : String(error);
-        stepLog.line(`failed: ${message}`);
-        results.push(`${name}  failed  ${message}`);
-      } finally {
-        await stepLog.close();
-      }
-    };
-
-    for (const name of orphans) {
-      const stacks = state.services[name]?.stacks;
-      await remove(name, async (line) => {
-        if (stacks === undefined) {
-          throw new ShipgraphError(
-            'E_DEPLOYER',
-            `no stack is recorded for orphan ${name}; remove it by hand, then its record`,
-          );
-        }
-        for (const [region, stackName] of Object.entries(stacks)) await deleteStack(region, stackName, line);
-      });
-    }
-    for (const name of targets) {
-      // A service something still needs (its dependent failed to go) stays.
-      const neededBy = [...failed].find((other) => (graph.deps.get(other) ?? []).includes(name));
-      if (neededBy !== undefined) {
-        failed.add(name);
-        results.push(`${name}  kept  ${neededBy} could not be removed and depends on it`);
-        continue;
-      }
-      const setting = settings.get(name);
-      if (setting === undefined) continue;
-      await remove(name, async (line) => {
-        const deployer = await deployerFor(setting.deployer);
-        for (const region of stage.regions) {
-          await deployer.remove({
-            service: name,
-            dir: join(checkout.repo.root, setting.dir),
-            root: checkout.repo.root,
-            stage: stage.name,
-            region,
-            commit: checkout.head,
-            stackName: setting.stackName(region),
-            env: {
-              SHIPGRAPH_STAGE: stage.name,
-              SHIPGRAPH_REGION: region,
-              SHIPGRAPH_SERVICE: name,
-              AWS_REGION: region,
-            },
-            dependencyOutputs: {},
-            log: line,
-            track: () => () => undefined,
-          });
-        }
-      });
-    }
-    for (const result of results) io.stdout(`${result}\n`);
-    return failed.size > 0 ? 1 : 0;
+    const results = await removeServices({ checkout, stage, store, state, removal, log });
+    for (const result of results) io.stdout(`${describeRemoval(result)}\n`);
+    return results.some((result) => result.status !== 'removed') ? 1 : 0;
   } finally {
     await lock.release();
   }
+}
+
+/** What a removal takes away: services dependents first, and recorded services no longer in the workspace. */
+export interface Removal {
+  targets: PackageName[];
+  orphans: PackageName[];
+}
+
+export function removalOf(
+  checkout: Checkout,
+  state: StageState,
+  scope: { only: ReadonlySet<PackageName> | null; orphans: boolean },
+): Removal {
+  const graph = buildGraph(checkout.workspace);
+  return {
+    // Dependents first: a service goes before anything it depends on.
+    targets: inDependencyOrder(
+      graph,
+      servicesOf(checkout.workspace)
+        .map((service) => service.name)
+        .filter((name) => name in state.services && (scope.only === null || scope.only.has(name))),
+      true,
+    ),
+    orphans: scope.orphans
+      ? Object.keys(state.services)
+          .filter((name) => !graph.packages.has(name))
+          .sort()
+      : [],
+  };
+}
+
+export interface RemovalResult {
+  service: PackageName;
+  status: 'removed' | 'failed' | 'kept';
+  detail?: string;
+}
+
+export const describeRemoval = (result: RemovalResult): string =>
+  `${result.service}  ${result.status}${result.detail === undefined ? '' : `  ${result.detail}`}`;
+
+/** Removes what `removalOf` chose, under the caller's stage lock, forgetting each service once it is gone. */
+export async function removeServices(run: {
+  checkout: Checkout;
+  stage: Stage;
+  store: StateStore;
+  state: StageState;
+  removal: Removal;
+  log: (line: string) => void;
+}): Promise<RemovalResult[]> {
+  const { checkout, stage, store, state, removal, log } = run;
+  const graph = buildGraph(checkout.workspace);
+  const settings = await serviceSettings(checkout, stage.name);
+  const failed = new Set<PackageName>();
+  const results: RemovalResult[] = [];
+  const remove = async (name: PackageName, work: (line: (text: string) => void) => Promise<void>) => {
+    const stepLog = await openStepLog(
+      checkout.repo.root,
+      stage.name,
+      `${name}.destroy`,
+      `[${name} destroy]`,
+      log,
+    );
+    try {
+      await work(stepLog.line);
+      await store.forget(stage.name, name);
+      results.push({ service: name, status: 'removed' });
+    } catch (error) {
+      failed.add(name);
+      const message = error instanceof Error ? error.message : String(error);
+      stepLog.line(`failed: ${message}`);
+      results.push({ service: name, status: 'failed', detail: message });
+    } finally {
+      await stepLog.close();
+    }
+  };
+
+  for (const name of removal.orphans) {
+    const stacks = state.services[name]?.stacks;
+    await remove(name, async (line) => {
+      if (stacks === undefined) {
+        throw new ShipgraphError(
+          'E_DEPLOYER',
+          `no stack is recorded for orphan ${name}; remove it by hand, then its record`,
+        );
+      }
+      for (const [region, stackName] of Object.entries(stacks)) await deleteStack(region, stackName, line);
+    });
+  }
+  for (const name of removal.targets) {
+    // A service something still needs (its dependent failed to go) stays.
+    const neededBy = [...failed].find((other) => (graph.deps.get(other) ?? []).includes(name));
+    if (neededBy !== undefined) {
+      failed.add(name);
+      results.push({
+        service: name,
+        status: 'kept',
+        detail: `${neededBy} could not be removed and depends on it`,
+      });
+      continue;
+    }
+    const setting = settings.get(name);
+    if (setting === undefined) continue;
+    await remove(name, async (line) => {
+      const deployer = await deployerFor(setting.deployer);
+      for (const region of stage.regions) {
+        await deployer.remove({
+          service: name,
+          dir: join(checkout.repo.root, setting.dir),
+          root: checkout.repo.root,
+          stage: stage.name,
+          region,
+          commit: checkout.head,
+          stackName: setting.stackName(region),
+          env: {
+            SHIPGRAPH_STAGE: stage.name,
+            SHIPGRAPH_REGION: region,
+            SHIPGRAPH_SERVICE: name,
+            AWS_REGION: region,
+          },
+          dependencyOutputs: {},
+          log: line,
+          track: () => () => undefined,
+        });
+      }
+    });
+  }
+  return results;
 }
 
 /** isTTY is undefined, not false, when stdin is a pipe or closed, whatever the types say. */

@@ -31,6 +31,10 @@ export type DeployerConfig =
   | { type: 'command'; command: string[]; remove?: string[] }
   | CloudFormationDeployerConfig;
 
+/** An environment variable, or an SSM parameter (a SecureString, read with decryption). */
+export type WebhookUrlSource =
+  { from: 'env'; name: string } | { from: 'ssm'; parameter: string; region: string | null };
+
 export type StateConfig =
   { backend: 'file'; dir: string } | { backend: 'dynamodb'; table: string; region: string | null };
 
@@ -38,13 +42,14 @@ interface RawConfig {
   triggers?: {
     branches?: Record<string, string>;
     tags?: Record<string, string>;
+    pullRequests?: 'test' | 'preview';
   };
   defaultStage?: string;
   stages?: Record<
     string,
     { regions?: string[]; e2e?: boolean; protected?: boolean; notify?: 'changes' | 'always' }
   >;
-  notifications?: { webhookUrlEnv: string };
+  notifications?: { webhookUrlEnv: string } | { webhookUrlParameter: string; region?: string };
   e2e?: { script?: string };
   globalFiles?: string[];
   inputs?: RawInputs;
@@ -64,7 +69,7 @@ export interface ShipgraphConfig {
     { regions: string[] | null; e2e: boolean; protected: boolean; notify: 'changes' | 'always' }
   >;
   /** Where the notification webhook URL comes from, or null for no notifications. */
-  webhookUrlEnv: string | null;
+  webhookUrl: WebhookUrlSource | null;
   /** The package script that runs a service's end-to-end tests. */
   e2eScript: string;
   triggers: {
@@ -72,6 +77,8 @@ export interface ShipgraphConfig {
     configured: boolean;
     branches: Record<string, string>;
     tags: Record<string, string>;
+    /** Pull requests are tested only, or deployed to their own preview stage `pr-<number>`. */
+    pullRequests: 'test' | 'preview';
   };
   planner: PlannerConfig;
   /** Packages declared as services, with their extra deploy-order edges and deploy settings. */
@@ -155,11 +162,12 @@ function resolve(raw: RawConfig, file: string | null): ShipgraphConfig {
     defaultStage: raw.defaultStage ?? DEFAULT_STAGE,
     stages,
     e2eScript: raw.e2e?.script ?? 'test:e2e',
-    webhookUrlEnv: raw.notifications?.webhookUrlEnv ?? null,
+    webhookUrl: webhookUrlSource(raw.notifications),
     triggers: {
       configured: raw.triggers !== undefined,
       branches: raw.triggers?.branches ?? {},
       tags: raw.triggers?.tags ?? {},
+      pullRequests: raw.triggers?.pullRequests ?? 'test',
     },
     planner: { globalFiles: raw.globalFiles ?? [...DEFAULT_GLOBAL_FILES], defaultInputs, inputs },
     services,
@@ -168,6 +176,12 @@ function resolve(raw: RawConfig, file: string | null): ShipgraphConfig {
         ? { backend: 'dynamodb', table: raw.state.table, region: raw.state.region ?? null }
         : { backend: 'file', dir: raw.state?.dir ?? '.shipgraph/state' },
   };
+}
+
+function webhookUrlSource(raw: RawConfig['notifications']): WebhookUrlSource | null {
+  if (raw === undefined) return null;
+  if ('webhookUrlEnv' in raw) return { from: 'env', name: raw.webhookUrlEnv };
+  return { from: 'ssm', parameter: raw.webhookUrlParameter, region: raw.region ?? null };
 }
 
 const inputRules = (raw: RawInputs | undefined, fallback: InputRules): InputRules => ({

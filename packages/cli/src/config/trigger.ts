@@ -12,7 +12,10 @@ export type Trigger =
 export interface Decision {
   /** null when nothing deploys (an unmapped branch, a pull request in test mode). */
   stage: string | null;
-  action: 'deploy' | 'test-only' | 'skip';
+  /** `teardown`: a merged or closed pull request's preview stage is removed. */
+  action: 'deploy' | 'test-only' | 'skip' | 'teardown';
+  /** A pull request's preview stage: services it has never deployed compare with the merge base. */
+  preview: boolean;
   /** One line: what was decided and from what. */
   why: string;
   trigger: Trigger;
@@ -37,9 +40,16 @@ export function parseTrigger(value: string | undefined): Trigger {
   );
 }
 
+/** The events of a pull request that deploy its preview stage, and those that remove it. */
+const PREVIEW_EVENTS = new Set(['PULL_REQUEST_CREATED', 'PULL_REQUEST_UPDATED', 'PULL_REQUEST_REOPENED']);
+const TEARDOWN_EVENTS = new Set(['PULL_REQUEST_MERGED', 'PULL_REQUEST_CLOSED']);
+
+export const previewStage = (number: number): string => `pr-${number}`;
+
 /**
  * `--stage` or STAGE pick the stage of a branch, tag or manual build; otherwise the config's
- * `triggers` map branches and tags to stages. Pull requests are tested, never deployed.
+ * `triggers` map branches and tags to stages. Pull requests are tested only, or, with
+ * `triggers.pullRequests: "preview"`, deployed to `pr-<number>` and removed when merged or closed.
  */
 export function decide(
   config: ShipgraphConfig,
@@ -48,18 +58,12 @@ export function decide(
   explicitStage: { value: string; from: string } | null,
 ): Decision {
   const triggers = config.triggers;
-  if (trigger.kind === 'pr') {
-    return {
-      stage: null,
-      action: 'test-only',
-      why: `pull request #${trigger.number}${event === undefined ? '' : ` (${event})`}: pull requests are tested, not deployed`,
-      trigger,
-    };
-  }
+  if (trigger.kind === 'pr') return decidePullRequest(config, trigger, event);
   if (explicitStage !== null) {
     return {
       stage: explicitStage.value,
       action: 'deploy',
+      preview: false,
       why: `stage ${explicitStage.value} from ${explicitStage.from}`,
       trigger,
     };
@@ -68,6 +72,7 @@ export function decide(
     return {
       stage: config.defaultStage,
       action: 'deploy',
+      preview: false,
       why: `manual build: the default stage ${config.defaultStage}`,
       trigger,
     };
@@ -81,6 +86,7 @@ export function decide(
     return {
       stage,
       action: 'deploy',
+      preview: false,
       why: `${trigger.kind} ${trigger.name} → stage ${stage} (triggers.${trigger.kind === 'branch' ? 'branches' : 'tags'}["${pattern}"])`,
       trigger,
     };
@@ -89,6 +95,7 @@ export function decide(
     return {
       stage: config.defaultStage,
       action: 'deploy',
+      preview: false,
       why: `${trigger.kind} ${trigger.name}: no triggers configured, the default stage ${config.defaultStage}`,
       trigger,
     };
@@ -96,7 +103,52 @@ export function decide(
   return {
     stage: null,
     action: 'skip',
+    preview: false,
     why: `${trigger.kind} ${trigger.name} is not mapped to a stage in triggers: nothing deploys`,
     trigger,
   };
+}
+
+function decidePullRequest(
+  config: ShipgraphConfig,
+  trigger: Extract<Trigger, { kind: 'pr' }>,
+  event: string | undefined,
+): Decision {
+  const label = `pull request #${trigger.number}${event === undefined ? '' : ` (${event})`}`;
+  if (config.triggers.pullRequests === 'test') {
+    return {
+      stage: null,
+      action: 'test-only',
+      preview: false,
+      why: `${label}: pull requests are tested, not deployed`,
+      trigger,
+    };
+  }
+  const stage = previewStage(trigger.number);
+  if (event !== undefined && TEARDOWN_EVENTS.has(event)) {
+    return {
+      stage,
+      action: 'teardown',
+      preview: true,
+      why: `${label}: its preview stage ${stage} is removed (triggers.pullRequests: preview)`,
+      trigger,
+    };
+  }
+  // A build retried by hand carries no event; it deploys the preview like an update would.
+  if (event === undefined || PREVIEW_EVENTS.has(event)) {
+    return {
+      stage,
+      action: 'deploy',
+      preview: true,
+      why: `${label} → preview stage ${stage} (triggers.pullRequests: preview)`,
+      trigger,
+    };
+  }
+  throw new ShipgraphError(
+    'E_USAGE',
+    `CODEBUILD_WEBHOOK_EVENT="${event}" is not a pull request event shipgraph knows`,
+    {
+      hint: `filter the webhook to ${[...PREVIEW_EVENTS, ...TEARDOWN_EVENTS].join(', ')}`,
+    },
+  );
 }

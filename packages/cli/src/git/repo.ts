@@ -75,6 +75,31 @@ export class GitRepo {
     return result;
   }
 
+  /** The first of `refs` that names a commit here, or null; one git process. */
+  async firstCommitOf(refs: readonly string[]): Promise<{ ref: string; commit: CommitSha } | null> {
+    if (refs.length === 0) return null;
+    const stdout = await this.batch(
+      ['cat-file', '--batch-check=%(objectname) %(objecttype)'],
+      refs.map((ref) => `${ref}^{commit}`),
+    );
+    const lines = stdout.toString('utf8').split('\n');
+    for (const [i, ref] of refs.entries()) {
+      const [sha, type] = (lines[i] ?? '').split(' ');
+      if (type === 'commit' && sha !== undefined && HEX40.test(sha)) return { ref, commit: sha };
+    }
+    return null;
+  }
+
+  /** The best common ancestor of two commits, or null when they share no history in this clone. */
+  async mergeBase(a: CommitSha, b: CommitSha): Promise<CommitSha | null> {
+    try {
+      return (await this.git.raw(['merge-base', a, b])).trim() || null;
+    } catch {
+      // git exits 1 with no output when there is no common ancestor.
+      return null;
+    }
+  }
+
   /** Which of these commits exist in the local object store (a shallow clone lacks older ones). */
   async existingCommits(commits: readonly CommitSha[]): Promise<Set<CommitSha>> {
     if (commits.length === 0) return new Set();

@@ -1,6 +1,7 @@
 // Gathers everything the planner needs from git, the config and the state store, then plans.
 import {
   LOCKFILES,
+  ShipgraphError,
   basesToCompare,
   lockfileImpact,
   plan,
@@ -109,12 +110,17 @@ export async function planRun(
 ): Promise<Plan> {
   const { run, checkout, stage, decision } = prepared;
   const baseOverride = flags.base === undefined ? null : await checkout.repo.resolveCommit(flags.base);
+  const skip = skippedBy(decision);
   const planOptions = {
     force: run.force,
     baseOverride,
     only: flags.only === undefined ? null : nameList(flags.only),
     exclude: nameList(flags.exclude),
-    skip: skippedBy(decision),
+    skip,
+    unrecordedBase:
+      decision.preview && skip === null && baseOverride === null && !run.force
+        ? await pullRequestMergeBase(checkout, run.pullRequestBase)
+        : null,
   };
   const bases = basesToCompare(checkout.workspace, state, planOptions);
   const [comparisons, missing] = await Promise.all([
@@ -146,7 +152,37 @@ export function skippedBy(decision: Decision): Plan['skipped'] {
       : `${trigger.kind}/${trigger.kind === 'pr' ? trigger.number : trigger.name}`;
   if (decision.action === 'test-only') return { reason: 'pull-request', trigger: label };
   if (decision.action === 'skip') return { reason: 'no-stage', trigger: label };
+  if (decision.action === 'teardown') return { reason: 'preview-teardown', trigger: label };
   return null;
+}
+
+/**
+ * Where a pull request left its target branch: what a preview stage compares services it has never
+ * deployed with. CodeBuild names the branch (CODEBUILD_WEBHOOK_BASE_REF); a clone has it as a
+ * remote-tracking branch, or a local one.
+ */
+async function pullRequestMergeBase(checkout: Checkout, baseRef: string | null): Promise<CommitSha> {
+  if (baseRef === null) {
+    throw new ShipgraphError(
+      'E_PREVIEW_BASE',
+      'a preview stage needs the branch the pull request goes into, and CODEBUILD_WEBHOOK_BASE_REF is not set',
+      { hint: 'set CODEBUILD_WEBHOOK_BASE_REF=refs/heads/<branch>, or pass --base <commit>' },
+    );
+  }
+  const branch = baseRef.replace(/^refs\/heads\//, '');
+  const candidates = [`refs/remotes/origin/${branch}`, `refs/heads/${branch}`, baseRef];
+  const found = await checkout.repo.firstCommitOf([...new Set(candidates)]);
+  const mergeBase = found === null ? null : await checkout.repo.mergeBase(found.commit, checkout.head);
+  if (mergeBase === null) {
+    throw new ShipgraphError(
+      'E_PREVIEW_BASE',
+      `cannot find where the pull request branched from ${branch}: ${found === null ? `no ${candidates.slice(0, 2).join(' or ')} in this clone` : 'no common history in this clone'}`,
+      {
+        hint: 'clone with full history (GitCloneDepth: 0 on the preview project), or pass --base <commit>',
+      },
+    );
+  }
+  return mergeBase;
 }
 
 const nonEmpty = (value: string | undefined): string | undefined => (value === '' ? undefined : value);

@@ -18,6 +18,8 @@ export interface RunEnvironment {
   trigger: Trigger;
   /** The stage asked for by --stage or STAGE, and which. */
   explicitStage: { value: string; from: string } | null;
+  /** The branch a pull request goes into (CODEBUILD_WEBHOOK_BASE_REF), e.g. `refs/heads/main`. */
+  pullRequestBase: string | null;
 }
 
 export function readEnvironment(flags: PlanFlags, env: NodeJS.ProcessEnv): RunEnvironment {
@@ -31,6 +33,7 @@ export function readEnvironment(flags: PlanFlags, env: NodeJS.ProcessEnv): RunEn
         : nonEmpty(env.STAGE) !== undefined
           ? { value: env.STAGE ?? '', from: 'STAGE' }
           : null,
+    pullRequestBase: nonEmpty(env.CODEBUILD_WEBHOOK_BASE_REF) ?? null,
   };
 }
 

@@ -11,6 +11,8 @@ export function describeReason(reason: Reason): string {
         : `changed (${files.length} file${files.length === 1 ? '' : 's'})`;
     case 'dependency':
       return `dependency ${reason.via ?? '?'}`;
+    case 'needed':
+      return `needed by ${reason.via ?? '?'}${detail}`;
     case 'global':
       return `global: ${files.join(', ')}${detail}`;
     default:

@@ -43,6 +43,8 @@ function summary(plan: Plan): string {
     return `pull request (${plan.skipped.trigger}): nothing deploys on ${where}`;
   if (plan.skipped?.reason === 'no-stage')
     return `${plan.skipped.trigger} is mapped to no stage: nothing deploys`;
+  if (plan.skipped?.reason === 'preview-teardown')
+    return `pull request (${plan.skipped.trigger}) merged or closed: deploy removes its preview ${where}`;
   const deploying = plan.services.filter((service) => service.deploy).length;
   const batches = plan.batches.length;
   return `${deploying} of ${plan.services.length} services deploy on ${where}, in ${batches} batch${batches === 1 ? '' : 'es'}`;

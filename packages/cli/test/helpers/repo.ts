@@ -138,9 +138,13 @@ export function tempRepo(files: Record<string, string | object> = {}): TestRepo 
 }
 
 /** A clone of `repo` with only its newest commit, as CI checkouts often are. */
-export function shallowClone(repo: TestRepo): TestRepo {
+export const shallowClone = (repo: TestRepo, ...options: string[]): TestRepo =>
+  cloneOf(repo, '--depth', '1', ...options);
+
+/** A clone of `repo`, as CI makes one: its branches are remote-tracking ones (origin/...). */
+export function cloneOf(repo: TestRepo, ...options: string[]): TestRepo {
   const clone = new TestRepo(tempDir());
-  execFileSync('git', ['clone', '-q', '--depth', '1', `file://${repo.dir}`, clone.dir], { env: gitEnv() });
+  execFileSync('git', ['clone', '-q', ...options, `file://${repo.dir}`, clone.dir], { env: gitEnv() });
   return clone;
 }
 
