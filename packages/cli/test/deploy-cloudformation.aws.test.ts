@@ -143,6 +143,34 @@ describe('deploy with the cloudformation deployer (moto)', () => {
     expect((await repo.plan(['--stage', 'cfn-five'])).orphans).toEqual([]);
   });
 
+  it('a pull request preview creates the stacks it needs in pr-<n>, and its merge deletes them', async () => {
+    const number = 9000 + Math.floor(Math.random() * 999);
+    const { repo, stackName } = repoFor(`pr-${number}`);
+    const config = JSON.parse(readFileSync(join(repo.dir, 'shipgraph.config.json'), 'utf8')) as object;
+    repo.write({ 'shipgraph.config.json': { ...config, triggers: { pullRequests: 'preview' } } });
+    repo.commit('previews');
+    repo.git('checkout', '-q', '-b', 'feature');
+    repo.write({ 'services/consumer/src/index.js': 'export const v = 2;\n' });
+    repo.commit('change the consumer');
+    const pullRequest = (event: string) => ({
+      CODEBUILD_WEBHOOK_TRIGGER: `pr/${number}`,
+      CODEBUILD_WEBHOOK_EVENT: event,
+      CODEBUILD_WEBHOOK_BASE_REF: 'refs/heads/main',
+    });
+
+    const created = await deploy(repo, [], pullRequest('PULL_REQUEST_CREATED'));
+    expect(created.exitCode).toBe(0);
+    expect(statusOf(created.summary)).toEqual({ queue: 'deployed', consumer: 'deployed' });
+    expect(created.stderr).toContain('queue: needed by consumer (not deployed in this stage yet)');
+    expect(created.stderr).toContain(`SHIPGRAPH_OUTPUT_QUEUE_QUEUENAME=uploads-pr-${number}`);
+    expect(await outputsOf(stackName)).toEqual({ QueueName: `uploads-pr-${number}`, Version: 'v1' });
+
+    const merged = await repo.run(['deploy'], pullRequest('PULL_REQUEST_MERGED'));
+    expect(merged.exitCode).toBe(0);
+    expect(merged.stdout).toBe('consumer  removed\nqueue  removed');
+    await expect(outputsOf(stackName)).rejects.toThrow(/does not exist/);
+  });
+
   it('an AWS error while checking stacks fails the run; it never means "deploy everything"', async () => {
     const { repo } = repoFor('cfn-four');
     const result = await repo.run(['plan', '--json', '--stage', 'cfn-four', '--check-stacks'], {
