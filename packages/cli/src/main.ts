@@ -180,10 +180,16 @@ export async function main(args: string[], io: Io = processIo()): Promise<number
         'unlock',
         "Break a stage's deploy lock left by a run that is gone",
         (argv) =>
-          argv.option('stage', {
-            type: 'string',
-            describe: 'Stage (default: $STAGE, then the config default)',
-          }),
+          argv
+            .option('stage', {
+              type: 'string',
+              describe: 'Stage (default: $STAGE, then the config default)',
+            })
+            .option('only', {
+              type: 'string',
+              array: true,
+              describe: 'Break the locks of these services (held by deploy --only runs) instead',
+            }),
         async (argv) => {
           exitCode = await unlockCommand(argv, io);
         },

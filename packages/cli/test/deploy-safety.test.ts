@@ -3,7 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { commandRepo, deploy, statusOf, type SummaryJson } from './helpers/deploys.js';
+import { commandRepo, deploy, statusOf, until, type SummaryJson } from './helpers/deploys.js';
 import { BIN } from './helpers/repo.js';
 
 const stateFile = (dir: string) => join(dir, '.shipgraph/state/staging.json');
@@ -12,14 +12,6 @@ const recorded = (dir: string): string[] =>
   existsSync(stateFile(dir))
     ? Object.keys((JSON.parse(readFileSync(stateFile(dir), 'utf8')) as { services: object }).services).sort()
     : [];
-
-async function until(condition: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 /** Starts `shipgraph deploy` in the background, in its own process group. */
 function startDeploy(dir: string, args: string[] = []) {

@@ -1,9 +1,9 @@
 // The DynamoDB state backend and its lock, against moto with real SDK calls.
-import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { readFileSync } from 'node:fs';
+import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { commandRepo, deploy, statusOf } from './helpers/deploys.js';
+import { commandRepo, deploy, statusOf, until } from './helpers/deploys.js';
 
 const dynamo = new DynamoDBClient({});
 let tables = 0;
@@ -69,6 +69,76 @@ describe('state in DynamoDB (moto)', () => {
       new GetItemCommand({ TableName: table, Key: { pk: { S: 'stage#staging' }, sk: { S: 'lock' } } }),
     );
     expect(Item).toBeUndefined();
+  });
+
+  it('--only runs lock single services: different services deploy at once, a whole-stage run waits', async () => {
+    const { repo } = dynamoRepo();
+    repo.write({
+      'deploy-behaviour.json': { api: { waitFor: 'release-api' } },
+      '.gitignore': '.shipgraph/\ndeploy-behaviour.json\n.attempts-*\nrelease-api\n',
+    });
+    repo.commit();
+    await repo.run(['state', 'init']);
+    const apiRun = deploy(repo, ['--only', 'api']);
+    await until(() => existsSync(join(repo.dir, '.attempts-api')), 'the api run to start deploying');
+
+    const webRun = await deploy(repo, ['--only', 'web', '--lock-timeout', '0']);
+    expect(webRun.exitCode).toBe(0);
+    expect(statusOf(webRun.summary)).toEqual({ web: 'deployed' });
+    const sameService = await deploy(repo, ['--only', 'api', '--lock-timeout', '0']);
+    expect(sameService.exitCode).toBe(1);
+    expect(sameService.stderr).toMatch(
+      /E_LOCKED: api in stage staging is locked by \S+ since .*\(fix: wait for that run, or if it is gone: shipgraph unlock --stage staging --only api\)/,
+    );
+    const wholeStage = await deploy(repo, ['--lock-timeout', '0.5']);
+    expect(wholeStage.exitCode).toBe(1);
+    expect(wholeStage.stderr).toContain('waiting for the runs deploying api in stage staging');
+    expect(wholeStage.stderr).toContain('E_LOCKED: api in stage staging is locked by');
+
+    writeFileSync(join(repo.dir, 'release-api'), '');
+    const api = await apiRun;
+    expect(api.exitCode).toBe(0);
+    expect(statusOf(api.summary)).toEqual({ api: 'deployed' });
+    // Both records landed, each from its own run, and no lock is left behind.
+    expect(statusOf((await deploy(repo, ['--lock-timeout', '0'])).summary)).toEqual({
+      api: 'unchanged',
+      web: 'unchanged',
+    });
+  });
+
+  it('an --only run waits while the whole stage is locked; unlock --only breaks a service lock', async () => {
+    const { repo, table } = dynamoRepo();
+    await repo.run(['state', 'init']);
+    const lockItem = (sk: string, ttlMs = 600_000) => ({
+      pk: { S: 'stage#staging' },
+      sk: { S: sk },
+      owner: { S: 'build:9' },
+      host: { S: 'codebuild' },
+      pid: { N: '7' },
+      acquiredAt: { S: 'then' },
+      expiresAt: { N: String(Date.now() + ttlMs) },
+    });
+    await dynamo.send(new PutItemCommand({ TableName: table, Item: lockItem('lock') }));
+    const blocked = await deploy(repo, ['--only', 'web', '--lock-timeout', '0']);
+    expect(blocked.exitCode).toBe(1);
+    expect(blocked.stderr).toContain('E_LOCKED: stage staging is locked by build:9 since then');
+    // A stage lock that runs out (its run died) stops blocking: the --only run waits, then deploys.
+    await dynamo.send(new PutItemCommand({ TableName: table, Item: lockItem('lock', 3000) }));
+    const waited = await deploy(repo, ['--only', 'web', '--lock-timeout', '30']);
+    expect(waited.exitCode).toBe(0);
+    expect(waited.stderr).toContain(
+      'stage staging is locked by build:9 (a run over the whole stage); waiting',
+    );
+    expect(statusOf(waited.summary)).toEqual({ web: 'deployed' });
+
+    await dynamo.send(new PutItemCommand({ TableName: table, Item: lockItem('lock#web') }));
+    expect((await deploy(repo, ['--only', 'web', '--lock-timeout', '0'])).exitCode).toBe(1);
+    expect((await repo.run(['unlock', '--only', 'web'])).stderr).toBe(
+      'removed the lock of web in stage staging held by build:9 since then',
+    );
+    expect(statusOf((await deploy(repo, ['--only', 'web', '--lock-timeout', '0'])).summary)).toEqual({
+      web: 'unchanged',
+    });
   });
 
   it('a missing table is a clear error, not an empty state', async () => {

@@ -1,14 +1,22 @@
 // `shipgraph deploy`: the CodeBuild build phase. Lock the stage, plan, deploy, record, summarise.
 import { readFile } from 'node:fs/promises';
-import { ShipgraphError, type PackageName, type Plan, type StageState } from '@shipgraph/core';
+import {
+  selectServices,
+  servicesOf,
+  ShipgraphError,
+  type PackageName,
+  type Plan,
+  type StageState,
+} from '@shipgraph/core';
 import { executePlan } from '../deploy/execute.js';
 import { OutputCache } from '../deploy/outputs.js';
 import { failedLastTime, runE2eStage } from '../e2e/stage.js';
 import { renderSummary, type DeploySummary } from '../deploy/summary.js';
-import { planRun, prepareRun, skippedBy, type PreparedRun } from '../planning/load.js';
+import { planRun, prepareRun, skippedBy, type Checkout, type PreparedRun } from '../planning/load.js';
+import { nameList } from '../planning/options.js';
 import type { PlanFlags } from '../planning/options.js';
 import { serviceSettings } from '../stacks/services.js';
-import { acquireStageLock } from '../state/lock.js';
+import { acquireRunLock, acquireStageLock } from '../state/lock.js';
 import { describeReason } from '../render/reasons.js';
 import { message, occasion, sendNotification } from '../notify/notify.js';
 import { webhookUrl } from '../notify/webhook-url.js';
@@ -57,7 +65,8 @@ export async function deployCommand(flags: DeployFlags, io: Io): Promise<number>
   }
   log(`stage ${stage.name} (${stage.regions.join(', ')}) at ${checkout.head.slice(0, 12)}`);
 
-  const lock = await acquireStageLock(store, stage.name, {
+  // A run limited with --only locks just its services, where the state backend can.
+  const lock = await acquireRunLock(store, stage.name, onlyServices(checkout, flags), {
     timeoutMs: flags.lockTimeout * 1000,
     env: io.env,
     log,
@@ -121,6 +130,13 @@ export async function deployCommand(flags: DeployFlags, io: Io): Promise<number>
     await lock.release();
   }
 }
+
+const onlyServices = (checkout: Checkout, flags: DeployFlags): PackageName[] | null =>
+  flags.only === undefined
+    ? null
+    : selectServices(servicesOf(checkout.workspace), nameList(flags.only), nameList(flags.exclude)).map(
+        (service) => service.name,
+      );
 
 /** A merged or closed pull request: its whole preview stage goes, orphans included. */
 async function teardownPreview(

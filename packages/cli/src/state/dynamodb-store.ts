@@ -6,7 +6,7 @@
 import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ShipgraphError, type PackageName, type ServiceRecord, type StageState } from '@shipgraph/core';
 import { awsError } from '../aws/cloudformation.js';
-import { emptyState, type LockInfo, type StateStore } from './store.js';
+import { emptyState, type LockInfo, type ServiceLocks, type StateStore } from './store.js';
 
 type Item = Record<string, AttributeValue>;
 
@@ -124,7 +124,60 @@ export class DynamoDbStateStore implements StateStore {
     }
   }
 
-  async tryLock(stage: string, lock: LockInfo): Promise<LockInfo | null> {
+  tryLock(stage: string, lock: LockInfo): Promise<LockInfo | null> {
+    return this.tryLockKey(stage, STAGE_LOCK, lock);
+  }
+
+  renewLock(stage: string, lock: LockInfo): Promise<void> {
+    return this.renewLockKey(stage, STAGE_LOCK, lock);
+  }
+
+  releaseLock(stage: string, owner: string): Promise<void> {
+    return this.releaseLockKey(stage, STAGE_LOCK, owner);
+  }
+
+  breakLock(stage: string): Promise<LockInfo | null> {
+    return this.breakLockKey(stage, STAGE_LOCK);
+  }
+
+  peekLock(stage: string): Promise<LockInfo | null> {
+    return this.readLock(stage, STAGE_LOCK);
+  }
+
+  /** Items `lock#<service>` beside the stage's `lock` item. */
+  readonly serviceLocks: ServiceLocks = {
+    tryLock: (stage, service, lock) => this.tryLockKey(stage, serviceLockKey(service), lock),
+    renewLock: (stage, service, lock) => this.renewLockKey(stage, serviceLockKey(service), lock),
+    releaseLock: (stage, service, owner) => this.releaseLockKey(stage, serviceLockKey(service), owner),
+    breakLock: (stage, service) => this.breakLockKey(stage, serviceLockKey(service)),
+    list: async (stage) => {
+      const { paginateQuery } = await import('@aws-sdk/client-dynamodb');
+      const locks = new Map<PackageName, LockInfo>();
+      try {
+        const pages = paginateQuery(
+          { client: await this.dynamo() },
+          {
+            TableName: this.table,
+            ConsistentRead: true,
+            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+            ExpressionAttributeValues: {
+              ':pk': { S: `stage#${stage}` },
+              ':prefix': { S: serviceLockKey('') },
+            },
+          },
+        );
+        for await (const page of pages) {
+          for (const item of page.Items ?? [])
+            locks.set((item.sk?.S ?? '').slice(serviceLockKey('').length), lockOf(item));
+        }
+      } catch (error) {
+        throw this.failure(error, `cannot read the service locks of stage ${stage}`);
+      }
+      return locks;
+    },
+  };
+
+  private async tryLockKey(stage: string, sk: string, lock: LockInfo): Promise<LockInfo | null> {
     const { PutItemCommand, ConditionalCheckFailedException } = await import('@aws-sdk/client-dynamodb');
     try {
       await (
@@ -132,7 +185,7 @@ export class DynamoDbStateStore implements StateStore {
       ).send(
         new PutItemCommand({
           TableName: this.table,
-          Item: lockItem(stage, lock),
+          Item: lockItem(stage, sk, lock),
           ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
           ExpressionAttributeValues: { ':now': { N: String(Date.now()) } },
         }),
@@ -140,19 +193,19 @@ export class DynamoDbStateStore implements StateStore {
       return null;
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException))
-        throw this.failure(error, `cannot lock stage ${stage}`);
+        throw this.failure(error, `cannot lock ${describeLock(stage, sk)}`);
     }
-    return (await this.readLock(stage)) ?? lock;
+    return (await this.readLock(stage, sk)) ?? lock;
   }
 
-  async renewLock(stage: string, lock: LockInfo): Promise<void> {
+  private async renewLockKey(stage: string, sk: string, lock: LockInfo): Promise<void> {
     const { PutItemCommand } = await import('@aws-sdk/client-dynamodb');
     await (
       await this.dynamo()
     ).send(
       new PutItemCommand({
         TableName: this.table,
-        Item: lockItem(stage, lock),
+        Item: lockItem(stage, sk, lock),
         ConditionExpression: '#owner = :owner',
         ExpressionAttributeNames: { '#owner': 'owner' },
         ExpressionAttributeValues: { ':owner': { S: lock.owner } },
@@ -160,7 +213,7 @@ export class DynamoDbStateStore implements StateStore {
     );
   }
 
-  async releaseLock(stage: string, owner: string): Promise<void> {
+  private async releaseLockKey(stage: string, sk: string, owner: string): Promise<void> {
     const { DeleteItemCommand, ConditionalCheckFailedException } = await import('@aws-sdk/client-dynamodb');
     try {
       await (
@@ -168,7 +221,7 @@ export class DynamoDbStateStore implements StateStore {
       ).send(
         new DeleteItemCommand({
           TableName: this.table,
-          Key: lockKey(stage),
+          Key: lockKey(stage, sk),
           ConditionExpression: '#owner = :owner',
           ExpressionAttributeNames: { '#owner': 'owner' },
           ExpressionAttributeValues: { ':owner': { S: owner } },
@@ -176,19 +229,21 @@ export class DynamoDbStateStore implements StateStore {
       );
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException))
-        throw this.failure(error, `cannot unlock stage ${stage}`);
+        throw this.failure(error, `cannot unlock ${describeLock(stage, sk)}`);
     }
   }
 
-  async breakLock(stage: string): Promise<LockInfo | null> {
+  private async breakLockKey(stage: string, sk: string): Promise<LockInfo | null> {
     const { DeleteItemCommand } = await import('@aws-sdk/client-dynamodb');
     try {
       const { Attributes } = await (
         await this.dynamo()
-      ).send(new DeleteItemCommand({ TableName: this.table, Key: lockKey(stage), ReturnValues: 'ALL_OLD' }));
+      ).send(
+        new DeleteItemCommand({ TableName: this.table, Key: lockKey(stage, sk), ReturnValues: 'ALL_OLD' }),
+      );
       return Attributes === undefined ? null : lockOf(Attributes);
     } catch (error) {
-      throw this.failure(error, `cannot unlock stage ${stage}`);
+      throw this.failure(error, `cannot unlock ${describeLock(stage, sk)}`);
     }
   }
 
@@ -220,12 +275,16 @@ export class DynamoDbStateStore implements StateStore {
     return true;
   }
 
-  private async readLock(stage: string): Promise<LockInfo | null> {
+  private async readLock(stage: string, sk: string): Promise<LockInfo | null> {
     const { GetItemCommand } = await import('@aws-sdk/client-dynamodb');
-    const { Item } = await (
-      await this.dynamo()
-    ).send(new GetItemCommand({ TableName: this.table, Key: lockKey(stage), ConsistentRead: true }));
-    return Item === undefined ? null : lockOf(Item);
+    try {
+      const { Item } = await (
+        await this.dynamo()
+      ).send(new GetItemCommand({ TableName: this.table, Key: lockKey(stage, sk), ConsistentRead: true }));
+      return Item === undefined ? null : lockOf(Item);
+    } catch (error) {
+      throw this.failure(error, `cannot read the lock of ${describeLock(stage, sk)}`);
+    }
   }
 
   private dynamo(): Promise<DynamoDBClient> {
@@ -251,10 +310,15 @@ export class DynamoDbStateStore implements StateStore {
   }
 }
 
-const lockKey = (stage: string): Item => ({ pk: { S: `stage#${stage}` }, sk: { S: 'lock' } });
+const STAGE_LOCK = 'lock';
+const serviceLockKey = (service: PackageName): string => `lock#${service}`;
+const describeLock = (stage: string, sk: string): string =>
+  sk === STAGE_LOCK ? `stage ${stage}` : `${sk.slice(serviceLockKey('').length)} in stage ${stage}`;
 
-const lockItem = (stage: string, lock: LockInfo): Item => ({
-  ...lockKey(stage),
+const lockKey = (stage: string, sk: string): Item => ({ pk: { S: `stage#${stage}` }, sk: { S: sk } });
+
+const lockItem = (stage: string, sk: string, lock: LockInfo): Item => ({
+  ...lockKey(stage, sk),
   owner: { S: lock.owner },
   host: { S: lock.host },
   pid: { N: String(lock.pid) },

@@ -114,6 +114,10 @@ export class FileStateStore implements StateStore {
     return holder;
   }
 
+  peekLock(stage: string): Promise<LockInfo | null> {
+    return this.readLock(stage);
+  }
+
   private async readLock(stage: string): Promise<LockInfo | null> {
     try {
       return JSON.parse(await readFile(this.lockFileOf(stage), 'utf8')) as LockInfo;

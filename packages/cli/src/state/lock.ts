@@ -1,6 +1,11 @@
-// The per-stage deploy lock: wait for it, keep it alive while deploying, take it over from a dead process.
+// Deploy locks: wait for them, keep them alive while deploying, take them over from a dead process.
+//
+// A run over the whole stage holds the stage lock. A run limited to some services (`--only`, e.g. one
+// CodeBuild build per service) holds a lock per service instead, where the backend has them, so runs
+// for different services go in parallel. The two kinds exclude each other: a stage run waits until no
+// service lock is held, and a service run gives its locks back and waits while the stage lock is held.
 import { hostname } from 'node:os';
-import { ShipgraphError } from '@shipgraph/core';
+import { ShipgraphError, type PackageName } from '@shipgraph/core';
 import type { LockInfo, StateStore } from './store.js';
 
 export interface HeldLock {
@@ -18,16 +23,75 @@ export interface LockOptions {
   pollMs?: number;
 }
 
+/** One lock item, whichever it is. */
+interface LockSlot {
+  what: string;
+  /** For `shipgraph unlock`, in the message of a lock that is not given up. */
+  unlockHint: string;
+  where: string;
+  tryLock(info: LockInfo): Promise<LockInfo | null>;
+  renew(info: LockInfo): Promise<void>;
+  release(owner: string): Promise<void>;
+  break(): Promise<LockInfo | null>;
+}
+
 export const lockOwner = (env: NodeJS.ProcessEnv): string =>
   env.CODEBUILD_BUILD_ID !== undefined && env.CODEBUILD_BUILD_ID !== ''
     ? env.CODEBUILD_BUILD_ID
     : `${hostname()}:${process.pid}`;
 
-export async function acquireStageLock(
+export function acquireStageLock(store: StateStore, stage: string, options: LockOptions): Promise<HeldLock> {
+  return acquireRunLock(store, stage, null, options);
+}
+
+/**
+ * The lock a run needs: the stage's for a run over the whole stage (`services` null), else one per
+ * service when the backend has them, else the stage's again.
+ */
+export async function acquireRunLock(
   store: StateStore,
   stage: string,
+  services: readonly PackageName[] | null,
   options: LockOptions,
 ): Promise<HeldLock> {
+  const deadline = Date.now() + options.timeoutMs;
+  const serviceLocks = store.serviceLocks;
+  if (services === null || services.length === 0 || serviceLocks === undefined) {
+    const held = await acquire(stageSlot(store, stage), deadline, options);
+    if (serviceLocks === undefined) return held;
+    try {
+      await waitForServiceRuns(store, stage, deadline, options);
+    } catch (error) {
+      await held.release();
+      throw error;
+    }
+    return held;
+  }
+  let announced = false;
+  for (;;) {
+    // A fixed order, so two runs wanting overlapping services never hold one each and wait forever.
+    const held: HeldLock[] = [];
+    try {
+      for (const service of [...new Set(services)].sort())
+        held.push(await acquire(serviceSlot(store, stage, service), deadline, options));
+    } catch (error) {
+      await releaseAll(held);
+      throw error;
+    }
+    const holder = await store.peekLock(stage);
+    if (holder === null || holder.expiresAt <= Date.now() || holder.owner === lockOwner(options.env))
+      return combined(held);
+    await releaseAll(held);
+    if (Date.now() >= deadline) throw lockedError(stageSlot(store, stage), holder);
+    if (!announced) {
+      options.log(`stage ${stage} is locked by ${holder.owner} (a run over the whole stage); waiting`);
+      announced = true;
+    }
+    await sleep(Math.min(options.pollMs ?? 1000, Math.max(0, deadline - Date.now())));
+  }
+}
+
+async function acquire(slot: LockSlot, deadline: number, options: LockOptions): Promise<HeldLock> {
   const ttlMs = options.ttlMs ?? 120_000;
   const owner = lockOwner(options.env);
   const fresh = (): LockInfo => ({
@@ -37,29 +101,22 @@ export async function acquireStageLock(
     acquiredAt: new Date().toISOString(),
     expiresAt: Date.now() + ttlMs,
   });
-  const deadline = Date.now() + options.timeoutMs;
   let announced = false;
   for (;;) {
     const info = fresh();
-    const holder = await store.tryLock(stage, info);
-    if (holder === null) return keepAlive(store, stage, info, ttlMs);
-    if (holder.host === hostname() && holder.pid !== process.pid && !isAlive(holder.pid)) {
+    const holder = await slot.tryLock(info);
+    if (holder === null) return keepAlive(slot, info, ttlMs);
+    if (heldByDeadProcess(holder)) {
       options.log(
-        `lock of stage ${stage} was held by ${holder.owner}, which is no longer running; taking it over`,
+        `lock of ${slot.what} was held by ${holder.owner}, which is no longer running; taking it over`,
       );
-      await store.breakLock(stage);
+      await slot.break();
       continue;
     }
-    if (Date.now() >= deadline) {
-      throw new ShipgraphError(
-        'E_LOCKED',
-        `stage ${stage} is locked by ${holder.owner} since ${holder.acquiredAt} (${store.describe(stage)})`,
-        { hint: `wait for that run, or if it is gone: shipgraph unlock --stage ${stage}`, exitCode: 1 },
-      );
-    }
+    if (Date.now() >= deadline) throw lockedError(slot, holder);
     if (!announced) {
       options.log(
-        `stage ${stage} is locked by ${holder.owner}; waiting up to ${Math.round(options.timeoutMs / 1000)}s`,
+        `${slot.what} is locked by ${holder.owner}; waiting up to ${Math.round(options.timeoutMs / 1000)}s`,
       );
       announced = true;
     }
@@ -67,21 +124,98 @@ export async function acquireStageLock(
   }
 }
 
-function keepAlive(store: StateStore, stage: string, info: LockInfo, ttlMs: number): HeldLock {
+/** Holding the stage lock, waits out the runs limited to single services that started before it. */
+async function waitForServiceRuns(
+  store: StateStore,
+  stage: string,
+  deadline: number,
+  options: LockOptions,
+): Promise<void> {
+  const serviceLocks = store.serviceLocks;
+  if (serviceLocks === undefined) return;
+  let announced = false;
+  for (;;) {
+    const live: [PackageName, LockInfo][] = [];
+    for (const [service, holder] of await serviceLocks.list(stage)) {
+      if (holder.expiresAt <= Date.now()) continue;
+      if (heldByDeadProcess(holder)) await serviceLocks.breakLock(stage, service);
+      else live.push([service, holder]);
+    }
+    const first = live[0];
+    if (first === undefined) return;
+    // Said before giving up too: an E_LOCKED for one service is puzzling for a run over the stage.
+    if (!announced) {
+      options.log(
+        `waiting for the runs deploying ${live.map(([service]) => service).join(', ')} in stage ${stage}`,
+      );
+      announced = true;
+    }
+    if (Date.now() >= deadline) throw lockedError(serviceSlot(store, stage, first[0]), first[1]);
+    await sleep(Math.min(options.pollMs ?? 1000, Math.max(0, deadline - Date.now())));
+  }
+}
+
+function stageSlot(store: StateStore, stage: string): LockSlot {
+  return {
+    what: `stage ${stage}`,
+    unlockHint: `shipgraph unlock --stage ${stage}`,
+    where: store.describe(stage),
+    tryLock: (info) => store.tryLock(stage, info),
+    renew: (info) => store.renewLock(stage, info),
+    release: (owner) => store.releaseLock(stage, owner),
+    break: () => store.breakLock(stage),
+  };
+}
+
+function serviceSlot(store: StateStore, stage: string, service: PackageName): LockSlot {
+  const locks = store.serviceLocks;
+  if (locks === undefined) throw new Error(`${store.describe(stage)} has no service locks`);
+  return {
+    what: `${service} in stage ${stage}`,
+    unlockHint: `shipgraph unlock --stage ${stage} --only ${service}`,
+    where: store.describe(stage),
+    tryLock: (info) => locks.tryLock(stage, service, info),
+    renew: (info) => locks.renewLock(stage, service, info),
+    release: (owner) => locks.releaseLock(stage, service, owner),
+    break: () => locks.breakLock(stage, service),
+  };
+}
+
+const lockedError = (slot: LockSlot, holder: LockInfo): ShipgraphError =>
+  new ShipgraphError(
+    'E_LOCKED',
+    `${slot.what} is locked by ${holder.owner} since ${holder.acquiredAt} (${slot.where})`,
+    { hint: `wait for that run, or if it is gone: ${slot.unlockHint}`, exitCode: 1 },
+  );
+
+function keepAlive(slot: LockSlot, info: LockInfo, ttlMs: number): HeldLock {
   let current = info;
   const timer = setInterval(() => {
     current = { ...current, expiresAt: Date.now() + ttlMs };
-    store.renewLock(stage, current).catch(() => undefined);
+    slot.renew(current).catch(() => undefined);
   }, ttlMs / 3);
   timer.unref();
   return {
     info,
     release: async () => {
       clearInterval(timer);
-      await store.releaseLock(stage, info.owner);
+      await slot.release(info.owner);
     },
   };
 }
+
+const combined = (held: HeldLock[]): HeldLock => ({
+  info: held[0]?.info ?? { owner: '', host: '', pid: 0, acquiredAt: '', expiresAt: 0 },
+  release: () => releaseAll(held),
+});
+
+async function releaseAll(held: readonly HeldLock[]): Promise<void> {
+  await Promise.all(held.map((lock) => lock.release()));
+}
+
+/** A lock left by a process on this host that has since died can be taken at once. */
+const heldByDeadProcess = (holder: LockInfo): boolean =>
+  holder.host === hostname() && holder.pid !== process.pid && !isAlive(holder.pid);
 
 function isAlive(pid: number): boolean {
   try {

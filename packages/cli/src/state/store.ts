@@ -28,8 +28,24 @@ export interface StateStore {
   releaseLock(stage: string, owner: string): Promise<void>;
   /** Removes the lock whoever holds it; returns what it was. */
   breakLock(stage: string): Promise<LockInfo | null>;
+  /** Who holds the stage lock, without taking it. */
+  peekLock(stage: string): Promise<LockInfo | null>;
+  /**
+   * Locks on single services of a stage, so runs limited to different services (`deploy --only`, one
+   * build per service) go in parallel. Only backends whose records are independent items have them.
+   */
+  readonly serviceLocks?: ServiceLocks;
   /** Where the records live, for messages. */
   describe(stage: string): string;
+}
+
+export interface ServiceLocks {
+  tryLock(stage: string, service: PackageName, lock: LockInfo): Promise<LockInfo | null>;
+  renewLock(stage: string, service: PackageName, lock: LockInfo): Promise<void>;
+  releaseLock(stage: string, service: PackageName, owner: string): Promise<void>;
+  breakLock(stage: string, service: PackageName): Promise<LockInfo | null>;
+  /** Every service lock recorded in the stage, live or expired. */
+  list(stage: string): Promise<Map<PackageName, LockInfo>>;
 }
 
 export const emptyState = (stage: string): StageState => ({ version: 1, stage, services: {} });

@@ -70,3 +70,12 @@ export const timesOf = (summary: SummaryJson | null, service: string): { start: 
   if (result?.startedAt == null || result.endedAt == null) throw new Error(`${service} did not run`);
   return { start: result.startedAt, end: result.endedAt };
 };
+
+/** Polls until the condition holds; for waiting on another process. */
+export async function until(condition: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
