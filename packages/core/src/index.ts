@@ -13,4 +13,4 @@ export { UnreadableLockfile, type LockfileModel } from './lockfile/model.js';
 export { Fingerprints, fingerprintsOf, type HeadFile } from './plan/fingerprint.js';
 export { plan, basesToCompare, servicesOf, type PlanInput, type PlanOptions } from './plan/plan.js';
 export { resolveServiceName, selectServices } from './plan/select.js';
-export { deployTasks, taskId, type DeployTask } from './schedule/tasks.js';
+export { deployTasks, deployingDependencies, taskId, type DeployTask } from './schedule/tasks.js';

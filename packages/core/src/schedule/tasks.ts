@@ -17,21 +17,7 @@ export const taskId = (service: PackageName, region: string): string => `${servi
  * through libraries, or through services that are not deploying this run.
  */
 export function deployTasks(plan: Plan, regions: readonly string[]): DeployTask[] {
-  const byName = new Map(plan.services.map((service) => [service.name, service]));
-  const deployingDeps = new Map<PackageName, PackageName[]>();
-  const depsOf = (name: PackageName): PackageName[] => {
-    let found = deployingDeps.get(name);
-    if (found !== undefined) return found;
-    const result = new Set<PackageName>();
-    for (const dep of byName.get(name)?.dependsOn ?? []) {
-      const service = byName.get(dep);
-      if (service?.deploy === true) result.add(dep);
-      else for (const further of depsOf(dep)) result.add(further);
-    }
-    found = [...result].sort();
-    deployingDeps.set(name, found);
-    return found;
-  };
+  const waitsFor = deployingDependencies(plan);
   return plan.services
     .filter((service) => service.deploy)
     .flatMap((service) =>
@@ -39,7 +25,31 @@ export function deployTasks(plan: Plan, regions: readonly string[]): DeployTask[
         id: taskId(service.name, region),
         service: service.name,
         region,
-        needs: depsOf(service.name).map((dep) => taskId(dep, region)),
+        needs: (waitsFor.get(service.name) ?? []).map((dep) => taskId(dep, region)),
       })),
     );
+}
+
+/**
+ * For each deploying service, the deploying services it must wait for: its dependencies, looking
+ * through the ones that are not deploying this run to what they depend on.
+ */
+export function deployingDependencies(plan: Plan): Map<PackageName, PackageName[]> {
+  const byName = new Map(plan.services.map((service) => [service.name, service]));
+  const found = new Map<PackageName, PackageName[]>();
+  const depsOf = (name: PackageName): PackageName[] => {
+    let deps = found.get(name);
+    if (deps !== undefined) return deps;
+    const result = new Set<PackageName>();
+    for (const dep of byName.get(name)?.dependsOn ?? []) {
+      if (byName.get(dep)?.deploy === true) result.add(dep);
+      else for (const further of depsOf(dep)) result.add(further);
+    }
+    deps = [...result].sort();
+    found.set(name, deps);
+    return deps;
+  };
+  const waitsFor = new Map<PackageName, PackageName[]>();
+  for (const service of plan.services) if (service.deploy) waitsFor.set(service.name, depsOf(service.name));
+  return waitsFor;
 }
