@@ -59,11 +59,11 @@ describe('e2e after deploy', () => {
     const repo = e2eRepo();
     repo.write({ 'web-e2e-fails': '' });
     repo.commit();
-    const first = await deploy(repo, ['--junit', 'report.xml']);
+    const first = await deploy(repo, ['--junit', 'reports/e2e.xml']);
     expect(first.exitCode).toBe(1);
     expect(e2eOf(first.summary)).toEqual(['api:passed', 'cron:skipped', 'web:failed']);
     expect(recordedE2e(repo.dir)).toEqual({ api: 'passed', web: 'failed', cron: null });
-    const junit = readFileSync(join(repo.dir, 'report.xml'), 'utf8');
+    const junit = readFileSync(join(repo.dir, 'reports/e2e.xml'), 'utf8');
     expect(junit).toContain('<testsuite name="web" tests="1" failures="1" skipped="0"');
     expect(junit).toContain('<testsuite name="cron" tests="1" failures="0" skipped="1"');
     expect(junit).toMatch(

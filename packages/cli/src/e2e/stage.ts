@@ -1,7 +1,13 @@
 // Runs the e2e stage for chosen services and remembers each outcome in the state, so a failure is tested again.
-import { writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import { buildGraph, inDependencyOrder, nearestServiceDeps, type PackageName } from '@shipgraph/core';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import {
+  buildGraph,
+  inDependencyOrder,
+  nearestServiceDeps,
+  ShipgraphError,
+  type PackageName,
+} from '@shipgraph/core';
 import type { OutputCache } from '../deploy/outputs.js';
 import type { Checkout } from '../planning/load.js';
 import type { StateStore } from '../state/store.js';
@@ -61,7 +67,7 @@ export async function runE2eStage(options: E2eStageOptions): Promise<E2eResult[]
     },
   });
   if (options.junit !== undefined)
-    await writeFile(resolve(options.cwd, options.junit), junitXml(results, stage));
+    await writeReport(resolve(options.cwd, options.junit), junitXml(results, stage));
   return results;
 }
 
@@ -70,3 +76,21 @@ export const failedLastTime = (records: Record<PackageName, { e2e?: { status: st
   Object.entries(records)
     .filter(([, record]) => record.e2e?.status === 'failed')
     .map(([name]) => name);
+
+/** CI reports usually go to a directory that does not exist yet (reports/e2e.xml in buildspec.yml). */
+async function writeReport(file: string, xml: string): Promise<void> {
+  try {
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(file, xml);
+  } catch (error) {
+    throw new ShipgraphError(
+      'E_USAGE',
+      `cannot write the JUnit report ${file}: ${(error as Error).message}`,
+      {
+        hint: 'pass --junit a path in a writable directory',
+        cause: error,
+        exitCode: 1,
+      },
+    );
+  }
+}
