@@ -129,4 +129,16 @@ describe('plan output', () => {
     );
     expect(result.stderr.split('\n')).toHaveLength(1);
   });
+
+  it('refuses to fan out over many builds with the file state backend, which they cannot share', async () => {
+    const { repo } = await changedRepo();
+    for (const format of ['codebuild-batch', 'github-matrix']) {
+      const result = await repo.run(['plan', '--format', format]);
+      expect(result.exitCode).toBe(2);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toBe(
+        `shipgraph: E_CONFIG: --format ${format} spreads the deploys over many builds, which cannot share the file state backend (.shipgraph/state/staging.json) (fix: set "state": { "backend": "dynamodb", "table": "..." } in shipgraph.config.json)`,
+      );
+    }
+  });
 });

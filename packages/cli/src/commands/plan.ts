@@ -3,10 +3,11 @@ import { ShipgraphError } from '@shipgraph/core';
 import { planFromRepository } from '../planning/load.js';
 import type { PlanFlags } from '../planning/options.js';
 import { renderDot, renderMermaid } from '../render/graph.js';
+import { renderCodeBuildBatch, renderGithubMatrix } from '../render/fan-out.js';
 import { renderTable } from '../render/table.js';
 import type { Io } from './io.js';
 
-export const PLAN_FORMATS = ['table', 'json', 'mermaid', 'dot'] as const;
+export const PLAN_FORMATS = ['table', 'json', 'mermaid', 'dot', 'codebuild-batch', 'github-matrix'] as const;
 export type PlanFormat = (typeof PLAN_FORMATS)[number];
 
 export interface PlanCommandFlags extends PlanFlags {
@@ -24,6 +25,14 @@ export async function planCommand(flags: PlanCommandFlags, io: Io): Promise<numb
   const { plan, checkout, stage, store } = await planFromRepository(io.cwd, flags, io.env, {
     checkStacks: flags.checkStacks,
   });
+  const fanOut = flags.format === 'codebuild-batch' || flags.format === 'github-matrix';
+  if (fanOut && store.serviceLocks === undefined) {
+    throw new ShipgraphError(
+      'E_CONFIG',
+      `--format ${flags.format} spreads the deploys over many builds, which cannot share the ${checkout.config.state.backend} state backend (${store.describe(stage.name)})`,
+      { hint: 'set "state": { "backend": "dynamodb", "table": "..." } in shipgraph.config.json' },
+    );
+  }
   switch (flags.format) {
     case 'json':
       io.stdout(JSON.stringify(plan, null, 2) + '\n');
@@ -33,6 +42,12 @@ export async function planCommand(flags: PlanCommandFlags, io: Io): Promise<numb
       break;
     case 'dot':
       io.stdout(renderDot(checkout.workspace, plan));
+      break;
+    case 'codebuild-batch':
+      io.stdout(renderCodeBuildBatch(plan));
+      break;
+    case 'github-matrix':
+      io.stdout(renderGithubMatrix(plan));
       break;
     case 'table':
       if (flags.explain) {
