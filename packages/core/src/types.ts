@@ -7,7 +7,8 @@ export type CommitSha = string;
 /** A path relative to the repository root, `/`-separated, no leading `./`. */
 export type RepoPath = string;
 
-export type EdgeSource = 'package.json' | 'nx-implicit' | 'config';
+/** Where an edge came from: a manifest, Nx `implicitDependencies`, the config, or Nx's project graph (imports). */
+export type EdgeSource = 'package.json' | 'nx-implicit' | 'config' | 'nx-graph';
 
 export interface WorkspacePackage {
   name: PackageName;

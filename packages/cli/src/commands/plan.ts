@@ -1,6 +1,6 @@
 // `shipgraph plan`: the dry run: which services deploy, why, and in which order.
 import { ShipgraphError } from '@shipgraph/core';
-import { planFromRepository } from '../planning/load.js';
+import { planFromRepository, type GraphSource } from '../planning/load.js';
 import type { PlanFlags } from '../planning/options.js';
 import { renderDot, renderMermaid } from '../render/graph.js';
 import { renderCodeBuildBatch, renderGithubMatrix } from '../render/fan-out.js';
@@ -54,6 +54,7 @@ export async function planCommand(flags: PlanCommandFlags, io: Io): Promise<numb
         const services = checkout.workspace.packages.filter((pkg) => pkg.isService).length;
         io.stderr(
           `workspace: ${checkout.workspace.packages.length} packages (${services} services) from ${checkout.workspace.source}; ` +
+            `graph: ${describeGraph(checkout.graph)}; ` +
             `config: ${checkout.config.file ?? 'none (defaults)'}; state: ${store.describe(stage.name)}; regions: ${stage.regions.join(', ')}\n`,
         );
       }
@@ -61,4 +62,14 @@ export async function planCommand(flags: PlanCommandFlags, io: Io): Promise<numb
       break;
   }
   return 0;
+}
+
+function describeGraph(graph: GraphSource): string {
+  if (graph.kind === 'packages') return `package.json and project.json (${graph.why})`;
+  const cache = {
+    hit: `cached in ${graph.cacheDir}, reused`,
+    miss: `run now, cached in ${graph.cacheDir}`,
+    off: 'run now, not cached: files it reads have uncommitted changes',
+  }[graph.cache];
+  return `Nx project graph (${cache})`;
 }

@@ -39,6 +39,7 @@ export type StateConfig =
   { backend: 'file'; dir: string } | { backend: 'dynamodb'; table: string; region: string | null };
 
 interface RawConfig {
+  graph?: 'auto' | 'nx' | 'packages';
   triggers?: {
     branches?: Record<string, string>;
     tags?: Record<string, string>;
@@ -63,6 +64,8 @@ interface RawConfig {
 export interface ShipgraphConfig {
   /** Repository-relative path of the file read, or null when there is none. */
   file: string | null;
+  /** Where dependency edges come from: manifests and project.json, or also Nx's project graph. */
+  graph: 'auto' | 'nx' | 'packages';
   defaultStage: string;
   stages: Record<
     string,
@@ -159,6 +162,7 @@ function resolve(raw: RawConfig, file: string | null): ShipgraphConfig {
   }
   return {
     file,
+    graph: raw.graph ?? 'auto',
     defaultStage: raw.defaultStage ?? DEFAULT_STAGE,
     stages,
     e2eScript: raw.e2e?.script ?? 'test:e2e',

@@ -1,7 +1,13 @@
 // Everything shipgraph asks git, in as few processes as possible.
 import { spawn } from 'node:child_process';
 import { simpleGit, type SimpleGit } from 'simple-git';
-import { ShipgraphError, type ChangedFile, type CommitSha, type HeadFile } from '@shipgraph/core';
+import {
+  ShipgraphError,
+  type ChangedFile,
+  type CommitSha,
+  type HeadFile,
+  type RepoPath,
+} from '@shipgraph/core';
 
 const HEX40 = /^[0-9a-f]{40}$/;
 
@@ -73,6 +79,21 @@ export class GitRepo {
       offset += size + 1;
     }
     return result;
+  }
+
+  /** Paths that differ between the working tree (untracked files included) and HEAD. */
+  async uncommittedPaths(): Promise<RepoPath[]> {
+    const output = await this.git.raw(['status', '--porcelain=v1', '-z', '--untracked-files=all']);
+    const paths: RepoPath[] = [];
+    const entries = output.split('\0');
+    for (let i = 0; i < entries.length; i++) {
+      const entry = entries[i] ?? '';
+      if (entry.length < 4) continue;
+      paths.push(entry.slice(3));
+      // A rename or copy is followed by its old path.
+      if (entry[0] === 'R' || entry[0] === 'C') paths.push(entries[++i] ?? '');
+    }
+    return paths;
   }
 
   /** The first of `refs` that names a commit here, or null; one git process. */

@@ -1,4 +1,5 @@
 // Gathers everything the planner needs from git, the config and the state store, then plans.
+import { join } from 'node:path';
 import {
   LOCKFILES,
   ShipgraphError,
@@ -22,7 +23,7 @@ import { decide, type Decision } from '../config/trigger.js';
 import { GitRepo } from '../git/repo.js';
 import { openStateStore } from '../state/open.js';
 import type { StateStore } from '../state/store.js';
-import { ROOT_FILES, readWorkspace } from '../workspace/read.js';
+import { ROOT_FILES, SERVERLESS_FILES, readWorkspace } from '../workspace/read.js';
 import { missingStacks, serviceSettings } from '../stacks/services.js';
 import { nameList, readEnvironment, type PlanFlags, type RunEnvironment } from './options.js';
 
@@ -33,8 +34,15 @@ export interface Checkout {
   files: HeadFile[];
   config: ShipgraphConfig;
   workspace: Workspace;
+  /** Where the workspace's edges came from, for --explain. */
+  graph: GraphSource;
   lockfile: { file: RepoPath; oid: string; text: string } | null;
 }
+
+export type GraphSource =
+  { kind: 'packages'; why: string } | { kind: 'nx'; cache: 'hit' | 'miss' | 'off'; cacheDir: RepoPath };
+
+const NX_CACHE_DIR = '.shipgraph/cache';
 
 export async function openCheckout(cwd: string, headRef: string): Promise<Checkout> {
   const { repo, head } = await GitRepo.open(cwd, headRef);
@@ -56,7 +64,15 @@ export async function openCheckout(cwd: string, headRef: string): Promise<Checko
 
   const config = await parseConfig(texts.get(CONFIG_FILE) ?? null);
   const rootFiles = new Map(ROOT_FILES.map((path) => [path, texts.get(path) ?? null]));
-  const workspace = await readWorkspace(files, rootFiles, lookup, config);
+  const packages = await readWorkspace(files, rootFiles, lookup, config);
+  const { workspace, graph } = await withGraphSource(
+    repo,
+    head,
+    files,
+    config,
+    packages,
+    rootFiles.get('nx.json') != null,
+  );
   const lockText = lockfileEntry === undefined ? null : (texts.get(lockfileEntry.path) ?? null);
   return {
     repo,
@@ -64,11 +80,63 @@ export async function openCheckout(cwd: string, headRef: string): Promise<Checko
     files,
     config,
     workspace,
+    graph,
     lockfile:
       lockfileEntry === undefined || lockText === null
         ? null
         : { file: lockfileEntry.path, oid: lockfileEntry.oid, text: lockText },
   };
+}
+
+/**
+ * Adds Nx's project graph when the config asks for it, or (automatically) when the workspace has
+ * nx.json and nx installed. Nx reads the checked-out files, so the checkout must be at head; its
+ * graph is cached by what it reads at head, and not cached while such files have uncommitted edits.
+ */
+async function withGraphSource(
+  repo: GitRepo,
+  head: CommitSha,
+  files: readonly HeadFile[],
+  config: ShipgraphConfig,
+  packages: Workspace,
+  hasNxJson: boolean,
+): Promise<{ workspace: Workspace; graph: GraphSource }> {
+  if (config.graph === 'packages')
+    return { workspace: packages, graph: { kind: 'packages', why: '"graph": "packages" in the config' } };
+  if (config.graph === 'auto' && !hasNxJson)
+    return { workspace: packages, graph: { kind: 'packages', why: 'no nx.json' } };
+  const nx = await import('../workspace/nx-graph.js');
+  if (config.graph === 'auto' && (await nx.findWorkspaceNx(repo.root)) === null) {
+    return {
+      workspace: packages,
+      graph: { kind: 'packages', why: 'nx.json, but nx is not installed in the workspace' },
+    };
+  }
+  const checkedOut = await repo.resolveCommit('HEAD');
+  if (checkedOut !== head) {
+    throw new ShipgraphError(
+      'E_USAGE',
+      `the Nx graph comes from the checked-out files, which are at ${checkedOut.slice(0, 12)}, not at the planned ${head.slice(0, 12)}`,
+      { hint: `check out ${head.slice(0, 12)} first, or set "graph": "packages" in ${CONFIG_FILE}` },
+    );
+  }
+  const useCache = !(await repo.uncommittedPaths()).some(nx.nxReads);
+  const paths = new Set(files.map((file) => file.path));
+  const result = await nx.readNxProjectGraph({
+    root: repo.root,
+    files,
+    cacheDir: join(repo.root, NX_CACHE_DIR),
+    env: process.env,
+    useCache,
+  });
+  const workspace = nx.withNxGraph(
+    packages,
+    result.graph,
+    (project) =>
+      project.name in config.services ||
+      SERVERLESS_FILES.some((file) => paths.has(`${project.root}/${file}`)),
+  );
+  return { workspace, graph: { kind: 'nx', cache: result.cache, cacheDir: NX_CACHE_DIR } };
 }
 
 export const stateStoreFor = (checkout: Checkout, env: NodeJS.ProcessEnv): StateStore =>

@@ -11,7 +11,7 @@ import {
 } from '@shipgraph/core';
 import type { ShipgraphConfig } from '../config/config.js';
 
-const SERVERLESS_FILES = [
+export const SERVERLESS_FILES = [
   'serverless.yml',
   'serverless.yaml',
   'serverless.json',
