@@ -3,6 +3,7 @@
 // Why DynamoDB: each service's record is its own item, written on its own (no read-modify-write of
 // a shared document as with one S3 object per stage), and the lock is a single conditional put that
 // either wins or names the holder. SSM Parameter Store has no conditional write to build a lock on.
+import type * as DynamoSdk from '@aws-sdk/client-dynamodb';
 import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ShipgraphError, type PackageName, type ServiceRecord, type StageState } from '@shipgraph/core';
 import { awsError } from '../aws/cloudformation.js';
@@ -23,32 +24,12 @@ export class DynamoDbStateStore implements StateStore {
   }
 
   async read(stage: string): Promise<StageState> {
-    const { paginateQuery } = await import('@aws-sdk/client-dynamodb');
     const state = emptyState(stage);
-    try {
-      const pages = paginateQuery(
-        { client: await this.dynamo() },
-        {
-          TableName: this.table,
-          ConsistentRead: true,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': { S: `stage#${stage}` } },
-        },
-      );
-      for await (const page of pages) {
-        for (const item of page.Items ?? []) {
-          const key = item.sk?.S ?? '';
-          if (key.startsWith('service#')) state.services[key.slice('service#'.length)] = recordOf(item);
-          if (key === 'run')
-            state.lastRun = {
-              ok: item.ok?.BOOL === true,
-              commit: item.commit?.S ?? '',
-              at: item.at?.S ?? '',
-            };
-        }
-      }
-    } catch (error) {
-      throw this.failure(error, `cannot read the state of stage ${stage}`);
+    for (const item of await this.items(stage, '', `cannot read the state of stage ${stage}`)) {
+      const key = item.sk?.S ?? '';
+      if (key.startsWith('service#')) state.services[key.slice('service#'.length)] = recordOf(item);
+      if (key === 'run')
+        state.lastRun = { ok: item.ok?.BOOL === true, commit: item.commit?.S ?? '', at: item.at?.S ?? '' };
     }
     return state;
   }
@@ -79,19 +60,14 @@ export class DynamoDbStateStore implements StateStore {
             e2eAt: { S: record.e2e.at },
           }),
     };
-    try {
-      await (await this.dynamo()).send(new PutItemCommand({ TableName: this.table, Item: item }));
-    } catch (error) {
-      throw this.failure(error, `cannot record ${service} in stage ${stage}`);
-    }
+    await this.call(`cannot record ${service} in stage ${stage}`, (client) =>
+      client.send(new PutItemCommand({ TableName: this.table, Item: item })),
+    );
   }
 
   async recordRun(stage: string, run: NonNullable<StageState['lastRun']>): Promise<void> {
-    const { PutItemCommand } = await import('@aws-sdk/client-dynamodb');
-    try {
-      await (
-        await this.dynamo()
-      ).send(
+    await this.call(`cannot record the run of stage ${stage}`, (client, { PutItemCommand }) =>
+      client.send(
         new PutItemCommand({
           TableName: this.table,
           Item: {
@@ -102,26 +78,19 @@ export class DynamoDbStateStore implements StateStore {
             at: { S: run.at },
           },
         }),
-      );
-    } catch (error) {
-      throw this.failure(error, `cannot record the run of stage ${stage}`);
-    }
+      ),
+    );
   }
 
   async forget(stage: string, service: PackageName): Promise<void> {
-    const { DeleteItemCommand } = await import('@aws-sdk/client-dynamodb');
-    try {
-      await (
-        await this.dynamo()
-      ).send(
+    await this.call(`cannot forget ${service} in stage ${stage}`, (client, { DeleteItemCommand }) =>
+      client.send(
         new DeleteItemCommand({
           TableName: this.table,
           Key: { pk: { S: `stage#${stage}` }, sk: { S: `service#${service}` } },
         }),
-      );
-    } catch (error) {
-      throw this.failure(error, `cannot forget ${service} in stage ${stage}`);
-    }
+      ),
+    );
   }
 
   tryLock(stage: string, lock: LockInfo): Promise<LockInfo | null> {
@@ -151,100 +120,78 @@ export class DynamoDbStateStore implements StateStore {
     releaseLock: (stage, service, owner) => this.releaseLockKey(stage, serviceLockKey(service), owner),
     breakLock: (stage, service) => this.breakLockKey(stage, serviceLockKey(service)),
     list: async (stage) => {
-      const { paginateQuery } = await import('@aws-sdk/client-dynamodb');
-      const locks = new Map<PackageName, LockInfo>();
-      try {
-        const pages = paginateQuery(
-          { client: await this.dynamo() },
-          {
-            TableName: this.table,
-            ConsistentRead: true,
-            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-            ExpressionAttributeValues: {
-              ':pk': { S: `stage#${stage}` },
-              ':prefix': { S: serviceLockKey('') },
-            },
-          },
-        );
-        for await (const page of pages) {
-          for (const item of page.Items ?? [])
-            locks.set((item.sk?.S ?? '').slice(serviceLockKey('').length), lockOf(item));
-        }
-      } catch (error) {
-        throw this.failure(error, `cannot read the service locks of stage ${stage}`);
-      }
-      return locks;
+      const prefix = serviceLockKey('');
+      const items = await this.items(stage, prefix, `cannot read the service locks of stage ${stage}`);
+      return new Map(items.map((item) => [(item.sk?.S ?? '').slice(prefix.length), lockOf(item)]));
     },
   };
 
   private async tryLockKey(stage: string, sk: string, lock: LockInfo): Promise<LockInfo | null> {
-    const { PutItemCommand, ConditionalCheckFailedException } = await import('@aws-sdk/client-dynamodb');
-    try {
-      await (
-        await this.dynamo()
-      ).send(
-        new PutItemCommand({
-          TableName: this.table,
-          Item: lockItem(stage, sk, lock),
-          ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
-          ExpressionAttributeValues: { ':now': { N: String(Date.now()) } },
-        }),
-      );
-      return null;
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException))
-        throw this.failure(error, `cannot lock ${describeLock(stage, sk)}`);
-    }
-    return (await this.readLock(stage, sk)) ?? lock;
+    const taken = await this.call(`cannot lock ${describeLock(stage, sk)}`, (client, sdk) =>
+      client
+        .send(
+          new sdk.PutItemCommand({
+            TableName: this.table,
+            Item: lockItem(stage, sk, lock),
+            ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
+            ExpressionAttributeValues: { ':now': { N: String(Date.now()) } },
+          }),
+        )
+        .then(
+          () => true,
+          (error: unknown) => {
+            if (error instanceof sdk.ConditionalCheckFailedException) return false;
+            throw error;
+          },
+        ),
+    );
+    return taken ? null : ((await this.readLock(stage, sk)) ?? lock);
   }
 
   private async renewLockKey(stage: string, sk: string, lock: LockInfo): Promise<void> {
-    const { PutItemCommand } = await import('@aws-sdk/client-dynamodb');
-    await (
-      await this.dynamo()
-    ).send(
-      new PutItemCommand({
-        TableName: this.table,
-        Item: lockItem(stage, sk, lock),
-        ConditionExpression: '#owner = :owner',
-        ExpressionAttributeNames: { '#owner': 'owner' },
-        ExpressionAttributeValues: { ':owner': { S: lock.owner } },
-      }),
+    await this.call(`cannot renew the lock of ${describeLock(stage, sk)}`, (client, { PutItemCommand }) =>
+      client.send(
+        new PutItemCommand({
+          TableName: this.table,
+          Item: lockItem(stage, sk, lock),
+          ConditionExpression: '#owner = :owner',
+          ExpressionAttributeNames: { '#owner': 'owner' },
+          ExpressionAttributeValues: { ':owner': { S: lock.owner } },
+        }),
+      ),
     );
   }
 
   private async releaseLockKey(stage: string, sk: string, owner: string): Promise<void> {
-    const { DeleteItemCommand, ConditionalCheckFailedException } = await import('@aws-sdk/client-dynamodb');
-    try {
-      await (
-        await this.dynamo()
-      ).send(
-        new DeleteItemCommand({
-          TableName: this.table,
-          Key: lockKey(stage, sk),
-          ConditionExpression: '#owner = :owner',
-          ExpressionAttributeNames: { '#owner': 'owner' },
-          ExpressionAttributeValues: { ':owner': { S: owner } },
+    await this.call(`cannot unlock ${describeLock(stage, sk)}`, (client, sdk) =>
+      client
+        .send(
+          new sdk.DeleteItemCommand({
+            TableName: this.table,
+            Key: lockKey(stage, sk),
+            ConditionExpression: '#owner = :owner',
+            ExpressionAttributeNames: { '#owner': 'owner' },
+            ExpressionAttributeValues: { ':owner': { S: owner } },
+          }),
+        )
+        // Someone else holds it now (ours expired and was taken): theirs stays.
+        .catch((error: unknown) => {
+          if (!(error instanceof sdk.ConditionalCheckFailedException)) throw error;
         }),
-      );
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException))
-        throw this.failure(error, `cannot unlock ${describeLock(stage, sk)}`);
-    }
+    );
   }
 
   private async breakLockKey(stage: string, sk: string): Promise<LockInfo | null> {
-    const { DeleteItemCommand } = await import('@aws-sdk/client-dynamodb');
-    try {
-      const { Attributes } = await (
-        await this.dynamo()
-      ).send(
-        new DeleteItemCommand({ TableName: this.table, Key: lockKey(stage, sk), ReturnValues: 'ALL_OLD' }),
-      );
-      return Attributes === undefined ? null : lockOf(Attributes);
-    } catch (error) {
-      throw this.failure(error, `cannot unlock ${describeLock(stage, sk)}`);
-    }
+    const { Attributes } = await this.call(`cannot unlock ${describeLock(stage, sk)}`, (client, sdk) =>
+      client.send(
+        new sdk.DeleteItemCommand({
+          TableName: this.table,
+          Key: lockKey(stage, sk),
+          ReturnValues: 'ALL_OLD',
+        }),
+      ),
+    );
+    return Attributes === undefined ? null : lockOf(Attributes);
   }
 
   /** Creates the table (on-demand billing) if it does not exist. */
@@ -276,14 +223,51 @@ export class DynamoDbStateStore implements StateStore {
   }
 
   private async readLock(stage: string, sk: string): Promise<LockInfo | null> {
-    const { GetItemCommand } = await import('@aws-sdk/client-dynamodb');
+    const { Item } = await this.call(`cannot read the lock of ${describeLock(stage, sk)}`, (client, sdk) =>
+      client.send(
+        new sdk.GetItemCommand({ TableName: this.table, Key: lockKey(stage, sk), ConsistentRead: true }),
+      ),
+    );
+    return Item === undefined ? null : lockOf(Item);
+  }
+
+  /** Every item of the stage whose sort key starts with `prefix`, page by page. */
+  private items(stage: string, prefix: string, what: string): Promise<Item[]> {
+    return this.call(what, async (client, { paginateQuery }) => {
+      const items: Item[] = [];
+      const pages = paginateQuery(
+        { client },
+        {
+          TableName: this.table,
+          ConsistentRead: true,
+          // DynamoDB refuses an empty string in a key condition, so no prefix means no begins_with.
+          ...(prefix === ''
+            ? {
+                KeyConditionExpression: 'pk = :pk',
+                ExpressionAttributeValues: { ':pk': { S: `stage#${stage}` } },
+              }
+            : {
+                KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+                ExpressionAttributeValues: { ':pk': { S: `stage#${stage}` }, ':prefix': { S: prefix } },
+              }),
+        },
+      );
+      for await (const page of pages) items.push(...(page.Items ?? []));
+      return items;
+    });
+  }
+
+  /** One request (or a few): the SDK is loaded on first use, and any failure becomes one line about `what`. */
+  private async call<T>(
+    what: string,
+    work: (client: DynamoDBClient, sdk: typeof DynamoSdk) => Promise<T>,
+  ): Promise<T> {
+    const sdk = await import('@aws-sdk/client-dynamodb');
+    const client = await this.dynamo();
     try {
-      const { Item } = await (
-        await this.dynamo()
-      ).send(new GetItemCommand({ TableName: this.table, Key: lockKey(stage, sk), ConsistentRead: true }));
-      return Item === undefined ? null : lockOf(Item);
+      return await work(client, sdk);
     } catch (error) {
-      throw this.failure(error, `cannot read the lock of ${describeLock(stage, sk)}`);
+      throw this.failure(error, what);
     }
   }
 
