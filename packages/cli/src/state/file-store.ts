@@ -37,29 +37,29 @@ export class FileStateStore implements StateStore {
   }
 
   async record(stage: string, service: PackageName, record: ServiceRecord): Promise<void> {
-    // Only the lock holder records, so the state read once stays ours to change.
-    let held = this.held.get(stage);
-    if (held === undefined) this.held.set(stage, (held = this.read(stage)));
-    const state = await held;
+    const state = await this.heldState(stage);
     state.services[service] = record;
     await this.flush(stage, state);
   }
 
   async recordRun(stage: string, run: NonNullable<StageState['lastRun']>): Promise<void> {
-    let held = this.held.get(stage);
-    if (held === undefined) this.held.set(stage, (held = this.read(stage)));
-    const state = await held;
+    const state = await this.heldState(stage);
     state.lastRun = run;
     await this.flush(stage, state);
   }
 
   async forget(stage: string, service: PackageName): Promise<void> {
-    let held = this.held.get(stage);
-    if (held === undefined) this.held.set(stage, (held = this.read(stage)));
-    const state = await held;
+    const state = await this.heldState(stage);
     // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- records are keyed by service name
     delete state.services[service];
     await this.flush(stage, state);
+  }
+
+  /** The stage's state, read once: only the lock holder writes, so it stays ours to change. */
+  private heldState(stage: string): Promise<StageState> {
+    let held = this.held.get(stage);
+    if (held === undefined) this.held.set(stage, (held = this.read(stage)));
+    return held;
   }
 
   /**
