@@ -1,6 +1,8 @@
 // Lockfile changes reach only the packages whose resolved external dependencies changed.
 import { describe, expect, it } from 'vitest';
-import { deploying, reasonsOf, tempRepo } from './helpers/repo.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { deploying, reasonsOf, shallowClone, tempRepo } from './helpers/repo.js';
 import { npmWorkspace } from './helpers/workspaces.js';
 
 interface Versions {
@@ -43,7 +45,45 @@ async function deployedRepo() {
   return repo;
 }
 
+/** The same lockfile with a root devDependency: the deploy tooling every service is deployed with. */
+const withRootTooling = (osls: string) => {
+  const lock = packageLock(initial);
+  return {
+    ...lock,
+    packages: {
+      ...lock.packages,
+      '': { ...lock.packages[''], devDependencies: { osls: '^4.3.0' } },
+      'node_modules/osls': { version: osls, integrity: `sha512-osls-${osls}` },
+    },
+  };
+};
+
 describe('plan: lockfile changes', () => {
+  it("a bump of the root's own tooling deploys every service, also when only fingerprints can tell", async () => {
+    const repo = tempRepo({
+      ...npmWorkspace({ libs: { util: [] }, services: { orders: ['util'], billing: [] } }),
+      'package-lock.json': withRootTooling('4.3.0'),
+    });
+    await repo.mark(repo.commit());
+    repo.write({ 'package-lock.json': withRootTooling('4.3.1') });
+    repo.commit('bump osls');
+    const plan = await repo.plan();
+    expect(deploying(plan)).toEqual(['@acme/billing', '@acme/orders']);
+    expect(reasonsOf(plan, '@acme/billing')).toEqual([
+      {
+        kind: 'global',
+        files: ['package-lock.json'],
+        detail: "the repository root's external dependencies changed: osls",
+      },
+    ]);
+    // A depth-1 clone cannot diff against the recorded commit; the fingerprint still sees the bump.
+    const clone = shallowClone(repo);
+    clone.write({
+      '.shipgraph/state/staging.json': readFileSync(join(repo.dir, '.shipgraph/state/staging.json'), 'utf8'),
+    });
+    expect(deploying(await clone.plan())).toEqual(['@acme/billing', '@acme/orders']);
+  });
+
   it("a bump of one service's external dependency deploys that service only", async () => {
     const repo = await deployedRepo();
     repo.write({ 'package-lock.json': packageLock({ ...initial, uuid: '9.0.1' }) });

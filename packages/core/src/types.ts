@@ -77,7 +77,13 @@ export type BaseComparison =
 
 /** How a lockfile change between a base and head reaches workspace packages. */
 export type LockfileImpact =
-  | { known: true; file: RepoPath; packages: Record<PackageName, string[]> }
+  | {
+      known: true;
+      file: RepoPath;
+      packages: Record<PackageName, string[]>;
+      /** External packages of the repository root (its tooling: serverless, bundlers) that changed. */
+      root: string[];
+    }
   | { known: false; file: RepoPath; why: string };
 
 export type ReasonKind =

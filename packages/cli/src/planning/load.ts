@@ -330,7 +330,10 @@ async function lockfileImpacts(
   return impacts;
 }
 
-/** Each package's resolved external dependencies at head, for fingerprints; parsed only if asked. */
+/**
+ * Each package's resolved external dependencies at head, for fingerprints; `''` gives the root's.
+ * The lockfile is parsed only if asked.
+ */
 export function externalSignatures(checkout: Checkout): (name: PackageName) => string {
   const lockfile = checkout.lockfile;
   if (lockfile === null) return () => '';

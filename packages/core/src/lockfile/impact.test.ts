@@ -37,7 +37,7 @@ describe('lockfileImpact with package-lock.json', () => {
         { 'node_modules/a': a, 'node_modules/a/node_modules/b': b },
         { 'node_modules/a': a, 'node_modules/b': b },
       ),
-    ).toEqual({ known: true, file: 'package-lock.json', packages: {} });
+    ).toEqual({ known: true, file: 'package-lock.json', packages: {}, root: [] });
   });
 
   it('reaches the workspace package that depends on a transitively bumped version', () => {
@@ -47,6 +47,7 @@ describe('lockfileImpact with package-lock.json', () => {
       known: true,
       file: 'package-lock.json',
       packages: { '@acme/api': ['b'] },
+      root: [],
     });
   });
 
@@ -57,6 +58,19 @@ describe('lockfileImpact with package-lock.json', () => {
       'node_modules/@types/b': { version: '1.0.0', integrity: 'sha-tb' },
     };
     expect(npmImpact(base, head)).toMatchObject({ packages: { '@acme/api': ['@types/b', 'b'] } });
+  });
+
+  it("names the root's own external dependencies that changed (its deploy tooling), apart from the packages'", () => {
+    const rootWith = (osls: string) => ({
+      '': { workspaces: ['libs/*', 'services/*'], devDependencies: { osls: '^4.0.0' } },
+      'node_modules/osls': { version: osls, integrity: `sha-osls-${osls}` },
+    });
+    expect(npmImpact(rootWith('4.3.0'), rootWith('4.3.1'))).toEqual({
+      known: true,
+      file: 'package-lock.json',
+      packages: {},
+      root: ['osls'],
+    });
   });
 
   it('cannot tell when the lockfile is version 1, added or deleted', () => {
@@ -113,6 +127,7 @@ describe('lockfileImpact with pnpm-lock.yaml', () => {
       known: true,
       file: 'pnpm-lock.yaml',
       packages: { '@acme/api': ['qs'] },
+      root: [],
     });
   });
 
@@ -123,6 +138,7 @@ describe('lockfileImpact with pnpm-lock.yaml', () => {
       known: true,
       file: 'pnpm-lock.yaml',
       packages: { '@acme/web': ['scheduler'] },
+      root: [],
     });
   });
 

@@ -39,7 +39,8 @@ export function lockfileImpact(
     const changed = symmetricDifference(before, after);
     if (changed.length > 0) affected[pkg.name] = changed;
   }
-  return { known: true, file, packages: affected };
+  const root = symmetricDifference(base.closureOf('') ?? new Set(), head.closureOf('') ?? new Set());
+  return { known: true, file, packages: affected, root };
 }
 
 /** Names of the external packages that appear, disappear or change version between two closures. */

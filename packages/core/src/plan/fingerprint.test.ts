@@ -71,6 +71,13 @@ describe('Fingerprints', () => {
     expect(fingerprint('orders', head, 'zod@3.23.8')).not.toBe(before.orders);
   });
 
+  it("changes for every service when the repository root's external dependencies change", () => {
+    const withRoot = (service: string, root: string) =>
+      fingerprintsOf(layout, defaultPlannerConfig(), head, (name) => (name === '' ? root : '')).of(service);
+    expect(withRoot('orders', 'osls@4.3.1')).not.toBe(withRoot('orders', 'osls@4.3.0'));
+    expect(withRoot('billing', 'osls@4.3.1')).not.toBe(withRoot('billing', 'osls@4.3.0'));
+  });
+
   it('does not depend on the order of the head files', () => {
     expect(fingerprint('orders', [...head].reverse())).toBe(before.orders);
   });

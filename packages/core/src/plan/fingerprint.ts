@@ -20,7 +20,10 @@ export class Fingerprints {
     private readonly graph: Graph,
     private readonly index: InputIndex,
     private readonly headFiles: readonly HeadFile[],
-    /** The resolved external dependencies of a package, as one string (from the lockfile). */
+    /**
+     * The resolved external dependencies of a package, as one string (from the lockfile); asked with
+     * `''`, those of the repository root (the deploy tooling), which count for every service.
+     */
     private readonly externalSignature: (name: PackageName) => string = () => '',
   ) {}
 
@@ -75,11 +78,12 @@ export class Fingerprints {
   }
 
   private globals(): string {
-    this.globalPart ??= this.headFiles
-      .filter((file) => this.index.isGlobal(file.path))
-      .map((file) => `${file.path}\0${file.oid}\n`)
-      .sort()
-      .join('');
+    this.globalPart ??=
+      this.headFiles
+        .filter((file) => this.index.isGlobal(file.path))
+        .map((file) => `${file.path}\0${file.oid}\n`)
+        .sort()
+        .join('') + `root externals\0${this.externalSignature('')}\n`;
     return this.globalPart;
   }
 }

@@ -247,6 +247,7 @@ describe('plan: lockfile changes', () => {
       known: true as const,
       file: 'package-lock.json',
       packages: { '@acme/billing': ['left-pad', 'zod'] },
+      root: [],
     };
     expect(reasonsOf(planOf({ comparisons: { [A]: lockfileChange(impact) } }))).toEqual({
       '@acme/billing': [
@@ -267,6 +268,7 @@ describe('plan: lockfile changes', () => {
       known: true as const,
       file: 'package-lock.json',
       packages: { '@acme/util': ['lodash'] },
+      root: [],
     };
     expect(reasonsOf(planOf({ comparisons: { [A]: lockfileChange(impact) } }))).toEqual({
       '@acme/billing': [{ kind: 'changed', files: ['services/billing/package.json'] }],
@@ -277,7 +279,7 @@ describe('plan: lockfile changes', () => {
 
   it('lets a known impact replace a global rule for the lockfile', () => {
     const config = { ...defaultPlannerConfig(), globalFiles: ['package-lock.json'] };
-    const none = { known: true as const, file: 'package-lock.json', packages: {} };
+    const none = { known: true as const, file: 'package-lock.json', packages: {}, root: [] };
     const known: BaseComparison = {
       reachable: true,
       files: [{ path: 'package-lock.json', status: 'M' }],
@@ -289,6 +291,20 @@ describe('plan: lockfile changes', () => {
       '@acme/orders',
       '@acme/site',
     ]);
+  });
+
+  it("deploys every service when the root's own dependencies (the deploy tooling) changed", () => {
+    const impact = { known: true as const, file: 'package-lock.json', packages: {}, root: ['osls'] };
+    const global = {
+      kind: 'global',
+      files: ['package-lock.json'],
+      detail: "the repository root's external dependencies changed: osls",
+    };
+    expect(reasonsOf(planOf({ comparisons: { [A]: lockfileChange(impact) } }))).toEqual({
+      '@acme/billing': [global, { kind: 'changed', files: ['services/billing/package.json'] }],
+      '@acme/orders': [global],
+      '@acme/site': [global],
+    });
   });
 
   it('deploys every service when the lockfile change cannot be followed', () => {

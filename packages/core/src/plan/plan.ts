@@ -250,6 +250,15 @@ function baseEffects(
         detail: `could not tell which packages the lockfile change affects (${lockfile.why})`,
       });
     } else {
+      // The root's own dependencies are the tooling every deploy runs with (the Serverless Framework,
+      // bundlers, plugins): a change there can change any service's artifact.
+      if (lockfile.root.length > 0) {
+        global.push({
+          kind: 'global',
+          files: [lockfile.file],
+          detail: `the repository root's external dependencies changed: ${lockfile.root.join(', ')}`,
+        });
+      }
       for (const [name, externals] of Object.entries(lockfile.packages)) {
         const reason: Reason = {
           kind: 'changed',
