@@ -1,0 +1,159 @@
+// shipgraph's selection over a generated history: at every commit it plans, against its parent, at
+// least the services that truly need a deploy (worked out here, independently of shipgraph), never
+// a service that nothing it depends on touched, and nothing at all for docs and tests.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_EXCLUDES, DEFAULT_GLOBAL_FILES } from '@shipgraph/core';
+import {
+  generateMonorepo,
+  type GeneratedCommit,
+  type GeneratedMonorepo,
+} from '../../../tools/bench/generate.mjs';
+import { TestRepo, deploying } from './helpers/repo.js';
+
+// What the truth below treats as not an input of a package: shipgraph's documented defaults.
+const DOCS_AND_TESTS = ['**/*.md', '**/*.test.*', '**/*.spec.*', '**/__tests__/**', '**/e2e/**'];
+const isDocOrTest = (relative: string): boolean =>
+  /\.md$|\.test\.[^/]*$|\.spec\.[^/]*$|(?:^|\/)__tests__\/|(?:^|\/)e2e\//.test(relative);
+const GLOBAL_FILES = ['tsconfig.base.json', '.nvmrc', '.node-version'];
+const LOCKFILES = ['package-lock.json', 'pnpm-lock.yaml'];
+// npm metadata that never reaches a deployed artifact. Any other change to the root package.json
+// (workspaces, dependencies, overrides, engines, scripts, packageManager...) counts for every service.
+const INERT_ROOT_FIELDS = new Set([
+  'description',
+  'keywords',
+  'author',
+  'license',
+  'homepage',
+  'repository',
+  'bugs',
+]);
+
+interface Selection {
+  commit: GeneratedCommit;
+  changed: string[];
+  /** Services that must deploy. */
+  needed: string[];
+  /** Services that may deploy: those whose own or dependencies' files changed in any way (docs and tests too). */
+  allowed: string[];
+  /** What shipgraph plans to deploy. */
+  selected: string[];
+}
+
+let generated: GeneratedMonorepo;
+let selections: Selection[];
+
+beforeAll(async () => {
+  const out = mkdtempSync(join(tmpdir(), 'shipgraph-selection-'));
+  generated = generateMonorepo({ out, services: 40, libs: 10, commits: 25, seed: 1 });
+  const repo = new TestRepo(generated.dir);
+  selections = [];
+  for (const commit of generated.commits) {
+    if (commit.parent === null) continue;
+    const changed = repo
+      .git('diff', '--name-only', '--no-renames', commit.parent, commit.sha)
+      .split('\n')
+      .filter((path) => path !== '');
+    const plan = await repo.plan(['--base', commit.parent, '--head', commit.sha]);
+    expect(plan.services).toHaveLength(40);
+    const rootChanged =
+      changed.includes('package.json') && rootManifestChanged(repo, commit.parent, commit.sha);
+    selections.push({
+      commit,
+      changed,
+      needed: servicesReaching(generated, changed, { docsAndTests: false, rootChanged }),
+      allowed: servicesReaching(generated, changed, { docsAndTests: true, rootChanged }),
+      selected: deploying(plan),
+    });
+  }
+}, 300_000);
+
+afterAll(() => {
+  rmSync(generated.dir, { recursive: true, force: true });
+});
+
+/**
+ * The services reached by the changed files: a service whose own directory, or the directory of a
+ * package it depends on (transitively), holds a changed input. A global file or a lockfile change
+ * reaches every service (conservative: the generator never changes either after the first commit),
+ * and so does a root package.json change beyond inert metadata (`rootChanged`).
+ */
+function servicesReaching(
+  monorepo: GeneratedMonorepo,
+  changed: readonly string[],
+  { docsAndTests, rootChanged }: { docsAndTests: boolean; rootChanged: boolean },
+): string[] {
+  const services = monorepo.packages.filter((pkg) => pkg.kind === 'service').map((pkg) => pkg.name);
+  const everything =
+    rootChanged || changed.some((path) => GLOBAL_FILES.includes(path) || LOCKFILES.includes(path));
+  if (everything) return services.sort();
+  const touched = new Set<string>();
+  for (const path of changed) {
+    const owner = monorepo.packages
+      .filter((pkg) => path.startsWith(`${pkg.dir}/`))
+      .sort((a, b) => b.dir.length - a.dir.length)[0];
+    if (owner !== undefined && (docsAndTests || !isDocOrTest(path.slice(owner.dir.length + 1))))
+      touched.add(owner.name);
+  }
+  const depsOf = new Map(monorepo.packages.map((pkg) => [pkg.name, pkg.deps]));
+  const reaches = (name: string, seen = new Set<string>()): boolean => {
+    if (touched.has(name)) return true;
+    seen.add(name);
+    return (depsOf.get(name) ?? []).some((dep) => !seen.has(dep) && reaches(dep, seen));
+  };
+  return services.filter((name) => reaches(name)).sort();
+}
+
+/** Whether the root package.json changed in anything but inert metadata between two commits. */
+function rootManifestChanged(repo: TestRepo, base: string, head: string): boolean {
+  const read = (sha: string) =>
+    JSON.parse(repo.git('show', `${sha}:package.json`)) as Record<string, unknown>;
+  const before = read(base);
+  const after = read(head);
+  return [...new Set([...Object.keys(before), ...Object.keys(after)])].some(
+    (key) => !INERT_ROOT_FIELDS.has(key) && JSON.stringify(before[key]) !== JSON.stringify(after[key]),
+  );
+}
+
+/** commit message → what `names` gives for it, for the commits where that is not empty. */
+const byCommit = (names: (selection: Selection) => string[]): Record<string, string[]> =>
+  Object.fromEntries(
+    selections
+      .map((selection) => [selection.commit.message, names(selection)] as const)
+      .filter(([, list]) => list.length > 0),
+  );
+const without = (list: string[], other: string[]): string[] => list.filter((name) => !other.includes(name));
+
+describe('selection over a generated history (40 services, 10 libraries, 25 commits)', () => {
+  it('the truth follows shipgraph’s documented default input rules', () => {
+    expect(DEFAULT_EXCLUDES).toEqual(DOCS_AND_TESTS);
+    expect(DEFAULT_GLOBAL_FILES).toEqual(GLOBAL_FILES);
+  });
+
+  it('the history has every kind of commit, and the lockfile never changes after the first', () => {
+    const kinds = new Set(selections.map((selection) => selection.commit.kind));
+    expect([...kinds].sort()).toEqual(['docs-tests', 'root', 'source']);
+    expect(selections.some((selection) => selection.needed.length > 0)).toBe(true);
+    expect(
+      selections.flatMap((selection) => selection.changed).filter((path) => LOCKFILES.includes(path)),
+    ).toEqual([]);
+  });
+
+  it('every commit deploys every service that needs a deploy', () => {
+    expect(byCommit((selection) => without(selection.needed, selection.selected))).toEqual({});
+  });
+
+  it('no commit deploys a service that nothing it depends on touched', () => {
+    expect(byCommit((selection) => without(selection.selected, selection.allowed))).toEqual({});
+  });
+
+  it('a commit of docs and tests only deploys nothing', () => {
+    const docsAndTests = selections.filter((selection) =>
+      selection.changed.every((path) => isDocOrTest(path)),
+    );
+    expect(docsAndTests.length).toBeGreaterThan(0);
+    expect(byCommit((selection) => (docsAndTests.includes(selection) ? selection.selected : []))).toEqual({});
+  });
+});

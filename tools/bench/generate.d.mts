@@ -1,0 +1,50 @@
+// Types of generate.mjs, for the TypeScript tests that plan over a generated history.
+
+export interface GenerateOptions {
+  /** Directory to create the repository in; must not exist or be empty. */
+  out: string;
+  services?: number;
+  libs?: number;
+  /** Commits after the first. */
+  commits?: number;
+  seed?: number;
+  /** 'packages' commits shipgraph.config.json with "graph": "packages"; 'auto' commits no config. */
+  graph?: 'packages' | 'auto';
+  /** Commit a package-lock.json (never changed after the first commit). */
+  lockfile?: boolean;
+}
+
+export interface GeneratedPackage {
+  /** `@acme/lib-0001`, `@acme/svc-0001` */
+  name: string;
+  /** Relative to the repository root: `libs/lib-0001`, `services/svc-0001`. */
+  dir: string;
+  kind: 'lib' | 'service';
+  /** Direct workspace dependencies, by name. */
+  deps: string[];
+}
+
+export type CommitKind = 'initial' | 'root' | 'source' | 'docs-tests';
+
+export interface GeneratedCommit {
+  sha: string;
+  parent: string | null;
+  message: string;
+  /** Paths the commit added or changed, sorted. */
+  files: string[];
+  kind: CommitKind;
+}
+
+export interface GeneratedMonorepo {
+  /** Absolute path of the repository. */
+  dir: string;
+  packages: GeneratedPackage[];
+  /** Oldest first; the first is the initial commit. */
+  commits: GeneratedCommit[];
+}
+
+export const PACKAGE_MANAGER: string;
+export const SCOPE: string;
+export function fileKind(path: string): 'root' | 'docs' | 'tests' | 'source';
+export function commitKind(paths: readonly string[]): Exclude<CommitKind, 'initial'>;
+export function generateMonorepo(options: GenerateOptions): GeneratedMonorepo;

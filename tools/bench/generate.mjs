@@ -1,0 +1,290 @@
+#!/usr/bin/env node
+// Generates a deterministic synthetic serverless monorepo with a git history, for the benchmarks
+// against Nx and Turborepo and for tests that check shipgraph's selection over a real history.
+//
+//   node tools/bench/generate.mjs --out DIR [--services 200] [--libs 50] [--commits 20] [--seed 1]
+//                                 [--graph packages|auto] [--no-lockfile] [--json]
+//
+// The layout and the dependency graph are those of shared/bench/make-monorepo.mjs (same generator,
+// same draws: the same seed gives the same graph): npm workspaces `libs/*` and `services/*`,
+// libraries depend on lower-numbered libraries, services on libraries and, sparsely, on
+// lower-numbered services; one serverless.yml per service. The differences:
+// - the first commit also holds what the compared tools need, so no later commit changes it:
+//   `turbo.json`, the root `packageManager`, `nx.json`, a package-lock.json (as npm writes it for
+//   these workspaces) and, unless `graph` is 'auto', a shipgraph.config.json with "graph": "packages";
+// - libraries have tests and READMEs too, and later commits touch them as well as services';
+// - the history is written with `git fast-import` (one pack, as in a clone), with fixed dates.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+/** Accepted by turbo 2.10+, which refuses a workspace without an exact `packageManager`. */
+export const PACKAGE_MANAGER = 'npm@11.19.1';
+export const SCOPE = '@acme';
+const WORKSPACES = ['libs/*', 'services/*'];
+const IDENTITY = 'bench <bench@example.com>';
+// 2026-01-01T00:00:00Z; commit c is dated a minute after commit c - 1.
+const EPOCH = 1767225600;
+
+const pad = (i) => String(i).padStart(4, '0');
+const libName = (i) => `lib-${pad(i)}`;
+const svcName = (i) => `svc-${pad(i)}`;
+const json = (value) => JSON.stringify(value, null, 2) + '\n';
+
+/** mulberry32, as in make-monorepo.mjs. */
+function randomFrom(seed) {
+  let state = seed >>> 0 || 1;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** What a path is, for the commit kinds: documentation, tests, the root manifest, or source. */
+export function fileKind(path) {
+  if (path === 'package.json') return 'root';
+  if (path.endsWith('.md')) return 'docs';
+  if (/\.test\.[^/]+$/.test(path)) return 'tests';
+  return 'source';
+}
+
+/** A commit's kind: 'root' if it touches the root package.json, else 'source' if any source, else 'docs-tests'. */
+export function commitKind(paths) {
+  const kinds = new Set(paths.map(fileKind));
+  if (kinds.has('root')) return 'root';
+  if (kinds.has('source')) return 'source';
+  return 'docs-tests';
+}
+
+/**
+ * Writes the monorepo into `out` (created; must be empty) and returns its packages (with their
+ * direct workspace dependencies) and its commits, oldest first.
+ */
+export function generateMonorepo({
+  out,
+  services = 200,
+  libs = 50,
+  commits = 20,
+  seed = 1,
+  graph = 'packages',
+  lockfile = true,
+}) {
+  if (!out) throw new Error('generateMonorepo: `out` is required');
+  if (!(services >= 1 && libs >= 0 && commits >= 0))
+    throw new Error('generateMonorepo: services must be at least 1, libs and commits at least 0');
+  if (graph !== 'packages' && graph !== 'auto')
+    throw new Error(`graph must be packages or auto, not ${graph}`);
+  if (existsSync(out) && readdirSync(out).length > 0)
+    throw new Error(`refusing to write into non-empty ${out}`);
+  const dir = resolve(out);
+  const random = randomFrom(seed);
+  const pick = (n) => Math.floor(random() * n);
+  const pickSome = (n, max) => [...new Set(Array.from({ length: pick(max + 1) }, () => pick(n)))];
+
+  const files = new Map();
+  const packages = [];
+  const rootManifest = (description) => ({
+    name: 'acme',
+    private: true,
+    ...(description === undefined ? {} : { description }),
+    packageManager: PACKAGE_MANAGER,
+    workspaces: WORKSPACES,
+  });
+  files.set('package.json', json(rootManifest()));
+  files.set('nx.json', json({ $schema: './node_modules/nx/schemas/nx-schema.json' }));
+  files.set(
+    'turbo.json',
+    json({ $schema: 'https://turborepo.com/schema.json', tasks: { build: { outputs: [] } } }),
+  );
+  // No trailing slash: a node_modules symlink (how the benchmark provides nx and turbo) is ignored too.
+  files.set('.gitignore', 'node_modules\n.nx\n.turbo\n.shipgraph\n');
+  if (graph === 'packages') files.set('shipgraph.config.json', json({ graph: 'packages' }));
+
+  // The same draws, in the same order, as make-monorepo.mjs: the same seed gives the same graph.
+  for (let i = 0; i < libs; i++) {
+    const deps = (i === 0 ? [] : pickSome(i, 3)).map((d) => `${SCOPE}/${libName(d)}`);
+    const path = `libs/${libName(i)}`;
+    packages.push({ name: `${SCOPE}/${libName(i)}`, dir: path, kind: 'lib', deps });
+    files.set(
+      `${path}/package.json`,
+      json({
+        name: `${SCOPE}/${libName(i)}`,
+        version: '1.0.0',
+        main: 'src/index.js',
+        dependencies: Object.fromEntries(deps.map((d) => [d, '*'])),
+      }),
+    );
+    files.set(`${path}/src/index.js`, `export const id = '${libName(i)}';\n// revision 0\n`);
+    files.set(`${path}/src/index.test.js`, `// tests for ${libName(i)}\n`);
+    files.set(`${path}/README.md`, `# ${libName(i)}\n`);
+  }
+  for (let i = 0; i < services; i++) {
+    const libDeps = libs ? pickSome(libs, 4) : [];
+    const svcDeps = i > 0 && random() < 0.15 ? pickSome(i, 2) : [];
+    const deps = [
+      ...libDeps.map((d) => `${SCOPE}/${libName(d)}`),
+      ...svcDeps.map((d) => `${SCOPE}/${svcName(d)}`),
+    ];
+    const path = `services/${svcName(i)}`;
+    packages.push({ name: `${SCOPE}/${svcName(i)}`, dir: path, kind: 'service', deps });
+    files.set(
+      `${path}/package.json`,
+      json({
+        name: `${SCOPE}/${svcName(i)}`,
+        version: '1.0.0',
+        private: true,
+        scripts: { deploy: 'serverless deploy' },
+        dependencies: Object.fromEntries(deps.map((d) => [d, '*'])),
+      }),
+    );
+    files.set(
+      `${path}/serverless.yml`,
+      `service: ${svcName(i)}\nprovider:\n  name: aws\n  runtime: nodejs20.x\nfunctions:\n  handler:\n    handler: src/handler.handler\n`,
+    );
+    files.set(
+      `${path}/src/handler.js`,
+      `export const handler = async () => ({ statusCode: 200, body: '${svcName(i)}' });\n// revision 0\n`,
+    );
+    files.set(`${path}/src/handler.test.js`, `// tests for ${svcName(i)}\n`);
+    files.set(`${path}/README.md`, `# ${svcName(i)}\n`);
+  }
+  if (lockfile) files.set('package-lock.json', json(npmLockfile(packages)));
+
+  const stream = [];
+  const commitCommand = (index, message, changed) => {
+    const date = `${EPOCH + index * 60} +0000`;
+    stream.push(
+      `commit refs/heads/main\nauthor ${IDENTITY} ${date}\ncommitter ${IDENTITY} ${date}\n${data(message)}`,
+    );
+    for (const path of changed) stream.push(`M 100644 inline ${path}\n${data(files.get(path))}`);
+  };
+  commitCommand(0, 'initial', [...files.keys()].sort());
+  const history = [{ message: 'initial', files: [...files.keys()].sort(), kind: 'initial' }];
+
+  // make-monorepo's touches, plus library READMEs and tests.
+  const touches = [
+    () => `libs/${libName(pick(libs))}/src/index.js`,
+    () => `services/${svcName(pick(services))}/src/handler.js`,
+    () => `services/${svcName(pick(services))}/src/handler.js`,
+    () => `services/${svcName(pick(services))}/README.md`,
+    () => `services/${svcName(pick(services))}/src/handler.test.js`,
+    () => `libs/${libName(pick(libs))}/README.md`,
+    () => `libs/${libName(pick(libs))}/src/index.test.js`,
+  ];
+  const kinds = libs ? touches : touches.slice(1, 5);
+  for (let c = 1; c <= commits; c++) {
+    const changed = new Set();
+    const n = 1 + pick(3);
+    for (let k = 0; k < n; k++) {
+      const path = kinds[pick(kinds.length)]();
+      const revision = path.endsWith('.md') ? `\nrevision ${c}\n` : `// revision ${c}\n`;
+      files.set(path, files.get(path) + revision);
+      changed.add(path);
+    }
+    if (random() < 0.05) {
+      files.set('package.json', json(rootManifest(`rev ${c}`)));
+      changed.add('package.json');
+    }
+    const paths = [...changed].sort();
+    commitCommand(c, `change ${c}`, paths);
+    history.push({ message: `change ${c}`, files: paths, kind: commitKind(paths) });
+  }
+  stream.push('done\n');
+
+  const git = (args, input) =>
+    execFileSync('git', args, {
+      cwd: dir,
+      input,
+      encoding: 'utf8',
+      maxBuffer: 1 << 30,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1' },
+    });
+  mkdirSync(dir, { recursive: true });
+  git(['init', '-q', '-b', 'main']);
+  git(['config', 'user.email', 'bench@example.com']);
+  git(['config', 'user.name', 'bench']);
+  git(['config', 'commit.gpgsign', 'false']);
+  git(['fast-import', '--quiet', '--done', '--date-format=raw'], Buffer.from(stream.join('')));
+  // Populate the index and the working tree from HEAD (nx and turbo read the checked-out files).
+  git(['reset', '-q', '--hard', 'main']);
+  const shas = git(['rev-list', '--reverse', 'main']).trim().split('\n');
+  if (shas.length !== history.length)
+    throw new Error(`expected ${history.length} commits, git has ${shas.length}`);
+  return {
+    dir,
+    packages,
+    commits: history.map((commit, i) => ({ sha: shas[i], parent: i === 0 ? null : shas[i - 1], ...commit })),
+  };
+}
+
+/** A fast-import `data` command; its length is in bytes. */
+const data = (text) => `data ${Buffer.byteLength(text)}\n${text}\n`;
+
+/** The package-lock.json (v3) npm writes for these workspaces: no external packages, one link each. */
+function npmLockfile(packages) {
+  const entries = { '': { name: 'acme', workspaces: WORKSPACES } };
+  const sorted = [...packages].sort((a, b) => (a.dir < b.dir ? -1 : 1));
+  for (const pkg of sorted) {
+    entries[pkg.dir] = {
+      name: pkg.name,
+      version: '1.0.0',
+      ...(pkg.deps.length === 0 ? {} : { dependencies: Object.fromEntries(pkg.deps.map((d) => [d, '*'])) }),
+    };
+  }
+  for (const pkg of [...packages].sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    entries[`node_modules/${pkg.name}`] = { resolved: pkg.dir, link: true };
+  }
+  // npm orders the keys: "" first, then by path.
+  const ordered = Object.fromEntries(
+    Object.entries(entries).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a < b ? -1 : 1)),
+  );
+  return { name: 'acme', lockfileVersion: 3, requires: true, packages: ordered };
+}
+
+if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const { values } = parseArgs({
+    options: {
+      out: { type: 'string' },
+      services: { type: 'string', default: '200' },
+      libs: { type: 'string', default: '50' },
+      commits: { type: 'string', default: '20' },
+      seed: { type: 'string', default: '1' },
+      graph: { type: 'string', default: 'packages' },
+      'no-lockfile': { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+    },
+  });
+  if (!values.out) {
+    console.error(
+      'usage: generate.mjs --out DIR [--services N] [--libs N] [--commits N] [--seed N] [--graph packages|auto] [--no-lockfile] [--json]',
+    );
+    process.exit(2);
+  }
+  const started = performance.now();
+  let repo;
+  try {
+    repo = generateMonorepo({
+      out: values.out,
+      services: Number(values.services),
+      libs: Number(values.libs),
+      commits: Number(values.commits),
+      seed: Number(values.seed),
+      graph: values.graph,
+      lockfile: !values['no-lockfile'],
+    });
+  } catch (error) {
+    console.error(`generate.mjs: ${error.message}`);
+    process.exit(2);
+  }
+  if (values.json) console.log(JSON.stringify(repo, null, 2));
+  else
+    console.log(
+      `${repo.dir}: ${values.libs} libs, ${values.services} services, ${repo.commits.length} commits (${Math.round(performance.now() - started)} ms)`,
+    );
+}

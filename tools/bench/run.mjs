@@ -1,0 +1,90 @@
+#!/usr/bin/env node
+// The whole benchmark (`npm run bench`): planning speed against Nx and Turborepo at three sizes,
+// selection precision over a generated history, and the deploy scheduling benchmark.
+//
+//   node tools/bench/run.mjs [--sizes 250,2500,10000] [--rounds 5] [--cold] [--no-auto]
+//                            [--precision-size 2500] [--precision-commits 40]
+//                            [--only planning,precision,scheduling] [--out results.json]
+//
+// A quick run: --sizes 250 --rounds 3 --precision-size 250 --only planning,precision
+// Tables go to stdout, progress to stderr; --out also writes every number as JSON.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { environment } from './harness.mjs';
+import { benchPlanning, formatPlanning } from './planning.mjs';
+import { benchPrecision, formatPrecision } from './precision.mjs';
+
+const SCHEDULING = fileURLToPath(new URL('./scheduling.mjs', import.meta.url));
+const PARTS = ['planning', 'precision', 'scheduling'];
+
+const { values } = parseArgs({
+  options: {
+    sizes: { type: 'string', default: '250,2500,10000' },
+    rounds: { type: 'string', default: '5' },
+    distance: { type: 'string', default: '3' },
+    seed: { type: 'string', default: '1' },
+    cold: { type: 'boolean', default: false },
+    'no-auto': { type: 'boolean', default: false },
+    'precision-size': { type: 'string', default: '2500' },
+    'precision-commits': { type: 'string', default: '40' },
+    'scheduling-services': { type: 'string', default: '40' },
+    noop: { type: 'string', default: '500' },
+    only: { type: 'string', default: PARTS.join(',') },
+    out: { type: 'string' },
+  },
+});
+const only = values.only.split(',');
+const unknown = only.filter((part) => !PARTS.includes(part));
+if (unknown.length > 0) {
+  console.error(`run.mjs: --only takes ${PARTS.join(', ')}; not ${unknown.join(', ')}`);
+  process.exit(2);
+}
+
+const results = { environment: environment(), startedAt: new Date().toISOString() };
+
+if (only.includes('planning')) {
+  results.planning = benchPlanning({
+    sizes: values.sizes.split(',').map(Number),
+    rounds: Number(values.rounds),
+    distance: Number(values.distance),
+    seed: Number(values.seed),
+    cold: values.cold,
+    auto: !values['no-auto'],
+  });
+  console.log(formatPlanning(results.planning));
+}
+
+if (only.includes('precision')) {
+  results.precision = benchPrecision({
+    size: Number(values['precision-size']),
+    last: Number(values['precision-commits']),
+    commits: Number(values['precision-commits']),
+    seed: Number(values.seed),
+  });
+  console.log(formatPrecision(results.precision));
+}
+
+if (only.includes('scheduling')) {
+  // scheduling.mjs is a script: run it and read its --out file.
+  const dir = mkdtempSync(join(tmpdir(), 'shipgraph-bench-scheduling-'));
+  try {
+    const file = join(dir, 'scheduling.json');
+    const stdout = execFileSync(
+      process.execPath,
+      [SCHEDULING, '--services', values['scheduling-services'], '--noop', values.noop, '--out', file],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    results.scheduling = JSON.parse(readFileSync(file, 'utf8'));
+    console.log(`Deploy scheduling (tools/bench/scheduling.mjs)\n${stdout}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+results.finishedAt = new Date().toISOString();
+results.loadavgAtEnd = environment().loadavg;
+if (values.out) writeFileSync(values.out, JSON.stringify(results, null, 2) + '\n');
