@@ -1,5 +1,4 @@
 // shipgraph.config.json: read, validated against the shipped JSON Schema, resolved with defaults.
-import { readFileSync } from 'node:fs';
 import {
   DEFAULT_EXCLUDES,
   DEFAULT_GLOBAL_FILES,
@@ -108,14 +107,17 @@ export async function parseConfig(text: string | null): Promise<ShipgraphConfig>
   return resolve(raw as RawConfig, CONFIG_FILE);
 }
 
+/** The validator compiled from the schema by scripts/compile-schema.mjs (Ajv, standalone). */
+interface CompiledValidator {
+  (data: unknown): boolean;
+  errors?: { instancePath: string; keyword: string; params: object; message?: string }[] | null;
+}
+
 async function validate(raw: unknown): Promise<void> {
-  // Ajv is loaded only when there is a config file: most of planning's start-up cost is module loading.
-  const { Ajv } = await import('ajv');
-  const schema = JSON.parse(
-    readFileSync(new URL('../../schema/config.schema.json', import.meta.url), 'utf8'),
-  ) as object;
-  const ajv = new Ajv({ allErrors: true, strict: false });
-  const check = ajv.compile(schema);
+  // Loaded only when there is a config file: most of planning's start-up cost is module loading.
+  const { validate: check } = (await import(
+    new URL('../../schema/validate-config.js', import.meta.url).href
+  )) as { validate: CompiledValidator };
   if (check(raw)) return;
   // An `if` failing only says which `then` applies; the `then` error itself says what is wrong.
   const problems = (check.errors ?? [])
