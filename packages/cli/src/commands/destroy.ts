@@ -7,6 +7,7 @@ import {
   resolveServiceName,
   servicesOf,
   ShipgraphError,
+  type Graph,
   type PackageName,
   type StageState,
 } from '@shipgraph/core';
@@ -91,6 +92,7 @@ export async function destroyCommand(flags: DestroyFlags, io: Io, ask = askOnTer
 export interface Removal {
   targets: PackageName[];
   orphans: PackageName[];
+  graph: Graph;
 }
 
 export function removalOf(
@@ -100,6 +102,7 @@ export function removalOf(
 ): Removal {
   const graph = buildGraph(checkout.workspace);
   return {
+    graph,
     // Dependents first: a service goes before anything it depends on.
     targets: inDependencyOrder(
       graph,
@@ -135,7 +138,6 @@ export async function removeServices(run: {
   log: (line: string) => void;
 }): Promise<RemovalResult[]> {
   const { checkout, stage, store, state, removal, log } = run;
-  const graph = buildGraph(checkout.workspace);
   const settings = await serviceSettings(checkout, stage.name);
   const failed = new Set<PackageName>();
   const results: RemovalResult[] = [];
@@ -175,7 +177,7 @@ export async function removeServices(run: {
   }
   for (const name of removal.targets) {
     // A service something still needs (its dependent failed to go) stays.
-    const neededBy = [...failed].find((other) => (graph.deps.get(other) ?? []).includes(name));
+    const neededBy = [...failed].find((other) => (removal.graph.deps.get(other) ?? []).includes(name));
     if (neededBy !== undefined) {
       failed.add(name);
       results.push({
