@@ -379,23 +379,26 @@ export function withNxGraph(
   isService: (project: NxProject) => boolean,
 ): Workspace {
   const fromNx = workspaceFromNxGraph(graph, isService);
-  const known = new Map(workspace.packages.map((pkg) => [pkg.name, pkg]));
-  const packages = workspace.packages.map((pkg) => ({ ...pkg, dependsOn: [...pkg.dependsOn] }));
-  const byName = new Map(packages.map((pkg) => [pkg.name, pkg]));
-  for (const project of fromNx.packages) {
-    if (!known.has(project.name)) {
-      byName.set(project.name, { ...project, dependsOn: [] });
-      packages.push(byName.get(project.name) as WorkspacePackage);
-    }
-  }
-  for (const project of fromNx.packages) {
-    const pkg = byName.get(project.name);
-    if (pkg === undefined) continue;
-    for (const edge of project.dependsOn) {
-      if (byName.has(edge.name) && !pkg.dependsOn.some((dep) => dep.name === edge.name))
-        pkg.dependsOn.push(edge);
-    }
-    pkg.dependsOn.sort((a, b) => compare(a.name, b.name));
-  }
-  return { packages: packages.sort((a, b) => compare(a.name, b.name)), source: workspace.source };
+  const ours = new Set(workspace.packages.map((pkg) => pkg.name));
+  // Projects only Nx knows (its plugins infer some) join with Nx's edges alone.
+  const packages = [
+    ...workspace.packages,
+    ...fromNx.packages
+      .filter((project) => !ours.has(project.name))
+      .map((project) => ({ ...project, dependsOn: [] })),
+  ];
+  const names = new Set(packages.map((pkg) => pkg.name));
+  const nxEdges = new Map(fromNx.packages.map((project) => [project.name, project.dependsOn]));
+  return {
+    packages: packages
+      .map((pkg) => {
+        const known = new Set(pkg.dependsOn.map((dep) => dep.name));
+        const added = (nxEdges.get(pkg.name) ?? []).filter(
+          (edge) => names.has(edge.name) && !known.has(edge.name),
+        );
+        return { ...pkg, dependsOn: [...pkg.dependsOn, ...added].sort((a, b) => compare(a.name, b.name)) };
+      })
+      .sort((a, b) => compare(a.name, b.name)),
+    source: workspace.source,
+  };
 }
