@@ -47,29 +47,14 @@ export async function runE2e(options: E2eOptions): Promise<E2eResult[]> {
   const manager = await packageManager(options.root);
   for (const target of options.targets) {
     if (!(await hasScript(target.dir, options.script))) {
-      for (const region of options.regions) {
-        results.push({
-          service: target.name,
-          region,
-          status: 'skipped',
-          durationMs: null,
-          log: null,
-          detail: `no "${options.script}" script`,
-        });
-      }
+      for (const region of options.regions)
+        results.push(skipped(target, region, `no "${options.script}" script`));
       continue;
     }
     let passed = true;
     for (const region of options.regions) {
       if (options.signal.aborted) {
-        results.push({
-          service: target.name,
-          region,
-          status: 'skipped',
-          durationMs: null,
-          log: null,
-          detail: 'interrupted',
-        });
+        results.push(skipped(target, region, 'interrupted'));
         passed = false;
         continue;
       }
@@ -81,6 +66,15 @@ export async function runE2e(options: E2eOptions): Promise<E2eResult[]> {
   }
   return results;
 }
+
+const skipped = (target: E2eTarget, region: string, detail: string): E2eResult => ({
+  service: target.name,
+  region,
+  status: 'skipped',
+  durationMs: null,
+  log: null,
+  detail,
+});
 
 async function runOne(
   target: E2eTarget,
