@@ -1,6 +1,7 @@
 // The plan's outputs: the JSON contract, the table, --explain, and the Mermaid and DOT graphs.
+import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { tempRepo } from './helpers/repo.js';
+import { BIN, tempRepo } from './helpers/repo.js';
 import { npmWorkspace } from './helpers/workspaces.js';
 
 async function changedRepo() {
@@ -128,6 +129,21 @@ describe('plan output', () => {
       /^shipgraph: E_USAGE: Invalid values: .*Choices: "table", "json", "mermaid", "dot"/,
     );
     expect(result.stderr.split('\n')).toHaveLength(1);
+  });
+
+  it('a reader that closes stdout early (| head -1) ends the run quietly, with its own exit code', async () => {
+    const { repo } = await changedRepo();
+    // stdout is closed before shipgraph writes the plan, as `head -1` does once it has its line.
+    const child = spawn('node', [BIN, 'plan', '--json'], {
+      cwd: repo.dir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exitCode = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).toBe('');
+    expect(exitCode).toBe(0);
   });
 
   it('refuses to fan out over many builds with the file state backend, which they cannot share', async () => {

@@ -14,3 +14,15 @@ export const processIo = (): Io => ({
   stderr: (text) => process.stderr.write(text),
   now: () => new Date(),
 });
+
+/**
+ * A reader that stops early (`shipgraph plan --json | head -1`) closes the pipe: what it wanted was
+ * written, so later writes are dropped instead of crashing the run, which ends with its own exit code.
+ */
+export function dropWritesToClosedPipes(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
+    });
+  }
+}
