@@ -100,7 +100,7 @@ describe('readNxProjectGraph', () => {
           dependsOn: [{ name: 'money', source: 'nx-graph' }],
         },
       ],
-      source: 'nx-projects',
+      sources: ['nx projects'],
     });
   });
 

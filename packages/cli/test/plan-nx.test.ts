@@ -87,8 +87,8 @@ describe('plan with the Nx graph source', () => {
     expect(elsewhere.stderr).toMatch(
       /^shipgraph: E_USAGE: the Nx graph comes from the checked-out files, which are at [0-9a-f]{12}, not at the planned [0-9a-f]{12}/,
     );
-    repo.write({ 'nx.json': '{ "plugins": ["@nx/js"' });
-    repo.commit('broken nx.json');
+    repo.write({ 'nx.json': { plugins: ['@acme/nx-plugin-that-is-not-installed'] } });
+    repo.commit('a plugin nx cannot load');
     const broken = await repo.run(['plan']);
     expect(broken.exitCode).toBe(2);
     expect(broken.stderr).toMatch(/^shipgraph: E_NX: nx graph failed \(exit code 1\): /);

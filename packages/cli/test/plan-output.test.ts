@@ -77,7 +77,7 @@ describe('plan output', () => {
     const result = await repo.run(['plan', '--explain']);
     expect(result.stdout).toContain(`    base ${base}\n    changed: services/billing/src/handler.ts\n`);
     expect(result.stderr).toContain(
-      'workspace: 3 packages (2 services) from npm-workspaces; graph: package.json and project.json (no nx.json); config: none (defaults); state: .shipgraph/state/staging.json; regions: us-east-1',
+      'workspace: 3 packages (2 services) from npm workspaces; graph: package.json and project.json (no nx.json); config: none (defaults); state: .shipgraph/state/staging.json; regions: us-east-1',
     );
   });
 

@@ -3,13 +3,25 @@ export * from './errors.js';
 export * from './types.js';
 export { buildGraph, inDependencyOrder, nearestServiceDeps, type Graph } from './graph/graph.js';
 export {
+  ExternalInputMatcher,
   InputIndex,
   DEFAULT_EXCLUDES,
   DEFAULT_GLOBAL_FILES,
   defaultPlannerConfig,
 } from './changes/inputs.js';
-export { lockfileImpact, readLockfile, LOCKFILES } from './lockfile/impact.js';
-export { UnreadableLockfile, type LockfileModel } from './lockfile/model.js';
+export { LOCKFILES } from './lockfile/files.js';
+export { TOOLING_FILES, rootTooling, toolingChanges, toolingSignature } from './changes/tooling.js';
+export {
+  globBase,
+  inputsFor,
+  referencesInLine,
+  referringKind,
+  resolveReference,
+  type ReferringKind,
+  type WrittenReference,
+} from './changes/references.js';
+export { withReferences, type FoundReference } from './graph/references.js';
+// The lockfile readers are the subpath export @shipgraph/core/lockfile.
 export { Fingerprints, fingerprintsOf, type HeadFile } from './plan/fingerprint.js';
 export { plan, basesToCompare, servicesOf, type PlanInput, type PlanOptions } from './plan/plan.js';
 export { resolveServiceName, selectServices } from './plan/select.js';

@@ -7,23 +7,39 @@ export type CommitSha = string;
 /** A path relative to the repository root, `/`-separated, no leading `./`. */
 export type RepoPath = string;
 
-/** Where an edge came from: a manifest, Nx `implicitDependencies`, the config, or Nx's project graph (imports). */
-export type EdgeSource = 'package.json' | 'nx-implicit' | 'config' | 'nx-graph';
+/**
+ * Where an edge came from: a manifest, Nx `implicitDependencies`, the config, Nx's project graph
+ * (imports), or a reference to another package's files (a relative import, a `${file()}`).
+ */
+export type EdgeSource = 'package.json' | 'nx-implicit' | 'config' | 'nx-graph' | 'reference';
+
+/**
+ * Files outside every package that one of a package's files refers to: `exact` the path itself,
+ * `stem` the path with any extension (a module), `tree` everything under the folder, `glob` a pattern.
+ */
+export interface ExternalInput {
+  path: RepoPath;
+  match: 'exact' | 'stem' | 'tree' | 'glob';
+  /** The reference, as `--explain` shows it: the referring file (relative to the package) and what it wrote. */
+  via: string;
+}
 
 export interface WorkspacePackage {
   name: PackageName;
   /** Directory relative to the repository root; `''` never occurs (the root is not a package). */
   dir: RepoPath;
   isService: boolean;
-  /** Internal dependencies: other packages of this workspace. */
-  dependsOn: { name: PackageName; source: EdgeSource }[];
+  /** Internal dependencies: other packages of this workspace; `via` names a reference edge's reference. */
+  dependsOn: { name: PackageName; source: EdgeSource; via?: string }[];
+  /** Files outside every package that the package's files refer to. */
+  externalInputs?: ExternalInput[];
 }
 
 export interface Workspace {
   /** Packages sorted by name. */
   packages: WorkspacePackage[];
-  /** How the packages were found, for `--explain`. */
-  source: 'npm-workspaces' | 'pnpm-workspace' | 'nx-projects' | 'mixed';
+  /** What the packages were found through, for `--explain`: e.g. `yarn workspaces`, `lerna`, `nx projects`, `config`. */
+  sources: string[];
 }
 
 export interface InputRules {
@@ -72,7 +88,14 @@ export interface ChangedFile {
 
 /** What git says about one base commit compared with head. */
 export type BaseComparison =
-  | { reachable: true; files: ChangedFile[]; lockfile: LockfileImpact | null }
+  | {
+      reachable: true;
+      files: ChangedFile[];
+      /** One per root lockfile the diff touched. */
+      lockfiles: LockfileImpact[];
+      /** The root tooling settings that changed (see `rootTooling`), e.g. `package.json devDependencies`. */
+      tooling: string[];
+    }
   | { reachable: false; why: string };
 
 /** How a lockfile change between a base and head reaches workspace packages. */
@@ -100,7 +123,8 @@ export type ReasonKind =
 export interface Reason {
   kind: ReasonKind;
   files?: RepoPath[];
-  via?: PackageName;
+  /** The package a `dependency` or `needed` reason comes through, or the reference a `changed` file was reached by. */
+  via?: string;
   detail?: string;
 }
 

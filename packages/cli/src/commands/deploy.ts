@@ -56,6 +56,7 @@ export async function deployCommand(flags: DeployFlags, io: Io): Promise<number>
   const { checkout, decision, stage, store } = prepared;
   // What this build is for, and why, comes first.
   log(`shipgraph deploy: ${decision.why}`);
+  for (const warning of checkout.warnings) log(`shipgraph: warning: ${warning}`);
   if (decision.action === 'teardown') return teardownPreview(prepared, flags, io, log);
   const skipped = skippedBy(decision);
   if (skipped !== null) {

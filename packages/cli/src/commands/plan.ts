@@ -25,6 +25,7 @@ export async function planCommand(flags: PlanCommandFlags, io: Io): Promise<numb
   const { plan, checkout, stage, store } = await planFromRepository(io.cwd, flags, io.env, {
     checkStacks: flags.checkStacks,
   });
+  for (const warning of checkout.warnings) io.stderr(`shipgraph: warning: ${warning}\n`);
   const fanOut = flags.format === 'codebuild-batch' || flags.format === 'github-matrix';
   if (fanOut && store.serviceLocks === undefined) {
     throw new ShipgraphError(
@@ -53,7 +54,7 @@ export async function planCommand(flags: PlanCommandFlags, io: Io): Promise<numb
       if (flags.explain) {
         const services = checkout.workspace.packages.filter((pkg) => pkg.isService).length;
         io.stderr(
-          `workspace: ${checkout.workspace.packages.length} packages (${services} services) from ${checkout.workspace.source}; ` +
+          `workspace: ${checkout.workspace.packages.length} packages (${services} services) from ${describeSources(checkout.workspace.sources)}; ` +
             `graph: ${describeGraph(checkout.graph)}; ` +
             `config: ${checkout.config.file ?? 'none (defaults)'}; state: ${store.describe(stage.name)}; regions: ${stage.regions.join(', ')}\n`,
         );
@@ -63,6 +64,11 @@ export async function planCommand(flags: PlanCommandFlags, io: Io): Promise<numb
   }
   return 0;
 }
+
+const describeSources = (sources: readonly string[]): string =>
+  sources.length === 0
+    ? 'nothing (no workspaces, lerna, Nx projects or configured services)'
+    : sources.join(' + ');
 
 function describeGraph(graph: GraphSource): string {
   if (graph.kind === 'packages') return `package.json and project.json (${graph.why})`;

@@ -48,7 +48,7 @@ export async function stateMarkCommand(flags: StateMarkFlags, io: Io): Promise<n
     checkout.workspace,
     checkout.config.planner,
     checkout.files,
-    externalSignatures(checkout),
+    await externalSignatures(checkout),
   );
   const lock = await acquireStageLock(store, stage.name, {
     timeoutMs: 60_000,

@@ -55,7 +55,7 @@ interface RawConfig {
   inputs?: RawInputs;
   services?: Record<
     string,
-    { inputs?: RawInputs; dependsOn?: string[]; deployer?: DeployerConfig; stackName?: string }
+    { inputs?: RawInputs; path?: string; dependsOn?: string[]; deployer?: DeployerConfig; stackName?: string }
   >;
   state?: { backend: 'file'; dir?: string } | { backend: 'dynamodb'; table: string; region?: string };
 }
@@ -83,10 +83,15 @@ export interface ShipgraphConfig {
     pullRequests: 'test' | 'preview';
   };
   planner: PlannerConfig;
-  /** Packages declared as services, with their extra deploy-order edges and deploy settings. */
+  /** Packages declared as services, with their folder when the config places them, extra deploy-order edges and deploy settings. */
   services: Record<
     PackageName,
-    { dependsOn: PackageName[]; deployer: DeployerConfig | null; stackName: string | null }
+    {
+      path: string | null;
+      dependsOn: PackageName[];
+      deployer: DeployerConfig | null;
+      stackName: string | null;
+    }
   >;
   state: StateConfig;
 }
@@ -148,6 +153,7 @@ function resolve(raw: RawConfig, file: string | null): ShipgraphConfig {
   for (const [name, service] of Object.entries(raw.services ?? {})) {
     if (service.inputs !== undefined) inputs[name] = inputRules(service.inputs, defaultInputs);
     services[name] = {
+      path: service.path === undefined ? null : service.path.replace(/^\.\//, '').replace(/\/+$/, ''),
       dependsOn: service.dependsOn ?? [],
       deployer: service.deployer ?? null,
       stackName: service.stackName ?? null,

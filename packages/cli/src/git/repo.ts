@@ -81,6 +81,34 @@ export class GitRepo {
     return result;
   }
 
+  /**
+   * The lines holding `text` (a fixed string) in the commit's files matching the pathspecs, by
+   * path; git reads the objects itself, in one process.
+   */
+  async grep(
+    commit: CommitSha,
+    text: string,
+    pathspecs: readonly string[],
+  ): Promise<Map<RepoPath, string[]>> {
+    // git grep exits 1 when nothing matches.
+    const stdout = await this.spawnGit(
+      ['grep', '-I', '--no-color', '-z', '-F', '-e', text, commit, '--', ...pathspecs],
+      null,
+      [0, 1],
+    );
+    const lines = new Map<RepoPath, string[]>();
+    const prefix = `${commit}:`;
+    for (const entry of stdout.toString('utf8').split('\n')) {
+      const nul = entry.indexOf('\0');
+      if (nul < 0) continue;
+      const path = entry.slice(entry.startsWith(prefix) ? prefix.length : 0, nul);
+      const list = lines.get(path);
+      if (list === undefined) lines.set(path, [entry.slice(nul + 1)]);
+      else list.push(entry.slice(nul + 1));
+    }
+    return lines;
+  }
+
   /** Paths that differ between the working tree (untracked files included) and HEAD. */
   async uncommittedPaths(): Promise<RepoPath[]> {
     const output = await this.git.raw(['status', '--porcelain=v1', '-z', '--untracked-files=all']);
@@ -167,21 +195,29 @@ export class GitRepo {
     return files;
   }
 
-  /**
-   * Runs a git command that reads its requests from stdin, one per line. simple-git cannot write
-   * to a process's stdin, and execa costs more to load than the whole call takes, so this one
-   * spawns git directly (still an argv, never a shell).
-   */
+  /** Runs a git command that reads its requests from stdin, one per line. */
   private batch(args: string[], lines: readonly string[]): Promise<Buffer> {
+    return this.spawnGit(args, lines.join('\n') + '\n', [0]);
+  }
+
+  /**
+   * Runs git and returns its stdout. simple-git cannot write to a process's stdin nor take another
+   * exit code as success, and execa costs more to load than the whole call takes, so this spawns
+   * git directly (still an argv, never a shell).
+   */
+  private spawnGit(args: string[], stdin: string | null, okCodes: readonly number[]): Promise<Buffer> {
     return new Promise((resolve, reject) => {
-      const child = spawn('git', args, { cwd: this.root, stdio: ['pipe', 'pipe', 'pipe'] });
+      const child = spawn('git', args, {
+        cwd: this.root,
+        stdio: [stdin === null ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+      });
       const out: Buffer[] = [];
       const err: Buffer[] = [];
-      child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-      child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+      child.stdout?.on('data', (chunk: Buffer) => out.push(chunk));
+      child.stderr?.on('data', (chunk: Buffer) => err.push(chunk));
       child.on('error', reject);
       child.on('close', (code) => {
-        if (code === 0) resolve(Buffer.concat(out));
+        if (code !== null && okCodes.includes(code)) resolve(Buffer.concat(out));
         else
           reject(
             new ShipgraphError(
@@ -190,7 +226,7 @@ export class GitRepo {
             ),
           );
       });
-      child.stdin.end(lines.join('\n') + '\n');
+      if (stdin !== null) child.stdin?.end(stdin);
     });
   }
 }

@@ -3,10 +3,12 @@ import { join } from 'node:path';
 import {
   LOCKFILES,
   ShipgraphError,
+  TOOLING_FILES,
   basesToCompare,
-  lockfileImpact,
   plan,
-  readLockfile,
+  rootTooling,
+  toolingChanges,
+  toolingSignature,
   type BaseComparison,
   type CommitSha,
   type HeadFile,
@@ -17,15 +19,30 @@ import {
   type StageState,
   type Workspace,
 } from '@shipgraph/core';
+import type { LockfileModel, PackageManifests } from '@shipgraph/core/lockfile';
 import { CONFIG_FILE, parseConfig, type ShipgraphConfig } from '../config/config.js';
 import { resolveStage, type Stage } from '../config/stage.js';
 import { decide, type Decision } from '../config/trigger.js';
 import { GitRepo } from '../git/repo.js';
 import { openStateStore } from '../state/open.js';
 import type { StateStore } from '../state/store.js';
-import { ROOT_FILES, SERVERLESS_FILES, readWorkspace } from '../workspace/read.js';
+import {
+  ROOT_FILES,
+  SERVERLESS_FILES,
+  isWorkspaceFile,
+  readWorkspace,
+  type Manifest,
+} from '../workspace/read.js';
 import { missingStacks, serviceSettings } from '../stacks/services.js';
+import { outwardLines, withFileReferences } from '../workspace/references.js';
 import { nameList, readEnvironment, type PlanFlags, type RunEnvironment } from './options.js';
+
+/** A root lockfile at head; `text` is null for a binary one (bun.lockb). */
+export interface HeadLockfile {
+  file: RepoPath;
+  oid: string;
+  text: string | null;
+}
 
 /** A repository opened at one commit, with its config and workspace read. */
 export interface Checkout {
@@ -36,7 +53,13 @@ export interface Checkout {
   workspace: Workspace;
   /** Where the workspace's edges came from, for --explain. */
   graph: GraphSource;
-  lockfile: { file: RepoPath; oid: string; text: string } | null;
+  /** Each package's package.json by folder, the root's under `''`. */
+  manifests: Map<RepoPath, Manifest>;
+  lockfiles: HeadLockfile[];
+  /** The root's tooling settings at head (see `rootTooling`). */
+  tooling: Map<string, string>;
+  /** What planning noticed and the user should know (one line each). */
+  warnings: string[];
 }
 
 export type GraphSource =
@@ -46,16 +69,13 @@ const NX_CACHE_DIR = '.shipgraph/cache';
 
 export async function openCheckout(cwd: string, headRef: string): Promise<Checkout> {
   const { repo, head } = await GitRepo.open(cwd, headRef);
+  // git searches the tree for references out of folders while the files are listed and read.
+  const outward = outwardLines(repo, head);
+  outward.catch(() => undefined);
   const files = await repo.listFiles(head);
-  const lockfileEntry = files.find((file) => LOCKFILES.includes(file.path));
-  // One cat-file for every file planning reads: root files, all manifests and project files, the lockfile.
-  const wanted = files.filter(
-    (file) =>
-      (ROOT_FILES as readonly string[]).includes(file.path) ||
-      file === lockfileEntry ||
-      ((file.path.endsWith('/package.json') || file.path.endsWith('/project.json')) &&
-        !file.path.includes('node_modules/')),
-  );
+  const rootNames = new Set<string>([...ROOT_FILES, ...LOCKFILES, ...TOOLING_FILES]);
+  // One cat-file for every file planning reads: root files and lockfiles, all manifests, Nx's project and ignore files.
+  const wanted = files.filter((file) => rootNames.has(file.path) || isWorkspaceFile(file.path));
   const blobs = await repo.readObjects(wanted.map((file) => file.oid));
   const texts = new Map<RepoPath, string | null>();
   for (const file of wanted) texts.set(file.path, blobs.get(file.oid)?.toString('utf8') ?? null);
@@ -64,27 +84,45 @@ export async function openCheckout(cwd: string, headRef: string): Promise<Checko
 
   const config = await parseConfig(texts.get(CONFIG_FILE) ?? null);
   const rootFiles = new Map(ROOT_FILES.map((path) => [path, texts.get(path) ?? null]));
-  const packages = await readWorkspace(files, rootFiles, lookup, config);
-  const { workspace, graph } = await withGraphSource(
+  const read = await readWorkspace(files, rootFiles, lookup, config);
+  const withGraph = await withGraphSource(
     repo,
     head,
     files,
     config,
-    packages,
+    read.workspace,
     rootFiles.get('nx.json') != null,
   );
-  const lockText = lockfileEntry === undefined ? null : (texts.get(lockfileEntry.path) ?? null);
+  const oids = new Map(files.map((file) => [file.path, file.oid]));
+  const workspace = await withFileReferences(
+    withGraph.workspace,
+    config.planner,
+    files,
+    await outward,
+    async (paths) => {
+      const found = await repo.readObjects(paths.map((path) => oids.get(path) ?? `${head}:${path}`));
+      return new Map(
+        paths.map((path) => [path, found.get(oids.get(path) ?? `${head}:${path}`)?.toString('utf8') ?? null]),
+      );
+    },
+  );
   return {
     repo,
     head,
     files,
     config,
     workspace,
-    graph,
-    lockfile:
-      lockfileEntry === undefined || lockText === null
-        ? null
-        : { file: lockfileEntry.path, oid: lockfileEntry.oid, text: lockText },
+    graph: withGraph.graph,
+    manifests: read.manifests,
+    lockfiles: files
+      .filter((file) => LOCKFILES.includes(file.path))
+      .map((file) => ({
+        file: file.path,
+        oid: file.oid,
+        text: file.path.endsWith('.lockb') ? null : (texts.get(file.path) ?? null),
+      })),
+    tooling: await rootTooling(new Map(TOOLING_FILES.map((path) => [path, texts.get(path) ?? null]))),
+    warnings: read.warnings,
   };
 }
 
@@ -207,7 +245,7 @@ export async function planRun(
     comparisons,
     options: planOptions,
     missingStacks: missing,
-    externalSignature: externalSignatures(checkout),
+    externalSignature: await externalSignatures(checkout),
   });
 }
 
@@ -271,7 +309,7 @@ export async function planFromRepository(
   return { ...prepared, state, plan: await planRun(prepared, flags, state, options) };
 }
 
-/** Diffs every base against head (one git process per base), and works out lockfile changes. */
+/** Diffs every base against head (one git process per base), and works out lockfile and tooling changes. */
 async function compareBases(
   checkout: Checkout,
   bases: readonly CommitSha[],
@@ -294,61 +332,115 @@ async function compareBases(
       }
     }),
   );
-  const lockfileChanges = diffs.flatMap((diff) => {
-    const file = diff.files?.find(
-      (changed) => LOCKFILES.includes(changed.path) || LOCKFILES.includes(changed.from ?? ''),
-    );
-    return file === undefined
-      ? []
-      : [{ base: diff.base, path: LOCKFILES.includes(file.path) ? file.path : (file.from ?? '') }];
-  });
-  const impacts = await lockfileImpacts(checkout, lockfileChanges);
+  const touched = (
+    files: readonly { path: RepoPath; from?: RepoPath }[],
+    names: readonly RepoPath[],
+  ): RepoPath[] => [
+    ...new Set(files.flatMap((file) => [file.path, file.from ?? '']).filter((path) => names.includes(path))),
+  ];
+  const lockfileChanges = diffs.flatMap((diff) =>
+    touched(diff.files ?? [], LOCKFILES).map((path) => ({ base: diff.base, path })),
+  );
+  const toolingBases = diffs.filter((diff) => touched(diff.files ?? [], TOOLING_FILES).length > 0);
+  const [impacts, tooling] = await Promise.all([
+    lockfileImpacts(checkout, lockfileChanges),
+    toolingAt(
+      checkout,
+      toolingBases.map((diff) => diff.base),
+    ),
+  ]);
   for (const diff of diffs) {
+    const baseTooling = tooling.get(diff.base);
     comparisons.set(
       diff.base,
       diff.files === null
         ? { reachable: false, why: diff.why }
-        : { reachable: true, files: diff.files, lockfile: impacts.get(diff.base) ?? null },
+        : {
+            reachable: true,
+            files: diff.files,
+            lockfiles: impacts.get(diff.base) ?? [],
+            tooling: baseTooling === undefined ? [] : toolingChanges(baseTooling, checkout.tooling),
+          },
     );
   }
   return comparisons;
 }
 
-/** For each base whose diff touched the lockfile: which packages' resolved external dependencies changed. */
+/** The root's tooling settings at each base. */
+async function toolingAt(
+  checkout: Checkout,
+  bases: readonly CommitSha[],
+): Promise<Map<CommitSha, Map<string, string>>> {
+  const result = new Map<CommitSha, Map<string, string>>();
+  if (bases.length === 0) return result;
+  const names = bases.flatMap((base) => TOOLING_FILES.map((path) => `${base}:${path}`));
+  const blobs = await checkout.repo.readObjects(names);
+  for (const base of bases) {
+    const files = new Map(
+      TOOLING_FILES.map((path) => [path, blobs.get(`${base}:${path}`)?.toString('utf8') ?? null]),
+    );
+    result.set(base, await rootTooling(files));
+  }
+  return result;
+}
+
+/** For each base, each lockfile its diff touched: which packages' resolved external dependencies changed. */
 async function lockfileImpacts(
   checkout: Checkout,
   changes: readonly { base: CommitSha; path: RepoPath }[],
-): Promise<Map<CommitSha, LockfileImpact>> {
-  const impacts = new Map<CommitSha, LockfileImpact>();
+): Promise<Map<CommitSha, LockfileImpact[]>> {
+  const impacts = new Map<CommitSha, LockfileImpact[]>();
   if (changes.length === 0) return impacts;
+  const { lockfileImpact } = await import('@shipgraph/core/lockfile');
   const blobs = await checkout.repo.readObjects(changes.map(({ base, path }) => `${base}:${path}`));
   for (const { base, path } of changes) {
     const baseText = blobs.get(`${base}:${path}`)?.toString('utf8') ?? null;
-    const headText = checkout.lockfile?.file === path ? checkout.lockfile.text : null;
-    impacts.set(base, lockfileImpact(path, baseText, headText, checkout.workspace.packages));
+    const headText = checkout.lockfiles.find((lockfile) => lockfile.file === path)?.text ?? null;
+    const impact = await lockfileImpact(
+      path,
+      baseText,
+      headText,
+      checkout.workspace.packages,
+      manifestsOf(checkout),
+    );
+    impacts.set(base, [...(impacts.get(base) ?? []), impact]);
   }
   return impacts;
 }
 
+const manifestsOf = (checkout: Checkout): PackageManifests => checkout.manifests as PackageManifests;
+
 /**
- * Each package's resolved external dependencies at head, for fingerprints; `''` gives the root's.
- * The lockfile is parsed only if asked.
+ * Each package's resolved external dependencies at head, for fingerprints; `''` gives the root's,
+ * with the root's tooling settings. A lockfile is parsed only when a fingerprint is asked for.
  */
-export function externalSignatures(checkout: Checkout): (name: PackageName) => string {
-  const lockfile = checkout.lockfile;
-  if (lockfile === null) return () => '';
-  const dirs = new Map(checkout.workspace.packages.map((pkg) => [pkg.name, pkg.dir]));
-  let model: ReturnType<typeof readLockfile> | null | undefined;
+export async function externalSignatures(checkout: Checkout): Promise<(name: PackageName) => string> {
+  const dirOf = new Map(checkout.workspace.packages.map((pkg) => [pkg.name, pkg.dir]));
+  const { lockfileReader } = await import('@shipgraph/core/lockfile');
+  const lockfiles = await Promise.all(
+    checkout.lockfiles.map(async (lockfile) => {
+      const read = await lockfileReader(lockfile.file);
+      let model: LockfileModel | null | undefined;
+      const closureOf = (dir: RepoPath): string | null => {
+        if (model === undefined) {
+          try {
+            model = lockfile.text === null ? null : read(lockfile.text, manifestsOf(checkout));
+          } catch {
+            model = null;
+          }
+        }
+        // A lockfile shipgraph cannot follow still counts, whole, so a change to it is never missed.
+        return model === null ? null : [...(model.closureOf(dir) ?? [])].sort().join('\n');
+      };
+      return { lockfile, closureOf };
+    }),
+  );
+  const tooling = toolingSignature(checkout.tooling);
   return (name) => {
-    if (model === undefined) {
-      try {
-        model = readLockfile(lockfile.file, lockfile.text);
-      } catch {
-        model = null;
-      }
-    }
-    // A lockfile shipgraph cannot follow still counts, whole, so a change to it is never missed.
-    if (model === null) return `${lockfile.file}@${lockfile.oid}`;
-    return [...(model.closureOf(dirs.get(name) ?? '') ?? [])].sort().join('\n');
+    const dir = name === '' ? '' : (dirOf.get(name) ?? '');
+    const parts = lockfiles.map(
+      ({ lockfile, closureOf }) => `${lockfile.file}\0${closureOf(dir) ?? `whole ${lockfile.oid}`}`,
+    );
+    return (name === '' ? [...parts, `tooling\0${tooling}`] : parts).join('\n');
   };
 }

@@ -363,7 +363,7 @@ export function workspaceFromNxGraph(graph: NxGraph, isService: (project: NxProj
           .map((name) => ({ name, source: NX_EDGE })),
       }))
       .sort((a, b) => compare(a.name, b.name)),
-    source: 'nx-projects',
+    sources: ['nx projects'],
   };
 }
 
@@ -371,7 +371,9 @@ const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * The workspace as shipgraph reads it, with the edges only Nx sees (imports through path aliases,
- * its plugins' inferred projects) added: services, config edges and names stay as read.
+ * its plugins' inferred projects) added: services, config edges and names stay as read. Nx's
+ * projects are matched to packages by folder, since Nx may name a package otherwise (older Nx drops
+ * the npm scope).
  */
 export function withNxGraph(
   workspace: Workspace,
@@ -379,26 +381,36 @@ export function withNxGraph(
   isService: (project: NxProject) => boolean,
 ): Workspace {
   const fromNx = workspaceFromNxGraph(graph, isService);
+  const ourNameByDir = new Map(workspace.packages.map((pkg) => [pkg.dir, pkg.name]));
   const ours = new Set(workspace.packages.map((pkg) => pkg.name));
+  // An Nx project's name as shipgraph knows it: the package in its folder, else its Nx name.
+  const nameOf = new Map(
+    fromNx.packages.map((project) => [project.name, ourNameByDir.get(project.dir) ?? project.name]),
+  );
   // Projects only Nx knows (its plugins infer some) join with Nx's edges alone.
   const packages = [
     ...workspace.packages,
     ...fromNx.packages
-      .filter((project) => !ours.has(project.name))
+      .filter((project) => !ourNameByDir.has(project.dir) && !ours.has(project.name))
       .map((project) => ({ ...project, dependsOn: [] })),
   ];
   const names = new Set(packages.map((pkg) => pkg.name));
-  const nxEdges = new Map(fromNx.packages.map((project) => [project.name, project.dependsOn]));
+  const nxEdges = new Map<PackageName, PackageName[]>();
+  for (const project of fromNx.packages) {
+    const source = nameOf.get(project.name) ?? project.name;
+    const targets = project.dependsOn.map((edge) => nameOf.get(edge.name) ?? edge.name);
+    nxEdges.set(source, [...(nxEdges.get(source) ?? []), ...targets]);
+  }
   return {
     packages: packages
       .map((pkg) => {
         const known = new Set(pkg.dependsOn.map((dep) => dep.name));
-        const added = (nxEdges.get(pkg.name) ?? []).filter(
-          (edge) => names.has(edge.name) && !known.has(edge.name),
-        );
+        const added = [...new Set(nxEdges.get(pkg.name) ?? [])]
+          .filter((name) => names.has(name) && name !== pkg.name && !known.has(name))
+          .map((name) => ({ name, source: NX_EDGE }));
         return { ...pkg, dependsOn: [...pkg.dependsOn, ...added].sort((a, b) => compare(a.name, b.name)) };
       })
       .sort((a, b) => compare(a.name, b.name)),
-    source: workspace.source,
+    sources: workspace.sources,
   };
 }

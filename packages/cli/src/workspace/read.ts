@@ -1,4 +1,4 @@
-// Finds the workspace's packages and Nx projects in a commit's tree and builds the package graph.
+// Finds the workspace's packages, Nx projects and config-declared services in a commit's tree, and builds the package graph.
 import picomatch from 'picomatch';
 import {
   ShipgraphError,
@@ -10,12 +10,25 @@ import {
   type WorkspacePackage,
 } from '@shipgraph/core';
 import type { ShipgraphConfig } from '../config/config.js';
+import { workspaceGlobs } from './globs.js';
+import { parseJson, parseJsonWithComments } from './json.js';
+import {
+  nxIgnoredPaths,
+  nxRules,
+  packageProjectName,
+  unnamedProjectName,
+  workspaceJsonProjects,
+  type NxRules,
+} from './nx-projects.js';
 
+/** The config files the Serverless Framework looks for in a service's folder, in its order. */
 export const SERVERLESS_FILES = [
   'serverless.yml',
   'serverless.yaml',
   'serverless.json',
   'serverless.js',
+  'serverless.mjs',
+  'serverless.cjs',
   'serverless.ts',
 ];
 const DEPENDENCY_FIELDS = [
@@ -28,8 +41,9 @@ const DEPENDENCY_FIELDS = [
 /** Reads many files of the commit at once; a missing file maps to null. */
 export type ReadFiles = (paths: readonly RepoPath[]) => Promise<Map<RepoPath, string | null>>;
 
-interface Manifest {
+export interface Manifest {
   name?: unknown;
+  nx?: unknown;
   workspaces?: unknown;
   dependencies?: unknown;
   devDependencies?: unknown;
@@ -39,91 +53,217 @@ interface Manifest {
 
 interface ProjectJson {
   name?: unknown;
+  tags?: unknown;
   implicitDependencies?: unknown;
 }
 
 interface Node {
   name: PackageName;
+  /** Other names that mean this package: its npm name beside an Nx name, or the other way round. */
+  aliases: string[];
   dir: RepoPath;
   manifest: Manifest | null;
   project: ProjectJson | null;
+  /** The file that gave its name, for errors. */
+  file: RepoPath;
 }
 
 /** The files planning needs from the root of the tree; read together with the manifests. */
 export const ROOT_FILES = [
   'package.json',
   'pnpm-workspace.yaml',
+  'lerna.json',
   'nx.json',
+  'workspace.json',
   'shipgraph.config.json',
 ] as const;
+
+/** Files read from anywhere in the tree: manifests, Nx project files, and what Nx ignores. */
+export const isWorkspaceFile = (path: RepoPath): boolean =>
+  !path.includes('node_modules/') &&
+  (path.endsWith('/package.json') ||
+    path.endsWith('/project.json') ||
+    path === '.gitignore' ||
+    path.endsWith('/.gitignore') ||
+    path === '.nxignore' ||
+    path.endsWith('/.nxignore'));
+
+export interface WorkspaceRead {
+  workspace: Workspace;
+  /** Every package's package.json (parsed) by folder, the root's under `''`. */
+  manifests: Map<RepoPath, Manifest>;
+  warnings: string[];
+}
 
 export async function readWorkspace(
   files: readonly HeadFile[],
   rootFiles: ReadonlyMap<RepoPath, string | null>,
   readFiles: ReadFiles,
   config: ShipgraphConfig,
-): Promise<Workspace> {
+): Promise<WorkspaceRead> {
   const paths = new Set(files.map((file) => file.path));
-  const patterns = await workspacePatterns(rootFiles);
-  const isNx = rootFiles.get('nx.json') != null;
+  const globs = await workspaceGlobs(rootFiles, paths);
+  const rootManifest = parseJson(rootFiles.get('package.json') ?? null, 'package.json') as Manifest | null;
+  const nx =
+    rootFiles.get('nx.json') != null ? await readNx(rootFiles, rootManifest, paths, readFiles) : null;
 
+  const inWorkspace = matcher(globs.patterns);
   const manifestDirs: RepoPath[] = [];
   const projectDirs: RepoPath[] = [];
-  if (patterns !== null || isNx) {
-    const inWorkspace = patterns === null ? () => false : matcher(patterns);
-    for (const path of paths) {
-      if (path.includes('node_modules/')) continue;
-      const slash = path.lastIndexOf('/');
-      if (slash < 0) continue;
-      const base = path.slice(slash + 1);
-      const dir = path.slice(0, slash);
-      if (base === 'package.json' && inWorkspace(dir)) manifestDirs.push(dir);
-      else if (base === 'project.json' && isNx) projectDirs.push(dir);
-    }
+  for (const path of paths) {
+    if (path.includes('node_modules/')) continue;
+    const slash = path.lastIndexOf('/');
+    if (slash < 0) continue;
+    const base = path.slice(slash + 1);
+    const dir = path.slice(0, slash);
+    if (base === 'package.json' && inWorkspace(dir)) manifestDirs.push(dir);
+    else if (base === 'project.json' && nx?.globs === true && !nx.ignored(path)) projectDirs.push(dir);
+  }
+  const namedByWorkspaceJson = new Map<RepoPath, string>();
+  for (const [name, dir] of nx?.workspaceJson ?? []) namedByWorkspaceJson.set(dir, name);
+  const configured = new Map<RepoPath, PackageName>();
+  for (const [name, service] of Object.entries(config.services)) {
+    if (service.path !== null) configured.set(service.path, name);
   }
 
+  const projectish = new Set([...projectDirs, ...namedByWorkspaceJson.keys()]);
+  const dirs = new Set([...manifestDirs, ...projectish, ...configured.keys()]);
   const texts = await readFiles([
-    ...manifestDirs.map((dir) => `${dir}/package.json`),
-    ...projectDirs.map((dir) => `${dir}/project.json`),
-    // An Nx project may have a package.json outside the npm workspaces; its dependencies count too.
-    ...projectDirs.filter((dir) => paths.has(`${dir}/package.json`)).map((dir) => `${dir}/package.json`),
+    ...[...dirs].filter((dir) => paths.has(`${dir}/package.json`)).map((dir) => `${dir}/package.json`),
+    ...[...projectish].filter((dir) => paths.has(`${dir}/project.json`)).map((dir) => `${dir}/project.json`),
   ]);
-  const nodes = new Map<RepoPath, Node>();
-  for (const dir of new Set([...manifestDirs, ...projectDirs])) {
+
+  const nodes: Node[] = [];
+  const manifests = new Map<RepoPath, Manifest>();
+  if (rootManifest !== null) manifests.set('', rootManifest);
+  for (const dir of [...dirs].sort()) {
     const manifest = parseJson(
       texts.get(`${dir}/package.json`) ?? null,
       `${dir}/package.json`,
     ) as Manifest | null;
-    const project = parseJson(
+    const project = parseJsonWithComments(
       texts.get(`${dir}/project.json`) ?? null,
       `${dir}/project.json`,
     ) as ProjectJson | null;
-    const name = project?.name ?? manifest?.name;
-    if (typeof name !== 'string' || name === '') {
-      const file = project === null ? `${dir}/package.json` : `${dir}/project.json`;
-      throw new ShipgraphError('E_WORKSPACE', `${file} has no "name"`, {
-        hint: 'give every workspace package (and Nx project) a unique name',
+    if (manifest !== null && (typeof manifest !== 'object' || Array.isArray(manifest))) {
+      throw new ShipgraphError('E_WORKSPACE', `${dir}/package.json must be a JSON object`, {
+        hint: `fix ${dir}/package.json`,
       });
     }
-    nodes.set(dir, { name, dir, manifest, project });
+    if (manifest !== null) manifests.set(dir, manifest);
+    nodes.push(nameNode({ dir, manifest, project }, nx, namedByWorkspaceJson.get(dir), configured.get(dir)));
   }
-  return {
-    packages: linkNodes([...nodes.values()], paths, config),
-    source:
-      patterns === null
-        ? 'nx-projects'
-        : projectDirs.length > 0
-          ? 'mixed'
-          : rootFiles.get('pnpm-workspace.yaml') != null
-            ? 'pnpm-workspace'
-            : 'npm-workspaces',
+  const workspace: Workspace = {
+    packages: linkNodes(nodes, paths, config),
+    sources: [
+      ...globs.sources,
+      ...(nx === null || projectish.size === 0
+        ? []
+        : [nx.workspaceJson.size > 0 ? 'nx workspace.json' : 'nx projects']),
+      ...(configured.size > 0 ? ['config'] : []),
+    ],
   };
+  return { workspace, manifests, warnings: strayServerlessFiles(workspace, files) };
+}
+
+interface NxWorkspace {
+  rules: NxRules;
+  npmScope: string | null;
+  layout: { appsDir: string; libsDir: string };
+  /** Whether Nx globs for project.json files (it does unless workspace.json is its only source). */
+  globs: boolean;
+  ignored: (path: RepoPath) => boolean;
+  workspaceJson: Map<string, RepoPath>;
+}
+
+async function readNx(
+  rootFiles: ReadonlyMap<RepoPath, string | null>,
+  rootManifest: Manifest | null,
+  paths: ReadonlySet<RepoPath>,
+  readFiles: ReadFiles,
+): Promise<NxWorkspace> {
+  const nxJson = parseJsonWithComments(rootFiles.get('nx.json') ?? null, 'nx.json') as {
+    npmScope?: unknown;
+    workspaceLayout?: { appsDir?: unknown; libsDir?: unknown };
+  } | null;
+  const workspaceJsonText = rootFiles.get('workspace.json') ?? null;
+  const rules = nxRules(rootManifest, workspaceJsonText !== null);
+  const ignoreFiles = [...paths].filter((path) => /(^|\/)\.(gitignore|nxignore)$/.test(path));
+  const ignoreTexts = await readFiles(ignoreFiles);
+  const text = (value: unknown, fallback: string): string => (typeof value === 'string' ? value : fallback);
+  return {
+    rules,
+    npmScope: typeof nxJson?.npmScope === 'string' && nxJson.npmScope !== '' ? nxJson.npmScope : null,
+    layout: {
+      appsDir: text(nxJson?.workspaceLayout?.appsDir, 'apps'),
+      libsDir: text(nxJson?.workspaceLayout?.libsDir, 'libs'),
+    },
+    globs: rules.workspaceJson !== 'only',
+    ignored: nxIgnoredPaths(
+      new Map([...ignoreTexts].filter((entry): entry is [RepoPath, string] => entry[1] !== null)),
+    ),
+    workspaceJson:
+      rules.workspaceJson === 'ignored'
+        ? new Map<string, RepoPath>()
+        : workspaceJsonProjects(parseJsonWithComments(workspaceJsonText, 'workspace.json')),
+  };
+}
+
+/**
+ * A package's name, by the rules of what found it: the config key for a service the config places,
+ * workspace.json's key, project.json's name (or the one Nx derives), else package.json's (in an Nx
+ * workspace, Nx names a package.json without a name after its folder).
+ */
+function nameNode(
+  found: { dir: RepoPath; manifest: Manifest | null; project: ProjectJson | null },
+  nx: NxWorkspace | null,
+  workspaceJsonName: string | undefined,
+  configuredName: PackageName | undefined,
+): Node {
+  const { dir, manifest, project } = found;
+  const npmName = typeof manifest?.name === 'string' && manifest.name !== '' ? manifest.name : null;
+  const aliases = new Set<string>();
+  let name: string | null;
+  let file: RepoPath;
+  if (workspaceJsonName !== undefined) {
+    name = workspaceJsonName;
+    file = 'workspace.json';
+  } else if (project !== null && nx !== null) {
+    name =
+      typeof project.name === 'string' && project.name !== ''
+        ? project.name
+        : unnamedProjectName(nx.rules, dir, manifest, nx.layout);
+    file = `${dir}/project.json`;
+  } else {
+    name = npmName;
+    file = `${dir}/package.json`;
+    // Nx calls a package.json project by its own name (its nx.name, or the npm name without npmScope).
+    const nxName =
+      nx === null || manifest === null ? null : packageProjectName(nx.rules, manifest, nx.npmScope);
+    if (nxName !== null) {
+      if (name === null) name = nxName;
+      else aliases.add(nxName);
+    } else if (nx !== null && name === null) {
+      name = (dir.split('/').pop() ?? dir).toLowerCase();
+    }
+  }
+  if (configuredName !== undefined) {
+    if (name !== null) aliases.add(name);
+    name = configuredName;
+    file = 'shipgraph.config.json';
+  }
+  if (name === null) {
+    throw new ShipgraphError('E_WORKSPACE', `${file} has no "name"`, {
+      hint: 'give every workspace package a unique name',
+    });
+  }
+  if (npmName !== null) aliases.add(npmName);
+  aliases.delete(name);
+  return { name, aliases: [...aliases], dir, manifest, project, file };
 }
 
 function linkNodes(nodes: Node[], paths: ReadonlySet<RepoPath>, config: ShipgraphConfig): WorkspacePackage[] {
   const byName = new Map<PackageName, Node>();
-  // package.json names of Nx projects whose project.json gives another name, so npm dependencies still resolve.
-  const alias = new Map<string, PackageName>();
   for (const node of nodes) {
     const clash = byName.get(node.name);
     if (clash !== undefined) {
@@ -131,29 +271,47 @@ function linkNodes(nodes: Node[], paths: ReadonlySet<RepoPath>, config: Shipgrap
         'E_DUPLICATE_PACKAGE',
         `two packages are named ${node.name}: ${clash.dir} and ${node.dir}`,
         {
-          hint: 'package and project names must be unique in the workspace',
+          hint: 'package and project names must be unique in the workspace (ignore copies with .nxignore, or leave them out of the workspaces globs)',
         },
       );
     }
     byName.set(node.name, node);
-    const npmName = node.manifest?.name;
-    if (typeof npmName === 'string' && npmName !== node.name) alias.set(npmName, node.name);
+  }
+  // Other names a package goes by (its npm name beside its Nx name), so every kind of reference resolves.
+  const alias = new Map<string, PackageName>();
+  for (const node of nodes) {
+    for (const other of node.aliases) if (!byName.has(other)) alias.set(other, node.name);
   }
   const known = (name: string): PackageName | undefined => (byName.has(name) ? name : alias.get(name));
 
-  for (const name of Object.keys(config.services)) {
-    if (!byName.has(name)) {
+  for (const [name, service] of Object.entries(config.services)) {
+    const node = byName.get(name);
+    if (node === undefined) {
       throw new ShipgraphError(
         'E_CONFIG',
         `${config.file ?? 'config'}: services."${name}" is not a workspace package`,
         {
-          hint: `use a package name from the workspace, e.g. ${[...byName.keys()].slice(0, 3).join(', ')}`,
+          hint: `use a package name from the workspace${examples([...byName.keys()])}, or give the service's folder as "path"`,
         },
+      );
+    }
+    if (service.path !== null && node.dir !== service.path) {
+      throw new ShipgraphError(
+        'E_CONFIG',
+        `${config.file ?? 'config'}: services."${name}".path is ${service.path}, but ${name} is the package in ${node.dir}`,
+        { hint: `drop "path", or give the service a name of its own` },
+      );
+    }
+    if (service.path !== null && ![...paths].some((path) => path.startsWith(`${service.path}/`))) {
+      throw new ShipgraphError(
+        'E_CONFIG',
+        `${config.file ?? 'config'}: services."${name}".path ${service.path} has no files in this commit`,
+        { hint: 'give the folder of the service, relative to the repository root' },
       );
     }
   }
 
-  const allNames = [...byName.keys()];
+  const projects = nodes.map((node) => ({ node, tags: stringsOf(node.project?.tags) }));
   return nodes
     .map((node): WorkspacePackage => {
       const edges = new Map<PackageName, EdgeSource>();
@@ -165,7 +323,7 @@ function linkNodes(nodes: Node[], paths: ReadonlySet<RepoPath>, config: Shipgrap
           if (target !== undefined && target !== node.name) edges.set(target, 'package.json');
         }
       }
-      applyImplicitDependencies(node, allNames, edges);
+      applyImplicitDependencies(node, projects, known, edges);
       for (const dep of config.services[node.name]?.dependsOn ?? []) {
         const target = known(dep);
         if (target === undefined) {
@@ -192,10 +350,15 @@ function linkNodes(nodes: Node[], paths: ReadonlySet<RepoPath>, config: Shipgrap
     .sort((a, b) => compare(a.name, b.name));
 }
 
-/** Nx `implicitDependencies`: names or globs add edges, `!name` removes one. */
+/**
+ * Nx `implicitDependencies`, as Nx reads them: project names, globs over names (`*` for all),
+ * `tag:<tag>`, and `!` to remove an edge; a bare name also finds a scoped project (`foo` →
+ * `@acme/foo`). A name that matches no project is an error, as in Nx.
+ */
 function applyImplicitDependencies(
   node: Node,
-  allNames: PackageName[],
+  projects: readonly { node: Node; tags: string[] }[],
+  known: (name: string) => PackageName | undefined,
   edges: Map<PackageName, EdgeSource>,
 ): void {
   const implicit = node.project?.implicitDependencies;
@@ -203,23 +366,25 @@ function applyImplicitDependencies(
   if (!Array.isArray(implicit) || implicit.some((entry) => typeof entry !== 'string')) {
     throw new ShipgraphError(
       'E_WORKSPACE',
-      `${node.dir}/project.json: implicitDependencies must be a list of project names`,
+      `${node.file}: implicitDependencies must be a list of project names`,
+      {
+        hint: 'list project names, globs or tag:<tag>',
+      },
     );
   }
   for (const entry of implicit as string[]) {
     const negated = entry.startsWith('!');
     const pattern = negated ? entry.slice(1) : entry;
-    const isGlob = /[*?[{]/.test(pattern);
-    if (!isGlob && !allNames.includes(pattern)) {
+    const targets = matchProjects(pattern, projects, known);
+    if (targets.length === 0 && !negated && !/[*?[{]/.test(pattern) && !pattern.startsWith('tag:')) {
       throw new ShipgraphError(
         'E_WORKSPACE',
-        `${node.dir}/project.json: implicit dependency "${entry}" is not a project`,
+        `${node.file}: implicit dependency "${entry}" is not a project`,
         {
           hint: 'name a project of the workspace',
         },
       );
     }
-    const targets = isGlob ? allNames.filter((name) => picomatch.isMatch(name, pattern)) : [pattern];
     for (const target of targets) {
       if (target === node.name) continue;
       if (negated) edges.delete(target);
@@ -228,45 +393,56 @@ function applyImplicitDependencies(
   }
 }
 
-async function workspacePatterns(rootFiles: ReadonlyMap<RepoPath, string | null>): Promise<string[] | null> {
-  const pnpm = rootFiles.get('pnpm-workspace.yaml');
-  if (pnpm != null) {
-    const { parse } = await import('yaml');
-    let parsed: { packages?: unknown } | null;
-    try {
-      parsed = parse(pnpm) as { packages?: unknown } | null;
-    } catch (error) {
-      throw new ShipgraphError(
-        'E_WORKSPACE',
-        `pnpm-workspace.yaml is not valid YAML: ${(error as Error).message.split('\n')[0]}`,
-        { cause: error },
-      );
-    }
-    return stringList(parsed?.packages, 'pnpm-workspace.yaml "packages"');
+function matchProjects(
+  pattern: string,
+  projects: readonly { node: Node; tags: string[] }[],
+  known: (name: string) => PackageName | undefined,
+): PackageName[] {
+  if (pattern.startsWith('tag:')) {
+    const tag = pattern.slice(4);
+    return projects.filter((project) => project.tags.includes(tag)).map((project) => project.node.name);
   }
-  const manifest = parseJson(rootFiles.get('package.json') ?? null, 'package.json') as Manifest | null;
-  const workspaces = manifest?.workspaces;
-  if (workspaces === undefined) return null;
-  // `workspaces` is either the list itself or `{ packages: [...] }` (Yarn's form).
-  const list =
-    typeof workspaces === 'object' && workspaces !== null && 'packages' in workspaces
-      ? workspaces.packages
-      : workspaces;
-  return stringList(list, 'package.json "workspaces"');
+  if (/[*?[{]/.test(pattern)) {
+    const isMatch = picomatch(pattern);
+    return projects
+      .filter(({ node }) => isMatch(node.name) || node.aliases.some((name) => isMatch(name)))
+      .map((project) => project.node.name);
+  }
+  const exact = known(pattern);
+  if (exact !== undefined) return [exact];
+  const word = new RegExp(
+    `(?<![@a-zA-Z0-9-])${pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![@a-zA-Z0-9-])`,
+  );
+  return projects.filter(({ node }) => word.test(node.name)).map((project) => project.node.name);
 }
 
-function stringList(value: unknown, what: string): string[] {
-  if (!Array.isArray(value) || !value.every((entry): entry is string => typeof entry === 'string')) {
-    throw new ShipgraphError('E_WORKSPACE', `${what} must be a list of globs`, {
-      hint: 'e.g. ["services/*", "libs/*"]',
+/** serverless.* files that belong to no service: their services would never deploy. */
+function strayServerlessFiles(workspace: Workspace, files: readonly HeadFile[]): string[] {
+  const serviceDirs = workspace.packages.filter((pkg) => pkg.isService).map((pkg) => `${pkg.dir}/`);
+  const stray = files
+    .map((file) => file.path)
+    .filter((path) => {
+      if (path.includes('node_modules/')) return false;
+      const base = path.slice(path.lastIndexOf('/') + 1);
+      return SERVERLESS_FILES.includes(base) && !serviceDirs.some((dir) => path.startsWith(dir));
     });
-  }
-  return value;
+  if (stray.length === 0) return [];
+  const shown = stray.slice(0, 3).join(', ') + (stray.length > 3 ? ` and ${stray.length - 3} more` : '');
+  const first = stray[0] ?? '';
+  const dir = first.includes('/') ? first.slice(0, first.lastIndexOf('/')) : '.';
+  return [
+    `${stray.length} serverless config file${stray.length === 1 ? '' : 's'} outside every known service, never deployed: ${shown} ` +
+      `(fix: add the folder to the workspaces, or name it in shipgraph.config.json: "services": { "<name>": { "path": "${dir}" } })`,
+  ];
 }
 
 /** A directory matcher for workspace globs such as `services/*`, `./libs/**` and `!**\/fixtures/**`. */
 function matcher(patterns: string[]): (dir: RepoPath) => boolean {
-  const clean = (pattern: string): string => pattern.replace(/^\.\//, '').replace(/\/+$/, '');
+  const clean = (pattern: string): string =>
+    pattern
+      .replace(/^\.\//, '')
+      .replace(/\/package\.json$/, '')
+      .replace(/\/+$/, '');
   const include = patterns.filter((p) => !p.startsWith('!')).map(clean);
   const exclude = patterns.filter((p) => p.startsWith('!')).map((p) => clean(p.slice(1)));
   const included = include.length > 0 ? picomatch(include) : () => false;
@@ -274,16 +450,10 @@ function matcher(patterns: string[]): (dir: RepoPath) => boolean {
   return (dir) => included(dir) && !excluded(dir);
 }
 
-function parseJson(text: string | null, file: string): unknown {
-  if (text === null) return null;
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new ShipgraphError('E_WORKSPACE', `${file} is not valid JSON: ${(error as Error).message}`, {
-      hint: `fix ${file}`,
-      cause: error,
-    });
-  }
-}
+const stringsOf = (value: unknown): string[] =>
+  Array.isArray(value) ? value.filter((entry): entry is string => typeof entry === 'string') : [];
+
+const examples = (names: string[]): string =>
+  names.length === 0 ? '' : `, e.g. ${names.slice(0, 3).join(', ')}`;
 
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

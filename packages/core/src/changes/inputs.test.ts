@@ -5,7 +5,7 @@ import { defaultPlannerConfig, InputIndex } from './inputs.js';
 
 const workspace = (dirs: Record<string, string>): Workspace => ({
   packages: Object.entries(dirs).map(([name, dir]) => ({ name, dir, isService: true, dependsOn: [] })),
-  source: 'npm-workspaces',
+  sources: ['npm workspaces'],
 });
 
 const layout = workspace({

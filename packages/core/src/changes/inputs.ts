@@ -1,6 +1,6 @@
 // Decides which repository files are a package's inputs, and which are global.
 import picomatch from 'picomatch';
-import type { InputRules, PackageName, PlannerConfig, RepoPath, Workspace } from '../types.js';
+import type { ExternalInput, InputRules, PackageName, PlannerConfig, RepoPath, Workspace } from '../types.js';
 
 type Matcher = (path: string) => boolean;
 
@@ -10,6 +10,12 @@ function compile(globs: string[]): Matcher {
   if (globs.includes('**')) return () => true;
   const patterns = globs.map((glob) => picomatch.makeRe(glob, { dot: true }));
   return (path) => patterns.some((pattern) => pattern.test(path));
+}
+
+/** A package that refers to a file outside every package, and the reference. */
+export interface ExternalOwner {
+  name: PackageName;
+  via: string;
 }
 
 interface CompiledRules {
@@ -24,10 +30,13 @@ export class InputIndex {
   private readonly rules = new Map<PackageName, CompiledRules>();
   private readonly withExtra: PackageName[] = [];
   private readonly isGlobalFile: Matcher;
+  private readonly external = new ExternalInputMatcher<ExternalOwner>();
 
   constructor(workspace: Workspace, config: PlannerConfig) {
     const defaults = compileRules(config.defaultInputs);
     for (const pkg of workspace.packages) {
+      for (const input of pkg.externalInputs ?? [])
+        this.external.add(input, { name: pkg.name, via: input.via });
       this.ownerByDir.set(pkg.dir, pkg.name);
       const override = config.inputs[pkg.name];
       const rules = override === undefined ? defaults : compileRules(override);
@@ -35,6 +44,16 @@ export class InputIndex {
       if (rules.extra !== null) this.withExtra.push(pkg.name);
     }
     this.isGlobalFile = compile(config.globalFiles);
+  }
+
+  /** Whether any package refers to files outside every package. */
+  hasExternalInputs(): boolean {
+    return !this.external.isEmpty();
+  }
+
+  /** The packages that refer to `path` from outside (see ExternalInput), with each reference. */
+  externalOwnersOf(path: RepoPath): ExternalOwner[] {
+    return this.external.match(path);
   }
 
   /** The deepest package whose directory contains `path`, if any. */
@@ -95,6 +114,49 @@ export class InputIndex {
       list.push(file);
     }
     return groups;
+  }
+}
+
+/** Matches paths against external inputs (see ExternalInput) by lookups, not one test per input. */
+export class ExternalInputMatcher<T> {
+  private readonly exact = new Map<RepoPath, T[]>();
+  private readonly stem = new Map<RepoPath, T[]>();
+  private readonly tree = new Map<RepoPath, T[]>();
+  private readonly globs: { matches: Matcher; value: T }[] = [];
+
+  add(input: Pick<ExternalInput, 'path' | 'match'>, value: T): void {
+    if (input.match === 'glob') {
+      this.globs.push({ matches: compile([input.path]), value });
+      return;
+    }
+    const map = this[input.match];
+    const list = map.get(input.path);
+    if (list === undefined) map.set(input.path, [value]);
+    else if (!list.includes(value)) list.push(value);
+  }
+
+  isEmpty(): boolean {
+    return this.exact.size + this.stem.size + this.tree.size + this.globs.length === 0;
+  }
+
+  /** The values of every input that takes in `path`. */
+  match(path: RepoPath): T[] {
+    const found: T[] = [...(this.exact.get(path) ?? [])];
+    if (this.stem.size > 0) {
+      // `common/db.ts` is the module `common/db`; `common/db.test.ts` is also `common/db.test`.
+      const slash = path.lastIndexOf('/');
+      for (let dot = path.indexOf('.', slash + 2); dot > 0; dot = path.indexOf('.', dot + 1)) {
+        found.push(...(this.stem.get(path.slice(0, dot)) ?? []));
+      }
+    }
+    if (this.tree.size > 0) {
+      found.push(...(this.tree.get('') ?? []));
+      for (let end = path.indexOf('/'); end > 0; end = path.indexOf('/', end + 1)) {
+        found.push(...(this.tree.get(path.slice(0, end)) ?? []));
+      }
+    }
+    for (const glob of this.globs) if (glob.matches(path)) found.push(glob.value);
+    return found;
   }
 }
 

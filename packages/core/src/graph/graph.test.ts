@@ -11,7 +11,7 @@ const pkg = (name: string, isService: boolean, deps: string[] = []): WorkspacePa
 });
 const service = (name: string, deps: string[] = []) => pkg(name, true, deps);
 const library = (name: string, deps: string[] = []) => pkg(name, false, deps);
-const workspace = (...packages: WorkspacePackage[]): Workspace => ({ packages, source: 'npm-workspaces' });
+const workspace = (...packages: WorkspacePackage[]): Workspace => ({ packages, sources: ['npm workspaces'] });
 
 function errorOf(run: () => unknown): unknown {
   try {

@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import type { WorkspacePackage } from '../types.js';
 import { lockfileImpact, readLockfile } from './impact.js';
 
+const NO_MANIFESTS = new Map();
+
 const packages: WorkspacePackage[] = [
   { name: '@acme/api', dir: 'services/api', isService: true, dependsOn: [] },
   { name: '@acme/web', dir: 'services/web', isService: true, dependsOn: [] },
@@ -25,25 +27,25 @@ const npmLock = (entries: Record<string, object>): string =>
   });
 
 const npmImpact = (base: Record<string, object>, head: Record<string, object>) =>
-  lockfileImpact('package-lock.json', npmLock(base), npmLock(head), packages);
+  lockfileImpact('package-lock.json', npmLock(base), npmLock(head), packages, NO_MANIFESTS);
 
 describe('lockfileImpact with package-lock.json', () => {
   const a = { version: '1.0.0', integrity: 'sha-a', dependencies: { b: '^1.0.0' } };
 
-  it('sees no change when a package moves in node_modules at the same version', () => {
+  it('sees no change when a package moves in node_modules at the same version', async () => {
     const b = { version: '1.0.0', integrity: 'sha-b100' };
     expect(
-      npmImpact(
+      await npmImpact(
         { 'node_modules/a': a, 'node_modules/a/node_modules/b': b },
         { 'node_modules/a': a, 'node_modules/b': b },
       ),
     ).toEqual({ known: true, file: 'package-lock.json', packages: {}, root: [] });
   });
 
-  it('reaches the workspace package that depends on a transitively bumped version', () => {
+  it('reaches the workspace package that depends on a transitively bumped version', async () => {
     const base = { 'node_modules/a': a, 'node_modules/b': { version: '1.0.0', integrity: 'sha-b100' } };
     const head = { 'node_modules/a': a, 'node_modules/b': { version: '1.0.1', integrity: 'sha-b101' } };
-    expect(npmImpact(base, head)).toEqual({
+    expect(await npmImpact(base, head)).toEqual({
       known: true,
       file: 'package-lock.json',
       packages: { '@acme/api': ['b'] },
@@ -51,21 +53,21 @@ describe('lockfileImpact with package-lock.json', () => {
     });
   });
 
-  it('names added and removed external packages, scoped names included', () => {
+  it('names added and removed external packages, scoped names included', async () => {
     const base = { 'node_modules/a': a, 'node_modules/b': { version: '1.0.0', integrity: 'sha-b100' } };
     const head = {
       'node_modules/a': { ...a, dependencies: { '@types/b': '*' } },
       'node_modules/@types/b': { version: '1.0.0', integrity: 'sha-tb' },
     };
-    expect(npmImpact(base, head)).toMatchObject({ packages: { '@acme/api': ['@types/b', 'b'] } });
+    expect(await npmImpact(base, head)).toMatchObject({ packages: { '@acme/api': ['@types/b', 'b'] } });
   });
 
-  it("names the root's own external dependencies that changed (its deploy tooling), apart from the packages'", () => {
+  it("names the root's own external dependencies that changed (its deploy tooling), apart from the packages'", async () => {
     const rootWith = (osls: string) => ({
       '': { workspaces: ['libs/*', 'services/*'], devDependencies: { osls: '^4.0.0' } },
       'node_modules/osls': { version: osls, integrity: `sha-osls-${osls}` },
     });
-    expect(npmImpact(rootWith('4.3.0'), rootWith('4.3.1'))).toEqual({
+    expect(await npmImpact(rootWith('4.3.0'), rootWith('4.3.1'))).toEqual({
       known: true,
       file: 'package-lock.json',
       packages: {},
@@ -73,19 +75,21 @@ describe('lockfileImpact with package-lock.json', () => {
     });
   });
 
-  it('cannot tell when the lockfile is version 1, added or deleted', () => {
+  it('cannot tell when the lockfile is version 1, added or deleted', async () => {
     const v1 = JSON.stringify({ lockfileVersion: 1, dependencies: {} });
-    expect(lockfileImpact('package-lock.json', v1, npmLock({}), packages)).toEqual({
+    expect(await lockfileImpact('package-lock.json', v1, npmLock({}), packages, NO_MANIFESTS)).toEqual({
       known: false,
       file: 'package-lock.json',
       why: 'package-lock.json: lockfileVersion 1 is not supported (need 2 or 3)',
     });
-    expect(lockfileImpact('package-lock.json', null, npmLock({}), packages)).toEqual({
+    expect(await lockfileImpact('package-lock.json', null, npmLock({}), packages, NO_MANIFESTS)).toEqual({
       known: false,
       file: 'package-lock.json',
       why: 'package-lock.json was added',
     });
-    expect(lockfileImpact('package-lock.json', npmLock({}), null, packages)).toMatchObject({
+    expect(
+      await lockfileImpact('package-lock.json', npmLock({}), null, packages, NO_MANIFESTS),
+    ).toMatchObject({
       why: 'package-lock.json was deleted',
     });
   });
@@ -120,9 +124,15 @@ snapshots:
 `;
 
 describe('lockfileImpact with pnpm-lock.yaml', () => {
-  it('reaches the importer that depends on a transitively bumped version', () => {
+  it('reaches the importer that depends on a transitively bumped version', async () => {
     expect(
-      lockfileImpact('pnpm-lock.yaml', pnpmLock('6.11.0', '0.23.2'), pnpmLock('6.11.1', '0.23.2'), packages),
+      await lockfileImpact(
+        'pnpm-lock.yaml',
+        pnpmLock('6.11.0', '0.23.2'),
+        pnpmLock('6.11.1', '0.23.2'),
+        packages,
+        NO_MANIFESTS,
+      ),
     ).toEqual({
       known: true,
       file: 'pnpm-lock.yaml',
@@ -131,9 +141,15 @@ describe('lockfileImpact with pnpm-lock.yaml', () => {
     });
   });
 
-  it('reaches the importer through a dependency with a peer suffix', () => {
+  it('reaches the importer through a dependency with a peer suffix', async () => {
     expect(
-      lockfileImpact('pnpm-lock.yaml', pnpmLock('6.11.0', '0.23.2'), pnpmLock('6.11.0', '0.23.3'), packages),
+      await lockfileImpact(
+        'pnpm-lock.yaml',
+        pnpmLock('6.11.0', '0.23.2'),
+        pnpmLock('6.11.0', '0.23.3'),
+        packages,
+        NO_MANIFESTS,
+      ),
     ).toEqual({
       known: true,
       file: 'pnpm-lock.yaml',
@@ -142,9 +158,15 @@ describe('lockfileImpact with pnpm-lock.yaml', () => {
     });
   });
 
-  it('cannot tell for an unsupported lockfileVersion', () => {
+  it('cannot tell for an unsupported lockfileVersion', async () => {
     expect(
-      lockfileImpact('pnpm-lock.yaml', 'lockfileVersion: 5.4\n', pnpmLock('6.11.0', '0.23.2'), packages),
+      await lockfileImpact(
+        'pnpm-lock.yaml',
+        'lockfileVersion: 5.4\n',
+        pnpmLock('6.11.0', '0.23.2'),
+        packages,
+        NO_MANIFESTS,
+      ),
     ).toEqual({
       known: false,
       file: 'pnpm-lock.yaml',
@@ -153,11 +175,15 @@ describe('lockfileImpact with pnpm-lock.yaml', () => {
   });
 });
 
+const ownLockfile = await readLockfile(
+  'package-lock.json',
+  readFileSync(new URL('../../../../package-lock.json', import.meta.url), 'utf8'),
+  NO_MANIFESTS,
+);
+
 describe("this repository's own package-lock.json", () => {
-  const text = readFileSync(new URL('../../../../package-lock.json', import.meta.url), 'utf8');
-  const lockfile = readLockfile('package-lock.json', text);
   const has = (dir: string, prefix: string) =>
-    [...(lockfile.closureOf(dir) ?? [])].some((id) => id.startsWith(prefix));
+    [...(ownLockfile.closureOf(dir) ?? [])].some((id) => id.startsWith(prefix));
 
   it('gives the cli its own dependencies, not the root dev dependencies', () => {
     expect(has('packages/cli', 'yargs@')).toBe(true);

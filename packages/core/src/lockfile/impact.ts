@@ -1,33 +1,71 @@
 // Works out which workspace packages a lockfile change between a base and head reaches.
 import type { LockfileImpact, PackageName, RepoPath, WorkspacePackage } from '../types.js';
-import { type LockfileModel, UnreadableLockfile } from './model.js';
-import { readNpmLockfile } from './npm.js';
-import { readPnpmLockfile } from './pnpm.js';
+import { type LockfileModel, type PackageManifests, UnreadableLockfile } from './model.js';
 
-export const LOCKFILES: readonly RepoPath[] = ['package-lock.json', 'pnpm-lock.yaml'];
+/** Parses a lockfile's text; throws UnreadableLockfile for one shipgraph cannot follow. */
+export type LockfileReader = (text: string, manifests: PackageManifests) => LockfileModel;
 
-export function readLockfile(file: RepoPath, text: string): LockfileModel {
-  return file.endsWith('.yaml') ? readPnpmLockfile(text) : readNpmLockfile(text);
+/**
+ * The reader for a lockfile, by its name. Each format's reader (and its parser) is loaded only when
+ * asked for: most plans never parse a lockfile.
+ */
+export async function lockfileReader(file: RepoPath): Promise<LockfileReader> {
+  switch (file) {
+    case 'package-lock.json':
+    case 'npm-shrinkwrap.json': {
+      const { readNpmLockfile } = await import('./npm.js');
+      return (text) => readNpmLockfile(text);
+    }
+    case 'pnpm-lock.yaml': {
+      const { readPnpmLockfile } = await import('./pnpm.js');
+      return (text) => readPnpmLockfile(text);
+    }
+    case 'yarn.lock':
+      return (await import('./yarn.js')).readYarnLockfile;
+    case 'bun.lock': {
+      const { readBunLockfile } = await import('./bun.js');
+      return (text) => readBunLockfile(text);
+    }
+    default:
+      return () => {
+        throw new UnreadableLockfile(
+          file === 'bun.lockb'
+            ? 'bun.lockb is binary (bun 1.2 and later write the text bun.lock)'
+            : 'not a lockfile shipgraph reads',
+        );
+      };
+  }
+}
+
+export async function readLockfile(
+  file: RepoPath,
+  text: string,
+  manifests: PackageManifests,
+): Promise<LockfileModel> {
+  return (await lockfileReader(file))(text, manifests);
 }
 
 /**
  * Compares each package's resolved external dependencies at base and at head. `baseText` or
- * `headText` is null when the file does not exist on that side.
+ * `headText` is null when the file does not exist on that side. `manifests` are the workspace's
+ * package.json files at head (a package.json that changed makes its package change anyway).
  */
-export function lockfileImpact(
+export async function lockfileImpact(
   file: RepoPath,
   baseText: string | null,
   headText: string | null,
   packages: readonly WorkspacePackage[],
-): LockfileImpact {
+  manifests: PackageManifests,
+): Promise<LockfileImpact> {
   if (baseText === null || headText === null) {
     return { known: false, file, why: `${file} was ${baseText === null ? 'added' : 'deleted'}` };
   }
+  const read = await lockfileReader(file);
   let base: LockfileModel;
   let head: LockfileModel;
   try {
-    base = readLockfile(file, baseText);
-    head = readLockfile(file, headText);
+    base = read(baseText, manifests);
+    head = read(headText, manifests);
   } catch (error) {
     if (error instanceof UnreadableLockfile) return { known: false, file, why: `${file}: ${error.message}` };
     throw error;
@@ -51,6 +89,7 @@ function symmetricDifference(before: Set<string>, after: Set<string>): string[] 
   return [...names].sort();
 }
 
+/** The package name of an identity: `name@version#…`, pnpm's `/name@version`, berry's `name@npm:version#…`. */
 const nameOf = (identity: string): string => {
   const bare = identity.replace(/^\//, '');
   return bare.slice(0, bare.indexOf('@', 1));

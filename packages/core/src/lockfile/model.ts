@@ -6,5 +6,16 @@ export interface LockfileModel {
   closureOf(dir: RepoPath): Set<string> | null;
 }
 
+/** The parts of a package.json that say what it installs. */
+export interface ManifestDependencies {
+  name?: unknown;
+  dependencies?: Record<string, string>;
+  devDependencies?: Record<string, string>;
+  optionalDependencies?: Record<string, string>;
+}
+
+/** Each workspace package's package.json by folder, the root's under `''` (yarn 1 keeps none of this in its lockfile). */
+export type PackageManifests = ReadonlyMap<RepoPath, ManifestDependencies>;
+
 /** A lockfile whose format or content shipgraph cannot follow; the caller falls back to "affects everything". */
 export class UnreadableLockfile extends Error {}

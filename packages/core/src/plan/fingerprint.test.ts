@@ -16,7 +16,7 @@ const layout: Workspace = {
     },
     { name: 'util', dir: 'libs/util', isService: false, dependsOn: [] },
   ],
-  source: 'npm-workspaces',
+  sources: ['npm workspaces'],
 };
 
 const head: HeadFile[] = [

@@ -13,6 +13,7 @@ export interface HeadFile {
 /** Computes fingerprints on demand; each package's own part is hashed once. */
 export class Fingerprints {
   private byOwner: Map<PackageName, HeadFile[]> | null = null;
+  private byReference: Map<PackageName, HeadFile[]> | null = null;
   private globalPart: string | null = null;
   private readonly own = new Map<PackageName, string>();
 
@@ -57,6 +58,7 @@ export class Fingerprints {
         if (this.index.isOwnInput(name, file.path.slice(dir.length + 1)))
           lines.push(`${file.path}\0${file.oid}\n`);
       }
+      for (const file of this.filesByReference().get(name) ?? []) lines.push(`${file.path}\0${file.oid}\n`);
       if (this.index.packagesWithExtraInputs().includes(name)) {
         for (const file of this.headFiles) {
           if (this.index.isExtraInput(name, file.path)) lines.push(`${file.path}\0${file.oid}\n`);
@@ -75,6 +77,23 @@ export class Fingerprints {
   private filesByOwner(): Map<PackageName, HeadFile[]> {
     this.byOwner ??= this.index.groupByOwner(this.headFiles);
     return this.byOwner;
+  }
+
+  /** Files outside every package, by the packages that refer to them: one pass over the tree. */
+  private filesByReference(): Map<PackageName, HeadFile[]> {
+    if (this.byReference === null) {
+      this.byReference = new Map();
+      if (this.index.hasExternalInputs()) {
+        for (const file of this.headFiles) {
+          for (const { name } of this.index.externalOwnersOf(file.path)) {
+            const list = this.byReference.get(name);
+            if (list === undefined) this.byReference.set(name, [file]);
+            else if (list[list.length - 1] !== file) list.push(file);
+          }
+        }
+      }
+    }
+    return this.byReference;
   }
 
   private globals(): string {

@@ -30,7 +30,7 @@ const layout: Workspace = {
     pkg('site', 'services/site', true, ['client']),
     pkg('util', 'libs/util', false),
   ],
-  source: 'npm-workspaces',
+  sources: ['npm workspaces'],
 };
 
 const head: HeadFile[] = [
@@ -69,7 +69,8 @@ const allAt = (commit: string) =>
 const changed = (...paths: string[]): BaseComparison => ({
   reachable: true,
   files: paths.map((path) => ({ path, status: 'M' })),
-  lockfile: null,
+  lockfiles: [],
+  tooling: [],
 });
 
 interface Scenario {
@@ -175,7 +176,8 @@ describe('plan: what changed since the recorded deploy', () => {
     const comparison: BaseComparison = {
       reachable: true,
       files: [{ path: 'services/orders/src/tax.ts', from: 'services/billing/src/tax.ts', status: 'R' }],
-      lockfile: null,
+      lockfiles: [],
+      tooling: [],
     };
     expect(deploying(planOf({ comparisons: { [A]: comparison } }))).toEqual([
       '@acme/billing',
@@ -239,7 +241,8 @@ describe('plan: lockfile changes', () => {
       { path: 'package-lock.json', status: 'M' },
       { path: 'services/billing/package.json', status: 'M' },
     ],
-    lockfile,
+    lockfiles: [lockfile],
+    tooling: [],
   });
 
   it('deploys the packages whose external dependencies changed, with the lockfile as the changed file', () => {
@@ -283,7 +286,8 @@ describe('plan: lockfile changes', () => {
     const known: BaseComparison = {
       reachable: true,
       files: [{ path: 'package-lock.json', status: 'M' }],
-      lockfile: none,
+      lockfiles: [none],
+      tooling: [],
     };
     expect(deploying(planOf({ config, comparisons: { [A]: known } }))).toEqual([]);
     expect(deploying(planOf({ config, comparisons: { [A]: changed('package-lock.json') } }))).toEqual([

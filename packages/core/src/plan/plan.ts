@@ -225,10 +225,11 @@ function baseEffects(
 ): BaseEffects {
   const globalFiles: RepoPath[] = [];
   const ownFiles = new Map<PackageName, RepoPath[]>();
-  const lockfile = comparison.reachable ? comparison.lockfile : null;
+  const lockfiles = comparison.reachable ? comparison.lockfiles : [];
+  const lockfilePaths = new Set(lockfiles.map((lockfile) => lockfile.file));
   for (const file of files) {
     for (const path of file.from === undefined ? [file.path] : [file.from, file.path]) {
-      if (path === lockfile?.file) continue;
+      if (lockfilePaths.has(path)) continue;
       if (index.isGlobal(path)) globalFiles.push(path);
       for (const name of index.packagesWithInput(path)) {
         let list = ownFiles.get(name);
@@ -240,35 +241,51 @@ function baseEffects(
 
   const global: Reason[] = [];
   if (globalFiles.length > 0) global.push({ kind: 'global', files: [...new Set(globalFiles)].sort() });
+  const tooling = comparison.reachable ? comparison.tooling : [];
+  if (tooling.length > 0) {
+    // The root's own dependencies and package manager settings are what every deploy installs and runs
+    // with (the Serverless Framework, bundlers, plugins, overrides): any service's artifact can change.
+    global.push({
+      kind: 'global',
+      files: [...new Set(tooling.map((label) => label.split(' ')[0] ?? label))].sort(),
+      detail: `the repository root's tooling changed: ${tooling.join(', ')}`,
+    });
+  }
   const direct = new Map<PackageName, Reason[]>();
   for (const [name, list] of ownFiles) direct.set(name, [{ kind: 'changed', files: list.sort() }]);
-  if (lockfile !== null) {
+  for (const [name, byVia] of referencedFiles(index, files)) {
+    const reasons = [...byVia]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([via, paths]): Reason => ({ kind: 'changed', files: [...paths].sort(), via }));
+    direct.set(name, [...(direct.get(name) ?? []), ...reasons]);
+  }
+  for (const lockfile of lockfiles) {
     if (!lockfile.known) {
       global.push({
         kind: 'global',
         files: [lockfile.file],
         detail: `could not tell which packages the lockfile change affects (${lockfile.why})`,
       });
-    } else {
-      // The root's own dependencies are the tooling every deploy runs with (the Serverless Framework,
-      // bundlers, plugins): a change there can change any service's artifact.
-      if (lockfile.root.length > 0) {
-        global.push({
-          kind: 'global',
-          files: [lockfile.file],
-          detail: `the repository root's external dependencies changed: ${lockfile.root.join(', ')}`,
-        });
-      }
-      for (const [name, externals] of Object.entries(lockfile.packages)) {
-        const reason: Reason = {
-          kind: 'changed',
-          files: [lockfile.file],
-          detail: `external dependencies changed: ${externals.join(', ')}`,
-        };
-        const list = direct.get(name);
-        if (list === undefined) direct.set(name, [reason]);
-        else list.push(reason);
-      }
+      continue;
+    }
+    // The root's own dependencies are the tooling every deploy runs with (the Serverless Framework,
+    // bundlers, plugins): a change there can change any service's artifact.
+    if (lockfile.root.length > 0) {
+      global.push({
+        kind: 'global',
+        files: [lockfile.file],
+        detail: `the repository root's external dependencies changed: ${lockfile.root.join(', ')}`,
+      });
+    }
+    for (const [name, externals] of Object.entries(lockfile.packages)) {
+      const reason: Reason = {
+        kind: 'changed',
+        files: [lockfile.file],
+        detail: `external dependencies changed: ${externals.join(', ')}`,
+      };
+      const list = direct.get(name);
+      if (list === undefined) direct.set(name, [reason]);
+      else list.push(reason);
     }
   }
 
@@ -291,10 +308,38 @@ function baseEffects(
   return { global, direct, via };
 }
 
+/** Changed files outside every package that packages refer to: package → reference → files. */
+function referencedFiles(
+  index: InputIndex,
+  files: readonly ChangedFile[],
+): Map<PackageName, Map<string, Set<RepoPath>>> {
+  const found = new Map<PackageName, Map<string, Set<RepoPath>>>();
+  if (!index.hasExternalInputs()) return found;
+  for (const file of files) {
+    for (const path of file.from === undefined ? [file.path] : [file.from, file.path]) {
+      for (const { name, via } of index.externalOwnersOf(path)) {
+        let byVia = found.get(name);
+        if (byVia === undefined) found.set(name, (byVia = new Map<string, Set<RepoPath>>()));
+        let paths = byVia.get(via);
+        if (paths === undefined) byVia.set(via, (paths = new Set<RepoPath>()));
+        paths.add(path);
+      }
+    }
+  }
+  return found;
+}
+
 function changeReasons(service: WorkspacePackage, effects: BaseEffects): Reason[] {
   const reasons: Reason[] = [...effects.global, ...(effects.direct.get(service.name) ?? [])];
   for (const dep of [...(effects.via.get(service.name) ?? [])].sort()) {
-    if (dep !== service.name) reasons.push({ kind: 'dependency', via: dep });
+    if (dep === service.name) continue;
+    // A dependency the service reaches by a reference (a relative import) says which.
+    const reference = service.dependsOn.find((edge) => edge.name === dep && edge.via !== undefined)?.via;
+    reasons.push(
+      reference === undefined
+        ? { kind: 'dependency', via: dep }
+        : { kind: 'dependency', via: dep, detail: `referred to by ${reference}` },
+    );
   }
   return reasons;
 }

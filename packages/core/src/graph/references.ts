@@ -1,0 +1,88 @@
+// Adds to the workspace what its packages' files refer to outside themselves.
+import type { ExternalInput, PackageName, Workspace, WorkspacePackage } from '../types.js';
+
+/** What one package's files refer to: another package (by a reference into its folder), or files outside every package. */
+export type FoundReference =
+  { from: PackageName; to: PackageName; via: string } | { from: PackageName; input: ExternalInput };
+
+/**
+ * A reference into another package is an edge (its changes, and its dependencies' changes, reach
+ * the referrer, which deploys after it), unless the edge would close a cycle: then the package's
+ * folder is an input instead, so its changes still reach the referrer. Files outside every package
+ * are inputs.
+ */
+export function withReferences(workspace: Workspace, found: readonly FoundReference[]): Workspace {
+  if (found.length === 0) return workspace;
+  const byName = new Map(workspace.packages.map((pkg) => [pkg.name, pkg]));
+  const deps = new Map(
+    workspace.packages.map((pkg) => [pkg.name, new Set(pkg.dependsOn.map((edge) => edge.name))]),
+  );
+  const edges = new Map<PackageName, Map<PackageName, string>>();
+  const inputs = new Map<PackageName, ExternalInput[]>();
+  const addInput = (name: PackageName, input: ExternalInput): void => {
+    const list = inputs.get(name) ?? [];
+    if (
+      !list.some(
+        (other) => other.path === input.path && other.match === input.match && other.via === input.via,
+      )
+    )
+      list.push(input);
+    inputs.set(name, list);
+  };
+  for (const reference of found) {
+    if ('input' in reference) {
+      addInput(reference.from, reference.input);
+      continue;
+    }
+    const { from, to, via } = reference;
+    const declared = deps.get(from);
+    if (declared === undefined || !byName.has(to) || declared.has(to)) continue;
+    if (reaches(deps, to, from)) {
+      addInput(from, { path: byName.get(to)?.dir ?? '', match: 'tree', via });
+      continue;
+    }
+    declared.add(to);
+    const list = edges.get(from) ?? new Map<PackageName, string>();
+    list.set(to, via);
+    edges.set(from, list);
+  }
+  return {
+    ...workspace,
+    packages: workspace.packages.map((pkg): WorkspacePackage => {
+      const added = [...(edges.get(pkg.name) ?? [])].map(([name, via]) => ({
+        name,
+        source: 'reference' as const,
+        via,
+      }));
+      const external = inputs.get(pkg.name);
+      if (added.length === 0 && external === undefined) return pkg;
+      return {
+        ...pkg,
+        dependsOn: [...pkg.dependsOn, ...added].sort((a, b) =>
+          a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+        ),
+        ...(external === undefined ? {} : { externalInputs: [...(pkg.externalInputs ?? []), ...external] }),
+      };
+    }),
+  };
+}
+
+/** Whether `from` depends on `to`, directly or not. */
+function reaches(
+  deps: ReadonlyMap<PackageName, ReadonlySet<PackageName>>,
+  from: PackageName,
+  to: PackageName,
+): boolean {
+  const seen = new Set<PackageName>([from]);
+  const stack = [from];
+  for (let name = stack.pop(); name !== undefined; name = stack.pop()) {
+    if (name === to) return true;
+    for (const next of deps.get(name) ?? []) {
+      if (!seen.has(next)) {
+        seen.add(next);
+        stack.push(next);
+      }
+    }
+  }
+  return false;
+}
