@@ -10,8 +10,10 @@ export interface GenerateOptions {
   seed?: number;
   /** 'packages' commits shipgraph.config.json with "graph": "packages"; 'auto' commits no config. */
   graph?: 'packages' | 'auto';
-  /** Commit a package-lock.json (never changed after the first commit). */
+  /** Commit a lockfile: npm's package-lock.json (never changed after the first commit), or yarn.lock. */
   lockfile?: boolean;
+  /** yarn1 and berry add external dependencies and lockfile-only bumps (see generate.mjs). */
+  packageManager?: 'npm' | 'yarn1' | 'berry';
 }
 
 export interface GeneratedPackage {
@@ -22,9 +24,11 @@ export interface GeneratedPackage {
   kind: 'lib' | 'service';
   /** Direct workspace dependencies, by name. */
   deps: string[];
+  /** Direct external dependencies (yarn repositories only), by name. */
+  externals: string[];
 }
 
-export type CommitKind = 'initial' | 'root' | 'source' | 'docs-tests';
+export type CommitKind = 'initial' | 'root' | 'source' | 'lockfile' | 'docs-tests';
 
 export interface GeneratedCommit {
   sha: string;
@@ -33,18 +37,23 @@ export interface GeneratedCommit {
   /** Paths the commit added or changed, sorted. */
   files: string[];
   kind: CommitKind;
+  /** External packages whose version the commit moved in yarn.lock. */
+  bumped: string[];
 }
 
 export interface GeneratedMonorepo {
   /** Absolute path of the repository. */
   dir: string;
   packages: GeneratedPackage[];
+  /** External package → the external packages it depends on (the root's tooling among them). */
+  externals: Record<string, string[]>;
   /** Oldest first; the first is the initial commit. */
   commits: GeneratedCommit[];
 }
 
 export const PACKAGE_MANAGER: string;
 export const SCOPE: string;
-export function fileKind(path: string): 'root' | 'docs' | 'tests' | 'source';
+export const TOOL: string;
+export function fileKind(path: string): 'root' | 'lockfile' | 'docs' | 'tests' | 'source';
 export function commitKind(paths: readonly string[]): Exclude<CommitKind, 'initial'>;
 export function generateMonorepo(options: GenerateOptions): GeneratedMonorepo;

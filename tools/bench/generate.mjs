@@ -3,7 +3,7 @@
 // against Nx and Turborepo and for tests that check shipgraph's selection over a real history.
 //
 //   node tools/bench/generate.mjs --out DIR [--services 200] [--libs 50] [--commits 20] [--seed 1]
-//                                 [--graph packages|auto] [--no-lockfile] [--json]
+//                                 [--graph packages|auto] [--no-lockfile] [--package-manager npm|yarn1|berry] [--json]
 //
 // The layout and the dependency graph are those of shared/bench/make-monorepo.mjs (same generator,
 // same draws: the same seed gives the same graph): npm workspaces `libs/*` and `services/*`,
@@ -13,12 +13,17 @@
 //   `turbo.json`, the root `packageManager`, `nx.json`, a package-lock.json (as npm writes it for
 //   these workspaces) and, unless `graph` is 'auto', a shipgraph.config.json with "graph": "packages";
 // - libraries have tests and READMEs too, and later commits touch them as well as services';
-// - the history is written with `git fast-import` (one pack, as in a clone), with fixed dates.
+// - the history is written with `git fast-import` (one pack, as in a clone), with fixed dates;
+// - with a yarn package manager (yarn 1 or berry), packages also depend on external packages (which
+//   depend on each other), the root on its deploy tooling, and some commits bump an external
+//   package in yarn.lock alone. Those draws come from a second random stream, so the graph and the
+//   other changes are the same as with npm.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { yarnBerryLock, yarnClassicLock } from './lockfiles.mjs';
 
 /** Accepted by turbo 2.10+, which refuses a workspace without an exact `packageManager`. */
 export const PACKAGE_MANAGER = 'npm@11.19.1';
@@ -45,19 +50,29 @@ function randomFrom(seed) {
   };
 }
 
-/** What a path is, for the commit kinds: documentation, tests, the root manifest, or source. */
+const EXTERNALS = 30;
+const extName = (i) => `ext-${String(i).padStart(2, '0')}`;
+/** The root's deploy tooling (as the Serverless Framework would be), in yarn repositories. */
+export const TOOL = 'sls-tool';
+
+/** What a path is, for the commit kinds: documentation, tests, the root manifest, the lockfile, or source. */
 export function fileKind(path) {
   if (path === 'package.json') return 'root';
+  if (path === 'yarn.lock') return 'lockfile';
   if (path.endsWith('.md')) return 'docs';
   if (/\.test\.[^/]+$/.test(path)) return 'tests';
   return 'source';
 }
 
-/** A commit's kind: 'root' if it touches the root package.json, else 'source' if any source, else 'docs-tests'. */
+/**
+ * A commit's kind: 'root' if it touches the root package.json, else 'source' if any source, else
+ * 'lockfile' if it bumps yarn.lock, else 'docs-tests'.
+ */
 export function commitKind(paths) {
   const kinds = new Set(paths.map(fileKind));
   if (kinds.has('root')) return 'root';
   if (kinds.has('source')) return 'source';
+  if (kinds.has('lockfile')) return 'lockfile';
   return 'docs-tests';
 }
 
@@ -73,18 +88,34 @@ export function generateMonorepo({
   seed = 1,
   graph = 'packages',
   lockfile = true,
+  packageManager = 'npm',
 }) {
   if (!out) throw new Error('generateMonorepo: `out` is required');
   if (!(services >= 1 && libs >= 0 && commits >= 0))
     throw new Error('generateMonorepo: services must be at least 1, libs and commits at least 0');
   if (graph !== 'packages' && graph !== 'auto')
     throw new Error(`graph must be packages or auto, not ${graph}`);
+  if (!['npm', 'yarn1', 'berry'].includes(packageManager))
+    throw new Error(`packageManager must be npm, yarn1 or berry, not ${packageManager}`);
+  const yarn = packageManager !== 'npm';
   if (existsSync(out) && readdirSync(out).length > 0)
     throw new Error(`refusing to write into non-empty ${out}`);
   const dir = resolve(out);
   const random = randomFrom(seed);
   const pick = (n) => Math.floor(random() * n);
   const pickSome = (n, max) => [...new Set(Array.from({ length: pick(max + 1) }, () => pick(n)))];
+  // External packages: their own stream, so that npm repositories keep the draws of make-monorepo.
+  const externalRandom = randomFrom(seed + 7919);
+  const pickExternal = (n) => Math.floor(externalRandom() * n);
+  const externals = Array.from({ length: yarn ? EXTERNALS : 0 }, (_, i) => ({
+    name: extName(i),
+    version: 1,
+    deps: i === 0 || externalRandom() < 0.5 ? [] : [extName(pickExternal(i))],
+  }));
+  const externalsOf = () =>
+    yarn
+      ? [...new Set(Array.from({ length: pickExternal(3) }, () => extName(pickExternal(EXTERNALS))))].sort()
+      : [];
 
   const files = new Map();
   const packages = [];
@@ -92,8 +123,9 @@ export function generateMonorepo({
     name: 'acme',
     private: true,
     ...(description === undefined ? {} : { description }),
-    packageManager: PACKAGE_MANAGER,
+    packageManager: yarn ? (packageManager === 'yarn1' ? 'yarn@1.22.22' : 'yarn@4.5.3') : PACKAGE_MANAGER,
     workspaces: WORKSPACES,
+    ...(yarn ? { devDependencies: { [TOOL]: '^1.0.0' } } : {}),
   });
   files.set('package.json', json(rootManifest()));
   files.set('nx.json', json({ $schema: './node_modules/nx/schemas/nx-schema.json' }));
@@ -108,15 +140,16 @@ export function generateMonorepo({
   // The same draws, in the same order, as make-monorepo.mjs: the same seed gives the same graph.
   for (let i = 0; i < libs; i++) {
     const deps = (i === 0 ? [] : pickSome(i, 3)).map((d) => `${SCOPE}/${libName(d)}`);
+    const external = externalsOf();
     const path = `libs/${libName(i)}`;
-    packages.push({ name: `${SCOPE}/${libName(i)}`, dir: path, kind: 'lib', deps });
+    packages.push({ name: `${SCOPE}/${libName(i)}`, dir: path, kind: 'lib', deps, externals: external });
     files.set(
       `${path}/package.json`,
       json({
         name: `${SCOPE}/${libName(i)}`,
         version: '1.0.0',
         main: 'src/index.js',
-        dependencies: Object.fromEntries(deps.map((d) => [d, '*'])),
+        dependencies: dependenciesOf(deps, external, packageManager),
       }),
     );
     files.set(`${path}/src/index.js`, `export const id = '${libName(i)}';\n// revision 0\n`);
@@ -130,8 +163,9 @@ export function generateMonorepo({
       ...libDeps.map((d) => `${SCOPE}/${libName(d)}`),
       ...svcDeps.map((d) => `${SCOPE}/${svcName(d)}`),
     ];
+    const external = externalsOf();
     const path = `services/${svcName(i)}`;
-    packages.push({ name: `${SCOPE}/${svcName(i)}`, dir: path, kind: 'service', deps });
+    packages.push({ name: `${SCOPE}/${svcName(i)}`, dir: path, kind: 'service', deps, externals: external });
     files.set(
       `${path}/package.json`,
       json({
@@ -139,7 +173,7 @@ export function generateMonorepo({
         version: '1.0.0',
         private: true,
         scripts: { deploy: 'serverless deploy' },
-        dependencies: Object.fromEntries(deps.map((d) => [d, '*'])),
+        dependencies: dependenciesOf(deps, external, packageManager),
       }),
     );
     files.set(
@@ -153,7 +187,11 @@ export function generateMonorepo({
     files.set(`${path}/src/handler.test.js`, `// tests for ${svcName(i)}\n`);
     files.set(`${path}/README.md`, `# ${svcName(i)}\n`);
   }
-  if (lockfile) files.set('package-lock.json', json(npmLockfile(packages)));
+  const tool = { name: TOOL, version: 1, deps: yarn ? [extName(0)] : [] };
+  const writeYarnLock = () =>
+    files.set('yarn.lock', yarnLockfile(packageManager, packages, [...externals, tool]));
+  if (lockfile && yarn) writeYarnLock();
+  else if (lockfile) files.set('package-lock.json', json(npmLockfile(packages)));
 
   const stream = [];
   const commitCommand = (index, message, changed) => {
@@ -190,9 +228,18 @@ export function generateMonorepo({
       files.set('package.json', json(rootManifest(`rev ${c}`)));
       changed.add('package.json');
     }
+    // A lockfile-only bump of an external package (rarely the root's tooling), as renovate makes them.
+    const bumped = [];
+    if (yarn && lockfile && externalRandom() < 0.35) {
+      const target = externalRandom() < 0.1 ? tool : externals[pickExternal(EXTERNALS)];
+      target.version++;
+      bumped.push(target.name);
+      writeYarnLock();
+      changed.add('yarn.lock');
+    }
     const paths = [...changed].sort();
     commitCommand(c, `change ${c}`, paths);
-    history.push({ message: `change ${c}`, files: paths, kind: commitKind(paths) });
+    history.push({ message: `change ${c}`, files: paths, kind: commitKind(paths), bumped });
   }
   stream.push('done\n');
 
@@ -219,8 +266,43 @@ export function generateMonorepo({
   return {
     dir,
     packages,
-    commits: history.map((commit, i) => ({ sha: shas[i], parent: i === 0 ? null : shas[i - 1], ...commit })),
+    externals: Object.fromEntries([...externals, tool].map((pkg) => [pkg.name, pkg.deps])),
+    commits: history.map((commit, i) => ({
+      sha: shas[i],
+      parent: i === 0 ? null : shas[i - 1],
+      bumped: [],
+      ...commit,
+    })),
   };
+}
+
+/** A package's dependencies: workspace ones (`*`, or berry's `workspace:*`) and external ones (`^1.0.0`). */
+function dependenciesOf(deps, externals, packageManager) {
+  const workspace = packageManager === 'berry' ? 'workspace:*' : '*';
+  return Object.fromEntries([
+    ...deps.map((d) => [d, workspace]),
+    ...externals.map((name) => [name, '^1.0.0']),
+  ]);
+}
+
+/** yarn.lock for the packages' external dependencies at their current versions. */
+function yarnLockfile(packageManager, packages, externals) {
+  const locked = externals.map((pkg) => ({
+    name: pkg.name,
+    ranges: ['^1.0.0'],
+    version: `1.0.${pkg.version}`,
+    dependencies: Object.fromEntries(pkg.deps.map((dep) => [dep, '^1.0.0'])),
+  }));
+  if (packageManager === 'yarn1') return yarnClassicLock(locked);
+  const workspaces = [
+    { dir: '', name: 'acme', dependencies: { [TOOL]: '^1.0.0' } },
+    ...packages.map((pkg) => ({
+      dir: pkg.dir,
+      name: pkg.name,
+      dependencies: dependenciesOf(pkg.deps, pkg.externals, 'berry'),
+    })),
+  ];
+  return yarnBerryLock(workspaces, locked);
 }
 
 /** A fast-import `data` command; its length is in bytes. */
@@ -257,12 +339,13 @@ if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(
       seed: { type: 'string', default: '1' },
       graph: { type: 'string', default: 'packages' },
       'no-lockfile': { type: 'boolean', default: false },
+      'package-manager': { type: 'string', default: 'npm' },
       json: { type: 'boolean', default: false },
     },
   });
   if (!values.out) {
     console.error(
-      'usage: generate.mjs --out DIR [--services N] [--libs N] [--commits N] [--seed N] [--graph packages|auto] [--no-lockfile] [--json]',
+      'usage: generate.mjs --out DIR [--services N] [--libs N] [--commits N] [--seed N] [--graph packages|auto] [--no-lockfile] [--package-manager npm|yarn1|berry] [--json]',
     );
     process.exit(2);
   }
@@ -277,6 +360,7 @@ if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(
       seed: Number(values.seed),
       graph: values.graph,
       lockfile: !values['no-lockfile'],
+      packageManager: values['package-manager'],
     });
   } catch (error) {
     console.error(`generate.mjs: ${error.message}`);

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deploying, reasonsOf, shallowClone, tempRepo } from './helpers/repo.js';
+import { bunLock, type LockedWorkspace } from '../../../tools/bench/lockfiles.mjs';
 import { npmWorkspace } from './helpers/workspaces.js';
 
 interface Versions {
@@ -172,6 +173,48 @@ describe('plan: lockfile changes', () => {
     expect(deploying(plan)).toEqual(['@acme/billing', '@acme/orders']);
     expect(reasonsOf(plan, '@acme/orders')).toEqual([
       { kind: 'changed', files: ['pnpm-lock.yaml'], detail: 'external dependencies changed: ms' },
+    ]);
+  });
+
+  it('reads bun.lock the same way; the binary bun.lockb deploys every service, naming it', async () => {
+    const workspaces: LockedWorkspace[] = [
+      { dir: '', name: 'acme', dependencies: {} },
+      { dir: 'services/orders', name: '@acme/orders', dependencies: { zod: '^3.23.0' } },
+      { dir: 'services/billing', name: '@acme/billing', dependencies: { ms: '^2.1.0' } },
+    ];
+    const lock = (zod: string) => bunLock(workspaces, { zod: { version: zod }, ms: { version: '2.1.3' } });
+    const repo = tempRepo({
+      'package.json': { name: 'acme', private: true, workspaces: ['services/*'] },
+      'services/orders/package.json': { name: '@acme/orders', dependencies: { zod: '^3.23.0' } },
+      'services/orders/serverless.yml': 'service: orders\n',
+      'services/billing/package.json': { name: '@acme/billing', dependencies: { ms: '^2.1.0' } },
+      'services/billing/serverless.yml': 'service: billing\n',
+      'bun.lock': lock('3.23.8'),
+    });
+    await repo.mark(repo.commit());
+    repo.write({ 'bun.lock': lock('3.24.1') });
+    repo.commit('bump zod');
+    const plan = await repo.plan();
+    expect(deploying(plan)).toEqual(['@acme/orders']);
+    expect(reasonsOf(plan, '@acme/orders')).toEqual([
+      { kind: 'changed', files: ['bun.lock'], detail: 'external dependencies changed: zod' },
+    ]);
+    const explained = await repo.run(['plan', '--explain']);
+    expect(explained.stderr).toContain('from bun workspaces;');
+
+    repo.write({ 'bun.lockb': Buffer.from([0x23, 0x21, 0x2f, 0x00, 0xff, 0x01]).toString('latin1') });
+    await repo.mark(repo.commit('bun.lockb appears'));
+    repo.write({ 'bun.lockb': Buffer.from([0x23, 0x21, 0x2f, 0x00, 0xfe, 0x02]).toString('latin1') });
+    repo.commit('bun.lockb changes');
+    const binary = await repo.plan();
+    expect(deploying(binary)).toEqual(['@acme/billing', '@acme/orders']);
+    expect(reasonsOf(binary, '@acme/billing')).toEqual([
+      {
+        kind: 'global',
+        files: ['bun.lockb'],
+        detail:
+          'could not tell which packages the lockfile change affects (bun.lockb: bun.lockb is binary (bun 1.2 and later write the text bun.lock))',
+      },
     ]);
   });
 });

@@ -1,12 +1,14 @@
-// shipgraph's selection over a generated history: at every commit it plans, against its parent, at
-// least the services that truly need a deploy (worked out here, independently of shipgraph), never
-// a service that nothing it depends on touched, and nothing at all for docs and tests.
+// shipgraph's selection over generated histories (npm, yarn 1 and yarn berry): at every commit it
+// plans, against its parent, at least the services that truly need a deploy (worked out here,
+// independently of shipgraph, lockfile-only bumps included), never a service that nothing it
+// depends on touched, and nothing at all for docs and tests.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_EXCLUDES, DEFAULT_GLOBAL_FILES } from '@shipgraph/core';
 import {
+  TOOL,
   generateMonorepo,
   type GeneratedCommit,
   type GeneratedMonorepo,
@@ -18,7 +20,7 @@ const DOCS_AND_TESTS = ['**/*.md', '**/*.test.*', '**/*.spec.*', '**/__tests__/*
 const isDocOrTest = (relative: string): boolean =>
   /\.md$|\.test\.[^/]*$|\.spec\.[^/]*$|(?:^|\/)__tests__\/|(?:^|\/)e2e\//.test(relative);
 const GLOBAL_FILES = ['tsconfig.base.json', '.nvmrc', '.node-version'];
-const LOCKFILES = ['package-lock.json', 'pnpm-lock.yaml'];
+const NPM_LOCKFILES = ['package-lock.json', 'pnpm-lock.yaml'];
 // npm metadata that never reaches a deployed artifact. Any other change to the root package.json
 // (workspaces, dependencies, overrides, engines, scripts, packageManager...) counts for every service.
 const INERT_ROOT_FIELDS = new Set([
@@ -42,14 +44,11 @@ interface Selection {
   selected: string[];
 }
 
-let generated: GeneratedMonorepo;
-let selections: Selection[];
+type PackageManager = 'npm' | 'yarn1' | 'berry';
 
-beforeAll(async () => {
-  const out = mkdtempSync(join(tmpdir(), 'shipgraph-selection-'));
-  generated = generateMonorepo({ out, services: 40, libs: 10, commits: 25, seed: 1 });
+async function selectionsOver(generated: GeneratedMonorepo): Promise<Selection[]> {
   const repo = new TestRepo(generated.dir);
-  selections = [];
+  const selections: Selection[] = [];
   for (const commit of generated.commits) {
     if (commit.parent === null) continue;
     const changed = repo
@@ -60,34 +59,48 @@ beforeAll(async () => {
     expect(plan.services).toHaveLength(40);
     const rootChanged =
       changed.includes('package.json') && rootManifestChanged(repo, commit.parent, commit.sha);
+    const truth = { rootChanged, bumped: commit.bumped };
     selections.push({
       commit,
       changed,
-      needed: servicesReaching(generated, changed, { docsAndTests: false, rootChanged }),
-      allowed: servicesReaching(generated, changed, { docsAndTests: true, rootChanged }),
+      needed: servicesReaching(generated, changed, { ...truth, docsAndTests: false }),
+      allowed: servicesReaching(generated, changed, { ...truth, docsAndTests: true }),
       selected: deploying(plan),
     });
   }
-}, 300_000);
+  return selections;
+}
 
-afterAll(() => {
-  rmSync(generated.dir, { recursive: true, force: true });
-});
+/** Every external package `names` reach, themselves included. */
+function externalClosure(monorepo: GeneratedMonorepo, names: readonly string[]): Set<string> {
+  const seen = new Set<string>();
+  const queue = [...names];
+  for (let name = queue.pop(); name !== undefined; name = queue.pop()) {
+    if (seen.has(name)) continue;
+    seen.add(name);
+    queue.push(...(monorepo.externals[name] ?? []));
+  }
+  return seen;
+}
 
 /**
  * The services reached by the changed files: a service whose own directory, or the directory of a
- * package it depends on (transitively), holds a changed input. A global file or a lockfile change
- * reaches every service (conservative: the generator never changes either after the first commit),
- * and so does a root package.json change beyond inert metadata (`rootChanged`).
+ * package it depends on (transitively), holds a changed input, or whose resolved external packages
+ * (its own or a dependency's) include one the lockfile bumped. A global file, an npm lockfile change
+ * (the generator never changes one after the first commit), a bump of the root's tooling, or a root
+ * package.json change beyond inert metadata (`rootChanged`) reaches every service.
  */
 function servicesReaching(
   monorepo: GeneratedMonorepo,
   changed: readonly string[],
-  { docsAndTests, rootChanged }: { docsAndTests: boolean; rootChanged: boolean },
+  { docsAndTests, rootChanged, bumped }: { docsAndTests: boolean; rootChanged: boolean; bumped: string[] },
 ): string[] {
   const services = monorepo.packages.filter((pkg) => pkg.kind === 'service').map((pkg) => pkg.name);
+  const rootTooling = externalClosure(monorepo, [TOOL]);
   const everything =
-    rootChanged || changed.some((path) => GLOBAL_FILES.includes(path) || LOCKFILES.includes(path));
+    rootChanged ||
+    bumped.some((name) => rootTooling.has(name)) ||
+    changed.some((path) => GLOBAL_FILES.includes(path) || NPM_LOCKFILES.includes(path));
   if (everything) return services.sort();
   const touched = new Set<string>();
   for (const path of changed) {
@@ -96,6 +109,10 @@ function servicesReaching(
       .sort((a, b) => b.dir.length - a.dir.length)[0];
     if (owner !== undefined && (docsAndTests || !isDocOrTest(path.slice(owner.dir.length + 1))))
       touched.add(owner.name);
+  }
+  for (const pkg of monorepo.packages) {
+    const closure = externalClosure(monorepo, pkg.externals);
+    if (bumped.some((name) => closure.has(name))) touched.add(pkg.name);
   }
   const depsOf = new Map(monorepo.packages.map((pkg) => [pkg.name, pkg.deps]));
   const reaches = (name: string, seen = new Set<string>()): boolean => {
@@ -118,7 +135,10 @@ function rootManifestChanged(repo: TestRepo, base: string, head: string): boolea
 }
 
 /** commit message → what `names` gives for it, for the commits where that is not empty. */
-const byCommit = (names: (selection: Selection) => string[]): Record<string, string[]> =>
+const byCommit = (
+  selections: readonly Selection[],
+  names: (selection: Selection) => string[],
+): Record<string, string[]> =>
   Object.fromEntries(
     selections
       .map((selection) => [selection.commit.message, names(selection)] as const)
@@ -126,34 +146,65 @@ const byCommit = (names: (selection: Selection) => string[]): Record<string, str
   );
 const without = (list: string[], other: string[]): string[] => list.filter((name) => !other.includes(name));
 
-describe('selection over a generated history (40 services, 10 libraries, 25 commits)', () => {
-  it('the truth follows shipgraph’s documented default input rules', () => {
-    expect(DEFAULT_EXCLUDES).toEqual(DOCS_AND_TESTS);
-    expect(DEFAULT_GLOBAL_FILES).toEqual(GLOBAL_FILES);
-  });
-
-  it('the history has every kind of commit, and the lockfile never changes after the first', () => {
-    const kinds = new Set(selections.map((selection) => selection.commit.kind));
-    expect([...kinds].sort()).toEqual(['docs-tests', 'root', 'source']);
-    expect(selections.some((selection) => selection.needed.length > 0)).toBe(true);
-    expect(
-      selections.flatMap((selection) => selection.changed).filter((path) => LOCKFILES.includes(path)),
-    ).toEqual([]);
-  });
-
-  it('every commit deploys every service that needs a deploy', () => {
-    expect(byCommit((selection) => without(selection.needed, selection.selected))).toEqual({});
-  });
-
-  it('no commit deploys a service that nothing it depends on touched', () => {
-    expect(byCommit((selection) => without(selection.selected, selection.allowed))).toEqual({});
-  });
-
-  it('a commit of docs and tests only deploys nothing', () => {
-    const docsAndTests = selections.filter((selection) =>
-      selection.changed.every((path) => isDocOrTest(path)),
-    );
-    expect(docsAndTests.length).toBeGreaterThan(0);
-    expect(byCommit((selection) => (docsAndTests.includes(selection) ? selection.selected : []))).toEqual({});
-  });
+it('the truth follows shipgraph’s documented default input rules', () => {
+  expect(DEFAULT_EXCLUDES).toEqual(DOCS_AND_TESTS);
+  expect(DEFAULT_GLOBAL_FILES).toEqual(GLOBAL_FILES);
 });
+
+describe.each<PackageManager>(['npm', 'yarn1', 'berry'])(
+  'selection over a generated %s history (40 services, 10 libraries, 25 commits)',
+  (packageManager) => {
+    let generated: GeneratedMonorepo;
+    let selections: Selection[];
+
+    beforeAll(async () => {
+      const out = mkdtempSync(join(tmpdir(), 'shipgraph-selection-'));
+      generated = generateMonorepo({ out, services: 40, libs: 10, commits: 25, seed: 1, packageManager });
+      selections = await selectionsOver(generated);
+    }, 300_000);
+
+    afterAll(() => {
+      rmSync(generated.dir, { recursive: true, force: true });
+    });
+
+    it('the history has every kind of commit', () => {
+      const kinds = new Set(selections.map((selection) => selection.commit.kind));
+      const expected =
+        packageManager === 'npm'
+          ? ['docs-tests', 'root', 'source']
+          : ['docs-tests', 'lockfile', 'root', 'source'];
+      expect([...kinds].sort()).toEqual(expected);
+      expect(selections.some((selection) => selection.needed.length > 0)).toBe(true);
+      if (packageManager === 'npm') {
+        // The npm lockfile never changes after the first commit (the truth would then be "everything").
+        expect(
+          selections.flatMap((selection) => selection.changed).filter((path) => NPM_LOCKFILES.includes(path)),
+        ).toEqual([]);
+      } else {
+        // Some lockfile-only bumps need some services deployed, and not all of them.
+        const bumps = selections.filter((selection) => selection.commit.kind === 'lockfile');
+        expect(bumps.some((selection) => selection.needed.length > 0 && selection.needed.length < 40)).toBe(
+          true,
+        );
+      }
+    });
+
+    it('every commit deploys every service that needs a deploy', () => {
+      expect(byCommit(selections, (selection) => without(selection.needed, selection.selected))).toEqual({});
+    });
+
+    it('no commit deploys a service that nothing it depends on touched', () => {
+      expect(byCommit(selections, (selection) => without(selection.selected, selection.allowed))).toEqual({});
+    });
+
+    it('a commit of docs and tests only deploys nothing', () => {
+      const docsAndTests = selections.filter((selection) =>
+        selection.changed.every((path) => isDocOrTest(path)),
+      );
+      expect(docsAndTests.length).toBeGreaterThan(0);
+      expect(
+        byCommit(selections, (selection) => (docsAndTests.includes(selection) ? selection.selected : [])),
+      ).toEqual({});
+    });
+  },
+);

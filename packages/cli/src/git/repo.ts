@@ -90,9 +90,10 @@ export class GitRepo {
     text: string,
     pathspecs: readonly string[],
   ): Promise<Map<RepoPath, string[]>> {
-    // git grep exits 1 when nothing matches.
+    // git grep exits 1 when nothing matches. Searching objects (not files), one thread is faster:
+    // more threads wait on each other to read objects (measured: 22 ms against 43 ms with two).
     const stdout = await this.spawnGit(
-      ['grep', '-I', '--no-color', '-z', '-F', '-e', text, commit, '--', ...pathspecs],
+      ['grep', '--threads=1', '-I', '--no-color', '-z', '-F', '-e', text, commit, '--', ...pathspecs],
       null,
       [0, 1],
     );

@@ -33,7 +33,6 @@ import {
   readWorkspace,
   type Manifest,
 } from '../workspace/read.js';
-import { missingStacks, serviceSettings } from '../stacks/services.js';
 import { outwardLines, withFileReferences } from '../workspace/references.js';
 import { nameList, readEnvironment, type PlanFlags, type RunEnvironment } from './options.js';
 
@@ -232,7 +231,10 @@ export async function planRun(
   const [comparisons, missing] = await Promise.all([
     compareBases(checkout, bases),
     options.checkStacks
-      ? serviceSettings(checkout, stage.name).then((settings) => missingStacks(settings, stage.regions))
+      ? // Loaded only to check stacks: reading stack names needs a YAML parser that plans rarely do.
+        import('../stacks/services.js').then(async ({ missingStacks, serviceSettings }) =>
+          missingStacks(await serviceSettings(checkout, stage.name), stage.regions),
+        )
       : undefined,
   ]);
   return plan({
@@ -395,7 +397,9 @@ async function lockfileImpacts(
   const blobs = await checkout.repo.readObjects(changes.map(({ base, path }) => `${base}:${path}`));
   for (const { base, path } of changes) {
     const baseText = blobs.get(`${base}:${path}`)?.toString('utf8') ?? null;
-    const headText = checkout.lockfiles.find((lockfile) => lockfile.file === path)?.text ?? null;
+    const atHead = checkout.lockfiles.find((lockfile) => lockfile.file === path);
+    // A binary lockfile has no text, but is there: its reader says why it cannot be followed.
+    const headText = atHead === undefined ? null : (atHead.text ?? '');
     const impact = await lockfileImpact(
       path,
       baseText,

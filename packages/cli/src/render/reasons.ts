@@ -6,11 +6,12 @@ export function describeReason(reason: Reason): string {
   const detail = reason.detail === undefined ? '' : ` (${reason.detail})`;
   switch (reason.kind) {
     case 'changed':
+      if (reason.via !== undefined) return `changed: ${files.join(', ')} (via ${reason.via})`;
       return reason.detail !== undefined
         ? `changed: ${files.join(', ')}${detail}`
         : `changed (${files.length} file${files.length === 1 ? '' : 's'})`;
     case 'dependency':
-      return `dependency ${reason.via ?? '?'}`;
+      return `dependency ${reason.via ?? '?'}${detail}`;
     case 'needed':
       return `needed by ${reason.via ?? '?'}${detail}`;
     case 'global':

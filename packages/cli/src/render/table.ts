@@ -25,7 +25,8 @@ export function renderTable(plan: Plan, explain: boolean): string {
     if (!explain) return;
     if (service.base !== null) out.push(`    base ${service.base}`);
     for (const reason of service.reasons) {
-      for (const file of reason.files ?? []) out.push(`    ${reason.kind}: ${file}`);
+      const via = reason.kind === 'changed' && reason.via !== undefined ? ` (via ${reason.via})` : '';
+      for (const file of reason.files ?? []) out.push(`    ${reason.kind}: ${file}${via}`);
     }
   });
   out.push('', summary(plan));

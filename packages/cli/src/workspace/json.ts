@@ -1,6 +1,6 @@
 // Parses a workspace file's JSON, or fails with an error naming the file.
 import { ShipgraphError } from '@shipgraph/core';
-import { parse, printParseErrorCode, type ParseError } from 'jsonc-parser';
+import type { ParseError } from 'jsonc-parser';
 
 /** Strict JSON, as npm and yarn read package.json. */
 export function parseJson(text: string | null, file: string): unknown {
@@ -16,8 +16,14 @@ export function parseJson(text: string | null, file: string): unknown {
 }
 
 /** JSON with comments and trailing commas, as Nx reads nx.json, project.json and workspace.json. */
-export function parseJsonWithComments(text: string | null, file: string): unknown {
+export async function parseJsonWithComments(text: string | null, file: string): Promise<unknown> {
   if (text === null) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    // Most files are plain JSON: the comment-aware parser loads only for the others.
+  }
+  const { parse, printParseErrorCode } = await import('jsonc-parser');
   const errors: ParseError[] = [];
   const value: unknown = parse(text, errors, { allowTrailingComma: true });
   const first = errors[0];

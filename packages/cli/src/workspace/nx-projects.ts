@@ -1,5 +1,4 @@
 // Nx's own rules for finding and naming projects, which changed over Nx's versions (read in its source).
-import ignore, { type Ignore } from 'ignore';
 import type { RepoPath } from '@shipgraph/core';
 
 /** The rules of the Nx version the workspace uses. */
@@ -7,8 +6,8 @@ export interface NxRules {
   /** The version read from the root package.json, for --explain; null when none is given. */
   version: string | null;
   /**
-   * workspace.json: the only source of projects before Nx 15, merged with project.json files found
-   * by glob (workspace.json winning) until 15.6, ignored from 15.7.
+   * workspace.json, when there is one: the only source of projects before Nx 15, merged with
+   * project.json files found by glob (workspace.json winning) until 15.6, ignored from 15.7.
    */
   workspaceJson: 'only' | 'merged' | 'ignored';
   /**
@@ -116,8 +115,11 @@ export function workspaceJsonProjects(parsed: unknown): Map<string, RepoPath> {
  * `.git` anywhere, and whatever a `.gitignore` or `.nxignore` in the folder or above it ignores,
  * with gitignore's rules.
  */
-export function nxIgnoredPaths(ignoreFiles: ReadonlyMap<RepoPath, string>): (path: RepoPath) => boolean {
-  const rules: { dir: RepoPath; matcher: Ignore }[] = [];
+export async function nxIgnoredPaths(
+  ignoreFiles: ReadonlyMap<RepoPath, string>,
+): Promise<(path: RepoPath) => boolean> {
+  const { default: ignore } = await import('ignore');
+  const rules: { dir: RepoPath; matcher: ReturnType<typeof ignore> }[] = [];
   for (const [file, text] of ignoreFiles) {
     const slash = file.lastIndexOf('/');
     rules.push({ dir: slash < 0 ? '' : file.slice(0, slash), matcher: ignore().add(text) });

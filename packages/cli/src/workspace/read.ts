@@ -109,7 +109,7 @@ export async function readWorkspace(
 
   const inWorkspace = matcher(globs.patterns);
   const manifestDirs: RepoPath[] = [];
-  const projectDirs: RepoPath[] = [];
+  const projectFiles: RepoPath[] = [];
   for (const path of paths) {
     if (path.includes('node_modules/')) continue;
     const slash = path.lastIndexOf('/');
@@ -117,8 +117,12 @@ export async function readWorkspace(
     const base = path.slice(slash + 1);
     const dir = path.slice(0, slash);
     if (base === 'package.json' && inWorkspace(dir)) manifestDirs.push(dir);
-    else if (base === 'project.json' && nx?.globs === true && !nx.ignored(path)) projectDirs.push(dir);
+    else if (base === 'project.json' && nx?.globs === true) projectFiles.push(path);
   }
+  const ignored = nx === null || projectFiles.length === 0 ? () => false : await nx.ignored();
+  const projectDirs = projectFiles
+    .filter((path) => !ignored(path))
+    .map((path) => path.slice(0, path.lastIndexOf('/')));
   const namedByWorkspaceJson = new Map<RepoPath, string>();
   for (const [name, dir] of nx?.workspaceJson ?? []) namedByWorkspaceJson.set(dir, name);
   const configured = new Map<RepoPath, PackageName>();
@@ -141,10 +145,10 @@ export async function readWorkspace(
       texts.get(`${dir}/package.json`) ?? null,
       `${dir}/package.json`,
     ) as Manifest | null;
-    const project = parseJsonWithComments(
+    const project = (await parseJsonWithComments(
       texts.get(`${dir}/project.json`) ?? null,
       `${dir}/project.json`,
-    ) as ProjectJson | null;
+    )) as ProjectJson | null;
     if (manifest !== null && (typeof manifest !== 'object' || Array.isArray(manifest))) {
       throw new ShipgraphError('E_WORKSPACE', `${dir}/package.json must be a JSON object`, {
         hint: `fix ${dir}/package.json`,
@@ -170,9 +174,10 @@ interface NxWorkspace {
   rules: NxRules;
   npmScope: string | null;
   layout: { appsDir: string; libsDir: string };
-  /** Whether Nx globs for project.json files (it does unless workspace.json is its only source). */
+  /** Whether Nx globs for project.json files (it does unless a workspace.json is its only source). */
   globs: boolean;
-  ignored: (path: RepoPath) => boolean;
+  /** What Nx skips when it looks for project files (loaded only when there are some). */
+  ignored: () => Promise<(path: RepoPath) => boolean>;
   workspaceJson: Map<string, RepoPath>;
 }
 
@@ -182,14 +187,12 @@ async function readNx(
   paths: ReadonlySet<RepoPath>,
   readFiles: ReadFiles,
 ): Promise<NxWorkspace> {
-  const nxJson = parseJsonWithComments(rootFiles.get('nx.json') ?? null, 'nx.json') as {
+  const nxJson = (await parseJsonWithComments(rootFiles.get('nx.json') ?? null, 'nx.json')) as {
     npmScope?: unknown;
     workspaceLayout?: { appsDir?: unknown; libsDir?: unknown };
   } | null;
   const workspaceJsonText = rootFiles.get('workspace.json') ?? null;
   const rules = nxRules(rootManifest, workspaceJsonText !== null);
-  const ignoreFiles = [...paths].filter((path) => /(^|\/)\.(gitignore|nxignore)$/.test(path));
-  const ignoreTexts = await readFiles(ignoreFiles);
   const text = (value: unknown, fallback: string): string => (typeof value === 'string' ? value : fallback);
   return {
     rules,
@@ -198,14 +201,18 @@ async function readNx(
       appsDir: text(nxJson?.workspaceLayout?.appsDir, 'apps'),
       libsDir: text(nxJson?.workspaceLayout?.libsDir, 'libs'),
     },
-    globs: rules.workspaceJson !== 'only',
-    ignored: nxIgnoredPaths(
-      new Map([...ignoreTexts].filter((entry): entry is [RepoPath, string] => entry[1] !== null)),
-    ),
+    globs: rules.workspaceJson !== 'only' || workspaceJsonText === null,
+    ignored: async () => {
+      const files = [...paths].filter((path) => /(^|\/)\.(gitignore|nxignore)$/.test(path));
+      const texts = await readFiles(files);
+      return nxIgnoredPaths(
+        new Map([...texts].filter((entry): entry is [RepoPath, string] => entry[1] !== null)),
+      );
+    },
     workspaceJson:
       rules.workspaceJson === 'ignored'
         ? new Map<string, RepoPath>()
-        : workspaceJsonProjects(parseJsonWithComments(workspaceJsonText, 'workspace.json')),
+        : workspaceJsonProjects(await parseJsonWithComments(workspaceJsonText, 'workspace.json')),
   };
 }
 
@@ -418,13 +425,19 @@ function matchProjects(
 
 /** serverless.* files that belong to no service: their services would never deploy. */
 function strayServerlessFiles(workspace: Workspace, files: readonly HeadFile[]): string[] {
-  const serviceDirs = workspace.packages.filter((pkg) => pkg.isService).map((pkg) => `${pkg.dir}/`);
+  const serviceDirs = new Set(workspace.packages.filter((pkg) => pkg.isService).map((pkg) => pkg.dir));
+  const inService = (path: RepoPath): boolean => {
+    for (let end = path.indexOf('/'); end > 0; end = path.indexOf('/', end + 1)) {
+      if (serviceDirs.has(path.slice(0, end))) return true;
+    }
+    return false;
+  };
   const stray = files
     .map((file) => file.path)
     .filter((path) => {
       if (path.includes('node_modules/')) return false;
       const base = path.slice(path.lastIndexOf('/') + 1);
-      return SERVERLESS_FILES.includes(base) && !serviceDirs.some((dir) => path.startsWith(dir));
+      return SERVERLESS_FILES.includes(base) && !inService(path);
     });
   if (stray.length === 0) return [];
   const shown = stray.slice(0, 3).join(', ') + (stray.length > 3 ? ` and ${stray.length - 3} more` : '');

@@ -55,6 +55,7 @@ export async function withFileReferences(
   outward: ReadonlyMap<RepoPath, string[]>,
   readTexts: (paths: readonly RepoPath[]) => Promise<Map<RepoPath, string | null>>,
 ): Promise<Workspace> {
+  if (outward.size === 0) return workspace;
   const index = new InputIndex(workspace, planner);
   const dirOf = new Map(workspace.packages.map((pkg) => [pkg.name, pkg.dir]));
   // The package a path (a file or a folder) is in, if any.

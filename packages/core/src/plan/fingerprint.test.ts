@@ -91,3 +91,27 @@ describe('Fingerprints', () => {
     );
   });
 });
+
+describe('Fingerprints: files outside every package that a package refers to', () => {
+  const referring: Workspace = {
+    ...layout,
+    packages: layout.packages.map((pkg) =>
+      pkg.name === 'util'
+        ? {
+            ...pkg,
+            externalInputs: [
+              { path: 'docs/architecture', match: 'stem', via: 'src/index.ts ../../../docs/architecture' },
+            ],
+          }
+        : pkg,
+    ),
+  };
+  const of = (service: string, files: readonly HeadFile[]): string =>
+    fingerprintsOf(referring, defaultPlannerConfig(), files).of(service);
+
+  it('changes for the referring package and its dependents, and for no one else', () => {
+    const changed = withOid('docs/architecture.txt', 'd2');
+    expect(of('orders', changed)).not.toBe(of('orders', head));
+    expect(of('billing', changed)).toBe(of('billing', head));
+  });
+});

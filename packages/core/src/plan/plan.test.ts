@@ -545,3 +545,59 @@ describe('basesToCompare', () => {
     expect(basesToCompare(layout, state, { ...options, force: true })).toEqual([]);
   });
 });
+
+describe('plan: files outside every package that a package refers to', () => {
+  const referring: Workspace = {
+    ...layout,
+    packages: layout.packages.map((entry) =>
+      entry.name === '@acme/billing'
+        ? {
+            ...entry,
+            externalInputs: [{ path: 'common', match: 'tree', via: 'serverless.yml ../../common' }],
+          }
+        : entry.name === '@acme/util'
+          ? {
+              ...entry,
+              externalInputs: [
+                {
+                  path: 'common/env.yml',
+                  match: 'exact',
+                  via: 'serverless.yml ${file(../../common/env.yml)}',
+                },
+                { path: 'common/db', match: 'stem', via: 'src/index.ts ../../../common/db' },
+              ],
+            }
+          : entry,
+    ),
+  };
+
+  it('deploys the referring package’s dependents, naming each reference with its files', () => {
+    const result = planOf({
+      workspace: referring,
+      comparisons: { [A]: changed('common/env.yml', 'common/db.ts', 'common/README.md') },
+    });
+    expect(reasonsOf(result)['@acme/billing']).toEqual([
+      {
+        kind: 'changed',
+        files: ['common/README.md', 'common/db.ts', 'common/env.yml'],
+        via: 'serverless.yml ../../common',
+      },
+    ]);
+    expect(reasonsOf(result)['@acme/orders']).toEqual([{ kind: 'dependency', via: '@acme/util' }]);
+    expect(deploying(result)).toEqual(['@acme/billing', '@acme/orders', '@acme/site']);
+  });
+
+  it('counts a renamed-away file as the reference’s too', () => {
+    const comparison: BaseComparison = {
+      reachable: true,
+      files: [{ path: 'common/database.ts', from: 'common/db.ts', status: 'R' }],
+      lockfiles: [],
+      tooling: [],
+    };
+    expect(deploying(planOf({ workspace: referring, comparisons: { [A]: comparison } }))).toEqual([
+      '@acme/billing',
+      '@acme/orders',
+      '@acme/site',
+    ]);
+  });
+});
