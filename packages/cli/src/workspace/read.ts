@@ -137,6 +137,9 @@ export async function readWorkspace(
     ...[...projectish].filter((dir) => paths.has(`${dir}/project.json`)).map((dir) => `${dir}/project.json`),
   ]);
 
+  const projectTexts = await parseJsonWithComments(
+    new Map([...projectish].map((dir) => [`${dir}/project.json`, texts.get(`${dir}/project.json`) ?? null])),
+  );
   const nodes: Node[] = [];
   const manifests = new Map<RepoPath, Manifest>();
   if (rootManifest !== null) manifests.set('', rootManifest);
@@ -145,10 +148,7 @@ export async function readWorkspace(
       texts.get(`${dir}/package.json`) ?? null,
       `${dir}/package.json`,
     ) as Manifest | null;
-    const project = (await parseJsonWithComments(
-      texts.get(`${dir}/project.json`) ?? null,
-      `${dir}/project.json`,
-    )) as ProjectJson | null;
+    const project = projectTexts.get(`${dir}/project.json`) ?? null;
     if (manifest !== null && (typeof manifest !== 'object' || Array.isArray(manifest))) {
       throw new ShipgraphError('E_WORKSPACE', `${dir}/package.json must be a JSON object`, {
         hint: `fix ${dir}/package.json`,
@@ -187,11 +187,17 @@ async function readNx(
   paths: ReadonlySet<RepoPath>,
   readFiles: ReadFiles,
 ): Promise<NxWorkspace> {
-  const nxJson = (await parseJsonWithComments(rootFiles.get('nx.json') ?? null, 'nx.json')) as {
+  const workspaceJsonText = rootFiles.get('workspace.json') ?? null;
+  const parsed = await parseJsonWithComments(
+    new Map([
+      ['nx.json', rootFiles.get('nx.json') ?? null],
+      ['workspace.json', workspaceJsonText],
+    ]),
+  );
+  const nxJson = parsed.get('nx.json') as {
     npmScope?: unknown;
     workspaceLayout?: { appsDir?: unknown; libsDir?: unknown };
   } | null;
-  const workspaceJsonText = rootFiles.get('workspace.json') ?? null;
   const rules = nxRules(rootManifest, workspaceJsonText !== null);
   const text = (value: unknown, fallback: string): string => (typeof value === 'string' ? value : fallback);
   return {
@@ -212,7 +218,7 @@ async function readNx(
     workspaceJson:
       rules.workspaceJson === 'ignored'
         ? new Map<string, RepoPath>()
-        : workspaceJsonProjects(await parseJsonWithComments(workspaceJsonText, 'workspace.json')),
+        : workspaceJsonProjects(parsed.get('workspace.json')),
   };
 }
 
