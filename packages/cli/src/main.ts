@@ -115,6 +115,12 @@ export async function main(args: string[], io: Io = processIo()): Promise<number
               describe: 'Do not run e2e tests after deploying',
             })
             .option('junit', { type: 'string', describe: 'Write the e2e results as JUnit XML to this file' })
+            .option('allow-dirty', {
+              type: 'boolean',
+              default: false,
+              describe:
+                'Deploy even if the checkout is not the planned commit as committed (recorded as dirty: deployed again next time)',
+            })
             .option('json', { type: 'boolean', default: false, describe: 'Print the summary as JSON' }),
         async (argv) => {
           const { deployCommand } = await import('./commands/deploy.js');

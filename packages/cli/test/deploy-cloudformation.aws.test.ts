@@ -84,7 +84,7 @@ describe('deploy with the cloudformation deployer (moto)', () => {
     expect(outputsFile).toEqual({ queue: { QueueName: 'uploads-cfn-one', Version: 'v1' } });
 
     const second = await deploy(repo, ['--stage', 'cfn-one', '--check-stacks']);
-    expect(statusOf(second.summary)).toEqual({ queue: 'unchanged', consumer: 'unchanged' });
+    expect(statusOf(second.summary)).toEqual({ queue: 'skipped', consumer: 'skipped' });
   });
 
   it('updates the stack when its template changes', async () => {

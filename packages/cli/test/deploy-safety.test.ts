@@ -41,7 +41,7 @@ describe('deploy: safety', () => {
     repo.write({ 'deploy-behaviour.json': {} });
     const again = await deploy(repo);
     expect(again.exitCode).toBe(0);
-    expect(statusOf(again.summary)).toEqual({ a: 'unchanged', b: 'deployed', c: 'unchanged' });
+    expect(statusOf(again.summary)).toEqual({ a: 'skipped', b: 'deployed', c: 'skipped' });
     expect(again.stderr).toMatch(
       /lock of stage staging was held by .+, which is no longer running; taking it over/,
     );
@@ -77,7 +77,7 @@ describe('deploy: safety', () => {
     const [firstResult, patientResult] = await Promise.all([first, patient]);
     expect(firstResult.exitCode).toBe(0);
     expect(patientResult.exitCode).toBe(0);
-    expect(statusOf(JSON.parse(patientResult.stdout) as SummaryJson)).toEqual({ a: 'unchanged' });
+    expect(statusOf(JSON.parse(patientResult.stdout) as SummaryJson)).toEqual({ a: 'skipped' });
     expect(readFileSync(join(repo.dir, '.attempts-a'), 'utf8').split('\n')).toHaveLength(1);
   });
 

@@ -99,6 +99,54 @@ describe('e2e after deploy', () => {
     expect(prod.stderr).toContain('e2e: skipped (turned off for stage prod in the config)');
   });
 
+  it('services deployed with --skip-e2e stay untested: the next run with e2e tests them though nothing changed', async () => {
+    const repo = e2eRepo();
+    repo.commit();
+    const skipped = await deploy(repo, ['--skip-e2e']);
+    expect(e2eOf(skipped.summary)).toEqual([]);
+    expect(recordedE2e(repo.dir)).toEqual({ api: 'untested', web: 'untested', cron: 'untested' });
+    const next = await deploy(repo);
+    expect(next.summary?.results.map((result) => result.status)).toEqual(['skipped', 'skipped', 'skipped']);
+    expect(e2eOf(next.summary)).toEqual(['api:passed', 'cron:skipped', 'web:passed']);
+    // cron has no e2e script: nothing to prove, so it is not tested again.
+    expect(recordedE2e(repo.dir)).toEqual({ api: 'passed', web: 'passed', cron: null });
+    expect(e2eOf((await deploy(repo)).summary)).toEqual([]);
+  });
+
+  it('JUnit has one case per test when the e2e script writes JUnit XML to $SHIPGRAPH_E2E_JUNIT', async () => {
+    const repo = e2eRepo();
+    // A runner's report, as vitest's junit reporter writes one: two tests, one failing.
+    const runner = [
+      `import { writeFileSync } from 'node:fs';`,
+      `writeFileSync(process.env.SHIPGRAPH_E2E_JUNIT, \``,
+      `<?xml version="1.0" encoding="UTF-8" ?>`,
+      `<testsuites name="vitest tests" tests="2" failures="1" errors="0" time="0.2">`,
+      `  <testsuite name="e2e/orders.e2e.mjs" tests="2" failures="1" errors="0" skipped="0" time="0.2">`,
+      `    <testcase classname="e2e/orders.e2e.mjs" name="orders &gt; is written to the table" time="0.12"/>`,
+      `    <testcase classname="e2e/orders.e2e.mjs" name="orders &gt; is read back over HTTP" time="0.08">`,
+      `      <failure message="expected 200, got 500" type="AssertionError">AssertionError: expected 200, got 500\n    at orders.e2e.mjs:12</failure>`,
+      `    </testcase>`,
+      `  </testsuite>`,
+      `</testsuites>\`);`,
+      `process.exit(1);`,
+      '',
+    ].join('\n');
+    repo.write({ 'services/web/e2e/run.mjs': runner });
+    repo.commit();
+    const result = await deploy(repo, ['--junit', 'reports/e2e.xml']);
+    expect(result.exitCode).toBe(1);
+    const junit = readFileSync(join(repo.dir, 'reports/e2e.xml'), 'utf8');
+    expect(junit).toContain('<testsuite name="web" tests="2" failures="1" skipped="0" time="0.200">');
+    expect(junit).toContain(
+      '<testcase classname="e2e/orders.e2e.mjs" name="orders &gt; is written to the table" time="0.120"/>',
+    );
+    expect(junit).toContain(
+      '<testcase classname="e2e/orders.e2e.mjs" name="orders &gt; is read back over HTTP" time="0.080"><failure message="expected 200, got 500">expected 200, got 500</failure></testcase>',
+    );
+    // api wrote no JUnit: its suite is the whole run, as one case.
+    expect(junit).toContain('<testcase classname="api" name="e2e staging us-east-1"');
+  });
+
   it('shipgraph e2e runs the named services on their own', async () => {
     const repo = e2eRepo();
     repo.commit();

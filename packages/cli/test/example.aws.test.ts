@@ -95,7 +95,7 @@ describe('the example monorepo on moto', () => {
 
   it('deploys nothing when nothing changed', async () => {
     const { summary } = await deploy(repo, ['--stage', STAGE]);
-    expect(new Set(Object.values(statusOf(summary)))).toEqual(new Set(['unchanged']));
+    expect(new Set(Object.values(statusOf(summary)))).toEqual(new Set(['skipped']));
   });
 
   it('deploys only the dependents of a changed library, in order', async () => {
@@ -107,7 +107,7 @@ describe('the example monorepo on moto', () => {
     );
     const { summary } = await deploy(repo, ['--stage', STAGE]);
     expect(statusOf(summary)).toEqual({
-      '@acme/fulfilment': 'unchanged',
+      '@acme/fulfilment': 'skipped',
       '@acme/notifications': 'deployed',
       '@acme/orders-api': 'deployed',
       '@acme/orders-worker': 'deployed',
@@ -123,7 +123,7 @@ describe('the example monorepo on moto', () => {
     await cfn.send(new DeleteStackCommand({ StackName: `fulfilment-${STAGE}` }));
     const { summary, stderr } = await deploy(repo, ['--stage', STAGE, '--check-stacks']);
     expect(statusOf(summary)['@acme/fulfilment']).toBe('deployed');
-    expect(statusOf(summary)['@acme/orders-api']).toBe('unchanged');
+    expect(statusOf(summary)['@acme/orders-api']).toBe('skipped');
     expect(stderr).toContain(`@acme/fulfilment: stack-missing (no stack fulfilment-${STAGE} in us-east-1)`);
   });
 
@@ -144,7 +144,7 @@ describe('the example monorepo on moto', () => {
     const { exitCode, summary } = await deploy(repo, ['--stage', STAGE]);
     expect(exitCode).toBe(1);
     expect(statusOf(summary)).toEqual({
-      '@acme/fulfilment': 'unchanged',
+      '@acme/fulfilment': 'skipped',
       '@acme/notifications': 'blocked',
       '@acme/orders-api': 'deployed',
       '@acme/orders-worker': 'failed',

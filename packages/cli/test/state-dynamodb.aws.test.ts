@@ -36,7 +36,7 @@ describe('state in DynamoDB (moto)', () => {
       services: Record<string, { commit: string }>;
     };
     expect(Object.keys(shown.services).sort()).toEqual(['api', 'web']);
-    expect(statusOf((await deploy(repo)).summary)).toEqual({ api: 'unchanged', web: 'unchanged' });
+    expect(statusOf((await deploy(repo)).summary)).toEqual({ api: 'skipped', web: 'skipped' });
   });
 
   it('the lock is an item: a second run names the holder; unlock removes it', async () => {
@@ -101,8 +101,8 @@ describe('state in DynamoDB (moto)', () => {
     expect(statusOf(api.summary)).toEqual({ api: 'deployed' });
     // Both records landed, each from its own run, and no lock is left behind.
     expect(statusOf((await deploy(repo, ['--lock-timeout', '0'])).summary)).toEqual({
-      api: 'unchanged',
-      web: 'unchanged',
+      api: 'skipped',
+      web: 'skipped',
     });
   });
 
@@ -137,7 +137,7 @@ describe('state in DynamoDB (moto)', () => {
       'removed the lock of web in stage staging held by build:9 since then',
     );
     expect(statusOf((await deploy(repo, ['--only', 'web', '--lock-timeout', '0'])).summary)).toEqual({
-      web: 'unchanged',
+      web: 'skipped',
     });
   });
 

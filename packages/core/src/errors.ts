@@ -15,6 +15,8 @@ export type ErrorCode =
   | 'E_AWS'
   | 'E_LOCKED'
   | 'E_PLAN_MISMATCH'
+  | 'E_CHECKOUT_MISMATCH'
+  | 'E_DIRTY_CHECKOUT'
   | 'E_DEPLOYER'
   | 'E_PROTECTED'
   | 'E_PREVIEW_BASE'

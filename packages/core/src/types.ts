@@ -64,11 +64,21 @@ export interface ServiceRecord {
   commit: CommitSha;
   fingerprint: string | null;
   deployedAt: string;
+  /**
+   * Deployed from a checkout that was not `commit` as committed (`deploy --allow-dirty`): what is
+   * in the cloud is unknown, so the next plan deploys the service again.
+   */
+  dirty?: boolean;
+  /** Whether the last deploy changed anything in the cloud; null when its deployer cannot tell. */
+  changed?: boolean | null;
   regions: string[];
   /** Region → the CloudFormation stack deployed there, when known (how an orphan is removed). */
   stacks?: Record<string, string>;
-  /** The last end-to-end run of the service; a failure makes the next run test it again. */
-  e2e?: { status: 'passed' | 'failed'; commit: CommitSha; at: string };
+  /**
+   * The end-to-end tests of what is deployed: `untested` after a deploy whose e2e did not run (or was
+   * interrupted). Anything but `passed` makes the next run that runs e2e test the service again.
+   */
+  e2e?: { status: 'passed' | 'failed' | 'untested'; commit: CommitSha; at: string };
 }
 
 export interface StageState {
@@ -117,6 +127,8 @@ export type ReasonKind =
   | 'stack-missing'
   | 'forced'
   | 'base-unreachable'
+  /** The recorded deploy was made from a checkout with uncommitted changes (`--allow-dirty`). */
+  | 'dirty'
   /** A preview stage: a deploying service depends on it and it is not deployed there yet. */
   | 'needed';
 

@@ -8,9 +8,10 @@ import {
   type Plan,
   type StageState,
 } from '@shipgraph/core';
+import { checkDeployable } from '../deploy/checkout.js';
 import { executePlan } from '../deploy/execute.js';
 import { OutputCache } from '../deploy/outputs.js';
-import { failedLastTime, runE2eStage } from '../e2e/stage.js';
+import { notProvenYet, runE2eStage } from '../e2e/stage.js';
 import { renderSummary, type DeploySummary } from '../deploy/summary.js';
 import { planRun, prepareRun, skippedBy, type Checkout, type PreparedRun } from '../planning/load.js';
 import { nameList } from '../planning/options.js';
@@ -35,6 +36,7 @@ export interface DeployFlags extends PlanFlags {
   checkStacks: boolean;
   skipE2e: boolean;
   junit?: string | undefined;
+  allowDirty: boolean;
 }
 
 const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
@@ -65,6 +67,12 @@ export async function deployCommand(flags: DeployFlags, io: Io): Promise<number>
     return 0;
   }
   log(`stage ${stage.name} (${stage.regions.join(', ')}) at ${checkout.head.slice(0, 12)}`);
+  // Before the lock: a refused run leaves the state and the lock as they were.
+  const { dirty } = await checkDeployable(checkout, flags.allowDirty);
+  if (dirty !== null)
+    log(
+      `warning: ${dirty}; deploying it anyway (--allow-dirty): recorded as dirty, deployed again next time`,
+    );
 
   // A run limited with --only locks just its services, where the state backend can.
   const lock = await acquireRunLock(store, stage.name, onlyServices(checkout, flags), {
@@ -97,6 +105,7 @@ export async function deployCommand(flags: DeployFlags, io: Io): Promise<number>
       children: interrupts.children,
       log,
       now: io.now,
+      dirty: dirty !== null,
     });
     if (flags.skipE2e || !stage.e2e) {
       log(
@@ -186,17 +195,20 @@ async function teardownPreview(
   }
 }
 
-/** Services deployed in every region this run, and those whose last e2e failed (if they did not fail now). */
+/**
+ * Services deployed in every region this run (their tools changed something or not), and those the
+ * plan left alone whose e2e failed or never ran (a --skip-e2e or interrupted run).
+ */
 function servicesToTest(summary: DeploySummary, state: StageState): Set<PackageName> {
   const byService = new Map<PackageName, string[]>();
   for (const result of summary.results)
     byService.set(result.service, [...(byService.get(result.service) ?? []), result.status]);
   const chosen = new Set<PackageName>();
   for (const [service, statuses] of byService) {
-    if (statuses.every((status) => status === 'deployed')) chosen.add(service);
+    if (statuses.every((status) => status === 'deployed' || status === 'unchanged')) chosen.add(service);
   }
-  for (const service of failedLastTime(state.services)) {
-    if (byService.get(service)?.every((status) => status === 'unchanged') === true) chosen.add(service);
+  for (const service of notProvenYet(state.services)) {
+    if (byService.get(service)?.every((status) => status === 'skipped') === true) chosen.add(service);
   }
   return chosen;
 }

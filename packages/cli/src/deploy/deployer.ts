@@ -23,9 +23,15 @@ export interface DeployContext {
   track: (kill: (signal: NodeJS.Signals) => void) => () => void;
 }
 
+/** What a deploy did: the stack outputs (empty when there is no stack), and whether it changed anything. */
+export interface DeployOutcome {
+  outputs: Record<string, string>;
+  /** False when the deploy found nothing to change; null when the deployer cannot tell. */
+  changed: boolean | null;
+}
+
 export interface Deployer {
-  /** Deploys and returns the stack outputs (empty when the deployer has no stack). */
-  deploy(context: DeployContext): Promise<Record<string, string>>;
+  deploy(context: DeployContext): Promise<DeployOutcome>;
   /** Removes what deploy created (a missing stack is already removed). */
   remove(context: DeployContext): Promise<void>;
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { deployTasks, type DeployTask, type PackageName, type Plan } from '@shipgraph/core';
 import type { StateStore } from '../state/store.js';
 import type { ServiceSettings } from '../stacks/services.js';
-import { DeployFailure, deployerFor } from './deployer.js';
+import { DeployFailure, deployerFor, type DeployOutcome } from './deployer.js';
 import { stepEnvironment, type OutputCache } from './outputs.js';
 import { openStepLog } from './step-log.js';
 import { runDag } from './run-dag.js';
@@ -25,6 +25,8 @@ export interface ExecuteOptions {
   children: Set<(signal: NodeJS.Signals) => void>;
   log: (line: string) => void;
   now: () => Date;
+  /** The checkout differed from the planned commit (--allow-dirty): records say so. */
+  dirty?: boolean;
 }
 
 export async function executePlan(options: ExecuteOptions): Promise<DeploySummary> {
@@ -32,7 +34,12 @@ export async function executePlan(options: ExecuteOptions): Promise<DeploySummar
   const tasks = deployTasks(plan, regions);
   const regionsLeft = new Map<PackageName, number>();
   for (const task of tasks) regionsLeft.set(task.service, (regionsLeft.get(task.service) ?? 0) + 1);
-  const details = new Map<string, { attempts: number; log: string; outputs?: Record<string, string> }>();
+  const details = new Map<
+    string,
+    { attempts: number; log: string; outputs?: Record<string, string>; changed?: boolean | null }
+  >();
+  // Per service, what each region's deploy changed, for the record written once all are done.
+  const changes = new Map<PackageName, (boolean | null)[]>();
   const planned = new Map(plan.services.map((service) => [service.name, service]));
 
   const deployOne = async (task: DeployTask): Promise<void> => {
@@ -77,7 +84,7 @@ export async function executePlan(options: ExecuteOptions): Promise<DeploySummar
           return () => options.children.delete(kill);
         },
       };
-      let result: Record<string, string> | undefined;
+      let result: DeployOutcome | undefined;
       for (let attempt = 0; result === undefined; attempt++) {
         detail.attempts = attempt + 1;
         try {
@@ -92,8 +99,10 @@ export async function executePlan(options: ExecuteOptions): Promise<DeploySummar
           await new Promise((resolve) => setTimeout(resolve, delay));
         }
       }
-      options.outputs.set(task.service, task.region, result);
-      details.set(task.id, { ...detail, outputs: result });
+      options.outputs.set(task.service, task.region, result.outputs);
+      details.set(task.id, { ...detail, outputs: result.outputs, changed: result.changed });
+      if (result.changed === false) log('nothing changed: the deploy found everything already as it is');
+      changes.set(task.service, [...(changes.get(task.service) ?? []), result.changed]);
       await recordWhenAllRegionsDone(task, service.fingerprint);
     } catch (error) {
       log(`failed: ${error instanceof Error ? error.message : String(error)}`);
@@ -112,9 +121,14 @@ export async function executePlan(options: ExecuteOptions): Promise<DeploySummar
       const name = settings.get(task.service)?.stackName(region) ?? null;
       if (name !== null) stacks[region] = name;
     }
+    const changed = changes.get(task.service) ?? [];
     await store.record(plan.stage, task.service, {
       commit: plan.head,
-      fingerprint,
+      changed: changed.includes(true) ? true : changed.every((one) => one === false) ? false : null,
+      // Tested by the e2e stage, if it runs: until then, what is deployed is not.
+      e2e: { status: 'untested', commit: plan.head, at: options.now().toISOString() },
+      fingerprint: options.dirty === true ? null : fingerprint,
+      ...(options.dirty === true ? { dirty: true } : {}),
       deployedAt: options.now().toISOString(),
       regions: [...regions],
       ...(Object.keys(stacks).length > 0 ? { stacks } : {}),
@@ -141,7 +155,7 @@ export async function executePlan(options: ExecuteOptions): Promise<DeploySummar
         log: detail?.log ?? null,
       };
       if (outcome === undefined) {
-        results.push({ ...base, status: 'unchanged', startedAt: null, endedAt: null, durationMs: null });
+        results.push({ ...base, status: 'skipped', startedAt: null, endedAt: null, durationMs: null });
       } else if (outcome.status === 'blocked') {
         results.push({
           ...base,
@@ -157,15 +171,22 @@ export async function executePlan(options: ExecuteOptions): Promise<DeploySummar
           endedAt: outcome.endedAt,
           durationMs: outcome.endedAt - outcome.startedAt,
         };
+        const changed = detail?.changed ?? null;
         results.push(
           outcome.status === 'succeeded'
-            ? { ...base, ...timing, status: 'deployed', outputs: detail?.outputs ?? {} }
+            ? {
+                ...base,
+                ...timing,
+                status: changed === false ? 'unchanged' : 'deployed',
+                changed,
+                outputs: detail?.outputs ?? {},
+              }
             : { ...base, ...timing, status: 'failed', error: messageOf(outcome.error) },
         );
       }
     }
   }
-  const ok = results.every((result) => result.status === 'deployed' || result.status === 'unchanged');
+  const ok = results.every((result) => !['failed', 'blocked'].includes(result.status));
   return { version: 1, stage: plan.stage, head: plan.head, ok, interrupted: null, results, e2e: [] };
 }
 

@@ -2,6 +2,7 @@
 import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { fileSafe } from './outputs.js';
 
 export interface StepLog {
@@ -25,7 +26,8 @@ export async function openStepLog(
   return {
     path: relative(root, file),
     line: (text) => {
-      stream.write(`${text}\n`);
+      // Colours are for terminals: a log file keeps the text.
+      stream.write(`${stripVTControlCharacters(text)}\n`);
       echo(`${prefix} ${text}`);
     },
     close: () => new Promise((resolve) => stream.end(resolve)),

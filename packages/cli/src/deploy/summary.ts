@@ -2,7 +2,11 @@
 import type { CommitSha, PackageName } from '@shipgraph/core';
 import type { E2eResult } from '../e2e/run-e2e.js';
 
-export type DeployStatus = 'deployed' | 'failed' | 'blocked' | 'unchanged';
+/**
+ * `deployed`: the deploy ran and changed something (or its deployer cannot tell); `unchanged`: it ran
+ * and its tool found nothing to change; `skipped`: the plan did not deploy it.
+ */
+export type DeployStatus = 'deployed' | 'unchanged' | 'failed' | 'blocked' | 'skipped';
 
 export interface DeployResult {
   service: PackageName;
@@ -14,6 +18,8 @@ export interface DeployResult {
   durationMs: number | null;
   attempts: number;
   log: string | null;
+  /** For a deploy that ran: whether it changed anything; null when its deployer cannot tell. */
+  changed?: boolean | null;
   error?: string;
   outputs?: Record<string, string>;
 }
@@ -58,7 +64,7 @@ export function renderSummary(summary: DeploySummary): string {
       .trimEnd();
   const count = (status: DeployStatus) => summary.results.filter((result) => result.status === status).length;
   const e2eCount = (status: string) => summary.e2e.filter((result) => result.status === status).length;
-  const totals = `${count('deployed')} deployed, ${count('failed')} failed, ${count('blocked')} blocked, ${count('unchanged')} unchanged`;
+  const totals = `${count('deployed')} deployed, ${count('unchanged')} unchanged, ${count('failed')} failed, ${count('blocked')} blocked, ${count('skipped')} skipped`;
   const e2e =
     summary.e2e.length === 0 ? '' : `; e2e ${e2eCount('passed')} passed, ${e2eCount('failed')} failed`;
   const ending = summary.interrupted === null ? '' : ` (interrupted by ${summary.interrupted})`;

@@ -1,11 +1,12 @@
 // The e2e stage: each service's end-to-end script, in dependency order, against the stage just deployed.
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CommitSha, PackageName } from '@shipgraph/core';
 import { packageManager } from '../deploy/deployers/npm-script.js';
 import { runDeployCommand } from '../deploy/deployers/process.js';
 import { stepEnvironment, type OutputCache } from '../deploy/outputs.js';
 import { openStepLog } from '../deploy/step-log.js';
+import { readJUnitCases, type E2eCase } from './junit-cases.js';
 
 export interface E2eResult {
   service: PackageName;
@@ -15,7 +16,15 @@ export interface E2eResult {
   log: string | null;
   /** Why it failed or was skipped. */
   detail?: string;
+  /** Each test, when the script wrote JUnit XML to $SHIPGRAPH_E2E_JUNIT. */
+  cases?: E2eCase[];
 }
+
+/**
+ * A service's e2e over every region: passed everywhere, failed somewhere, not run everywhere
+ * (interrupted: still untested), or none to run (no script).
+ */
+export type E2eOutcome = 'passed' | 'failed' | 'untested' | 'none';
 
 export interface E2eTarget {
   name: PackageName;
@@ -37,8 +46,8 @@ export interface E2eOptions {
   signal: AbortSignal;
   children: Set<(signal: NodeJS.Signals) => void>;
   log: (line: string) => void;
-  /** Called once a service's e2e ran in every region. */
-  onServiceDone?: (service: PackageName, passed: boolean) => Promise<void>;
+  /** Called once a service's e2e ran in every region (or could not: interrupted, or no script). */
+  onServiceDone?: (service: PackageName, outcome: E2eOutcome) => Promise<void>;
 }
 
 /** One service at a time, each region in turn: e2e suites share the stage, so they do not run side by side. */
@@ -49,20 +58,21 @@ export async function runE2e(options: E2eOptions): Promise<E2eResult[]> {
     if (!(await hasScript(target.dir, options.script))) {
       for (const region of options.regions)
         results.push(skipped(target, region, `no "${options.script}" script`));
+      await options.onServiceDone?.(target.name, 'none');
       continue;
     }
-    let passed = true;
+    let outcome: E2eOutcome = 'passed';
     for (const region of options.regions) {
       if (options.signal.aborted) {
         results.push(skipped(target, region, 'interrupted'));
-        passed = false;
+        if (outcome === 'passed') outcome = 'untested';
         continue;
       }
       const result = await runOne(target, region, manager, options);
-      passed &&= result.status === 'passed';
+      if (result.status === 'failed') outcome = 'failed';
       results.push(result);
     }
-    await options.onServiceDone?.(target.name, passed);
+    await options.onServiceDone?.(target.name, outcome);
   }
   return results;
 }
@@ -90,6 +100,13 @@ async function runOne(
     options.log,
   );
   const started = Date.now();
+  // Where the script may write JUnit XML (vitest --reporter=junit, jest-junit...) for one case per test.
+  const junit = join(options.root, stepLog.path.replace(/\.log$/, '.junit.xml'));
+  await rm(junit, { force: true });
+  const cases = async (): Promise<{ cases?: E2eCase[] }> => {
+    const found = await readJUnitCases(junit);
+    return found === null ? {} : { cases: found };
+  };
   try {
     const outputs = await options.outputs.collect([target.name, ...target.dependsOn], region);
     const env = await stepEnvironment({
@@ -101,6 +118,7 @@ async function runOne(
       step: 'e2e',
       outputs,
     });
+    env.SHIPGRAPH_E2E_JUNIT = junit;
     await runDeployCommand(manager, ['run', options.script], {
       dir: target.dir,
       env,
@@ -118,6 +136,7 @@ async function runOne(
       status: 'passed',
       durationMs: Date.now() - started,
       log: stepLog.path,
+      ...(await cases()),
     };
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
@@ -129,6 +148,7 @@ async function runOne(
       durationMs: Date.now() - started,
       log: stepLog.path,
       detail,
+      ...(await cases()),
     };
   } finally {
     await stepLog.close();

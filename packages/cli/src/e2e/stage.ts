@@ -55,14 +55,16 @@ export async function runE2eStage(options: E2eStageOptions): Promise<E2eResult[]
     signal: options.signal,
     children: options.children,
     log: options.log,
-    onServiceDone: async (service, passed) => {
+    onServiceDone: async (service, outcome) => {
       const record = recorded[service];
       if (record === undefined) return;
-      const e2e = {
-        status: passed ? ('passed' as const) : ('failed' as const),
-        commit: checkout.head,
-        at: options.now().toISOString(),
-      };
+      // A service without e2e tests has nothing to prove; an interrupted run proved nothing yet.
+      if (outcome === 'none') {
+        const { e2e: _dropped, ...rest } = record;
+        if (_dropped !== undefined) await store.record(stage, service, rest);
+        return;
+      }
+      const e2e = { status: outcome, commit: checkout.head, at: options.now().toISOString() };
       await store.record(stage, service, { ...record, e2e });
     },
   });
@@ -71,10 +73,13 @@ export async function runE2eStage(options: E2eStageOptions): Promise<E2eResult[]
   return results;
 }
 
-/** Services whose last e2e run failed: the next run tests them again even if nothing changed. */
-export const failedLastTime = (records: Record<PackageName, { e2e?: { status: string } }>): PackageName[] =>
+/**
+ * Services whose deployed code has no passing e2e run: it failed, or never ran (deployed with
+ * --skip-e2e, or interrupted). The next run that runs e2e tests them even if nothing changed.
+ */
+export const notProvenYet = (records: Record<PackageName, { e2e?: { status: string } }>): PackageName[] =>
   Object.entries(records)
-    .filter(([, record]) => record.e2e?.status === 'failed')
+    .filter(([, record]) => record.e2e?.status === 'failed' || record.e2e?.status === 'untested')
     .map(([name]) => name);
 
 /** CI reports usually go to a directory that does not exist yet (reports/e2e.xml in buildspec.yml). */

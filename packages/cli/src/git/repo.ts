@@ -110,19 +110,15 @@ export class GitRepo {
     return lines;
   }
 
+  /** Tracked paths whose working-tree or staged content differs from HEAD (untracked files are not). */
+  async trackedChanges(): Promise<RepoPath[]> {
+    const output = await this.git.raw(['status', '--porcelain=v1', '-z', '--untracked-files=no']);
+    return parseStatus(output);
+  }
+
   /** Paths that differ between the working tree (untracked files included) and HEAD. */
   async uncommittedPaths(): Promise<RepoPath[]> {
-    const output = await this.git.raw(['status', '--porcelain=v1', '-z', '--untracked-files=all']);
-    const paths: RepoPath[] = [];
-    const entries = output.split('\0');
-    for (let i = 0; i < entries.length; i++) {
-      const entry = entries[i] ?? '';
-      if (entry.length < 4) continue;
-      paths.push(entry.slice(3));
-      // A rename or copy is followed by its old path.
-      if (entry[0] === 'R' || entry[0] === 'C') paths.push(entries[++i] ?? '');
-    }
-    return paths;
+    return parseStatus(await this.git.raw(['status', '--porcelain=v1', '-z', '--untracked-files=all']));
   }
 
   /** The first of `refs` that names a commit here, or null; one git process. */
@@ -230,6 +226,20 @@ export class GitRepo {
       if (stdin !== null) child.stdin?.end(stdin);
     });
   }
+}
+
+/** `git status --porcelain=v1 -z` → paths; a rename or copy counts for both its paths. */
+function parseStatus(output: string): RepoPath[] {
+  const paths: RepoPath[] = [];
+  const entries = output.split('\0');
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i] ?? '';
+    if (entry.length < 4) continue;
+    paths.push(entry.slice(3));
+    // A rename or copy is followed by its old path.
+    if (entry[0] === 'R' || entry[0] === 'C') paths.push(entries[++i] ?? '');
+  }
+  return paths;
 }
 
 function gitError(error: unknown, ref: string, cwd: string): ShipgraphError {

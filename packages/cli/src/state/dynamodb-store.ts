@@ -43,6 +43,10 @@ export class DynamoDbStateStore implements StateStore {
       deployedAt: { S: record.deployedAt },
       regions: { L: record.regions.map((region) => ({ S: region })) },
       ...(record.fingerprint === null ? {} : { fingerprint: { S: record.fingerprint } }),
+      ...(record.dirty === true ? { dirty: { BOOL: true } } : {}),
+      ...(record.changed === undefined
+        ? {}
+        : { changed: record.changed === null ? { NULL: true } : { BOOL: record.changed } }),
       ...(record.stacks === undefined
         ? {}
         : {
@@ -332,7 +336,11 @@ const recordOf = (item: Item): ServiceRecord => {
             Object.entries(item.stacks.M).map(([region, name]) => [region, name.S ?? '']),
           ),
         }),
-    ...(e2eStatus === 'passed' || e2eStatus === 'failed'
+    ...(item.dirty?.BOOL === true ? { dirty: true } : {}),
+    ...(item.changed === undefined
+      ? {}
+      : { changed: item.changed.NULL === true ? null : (item.changed.BOOL ?? null) }),
+    ...(e2eStatus === 'passed' || e2eStatus === 'failed' || e2eStatus === 'untested'
       ? { e2e: { status: e2eStatus, commit: item.e2eCommit?.S ?? '', at: item.e2eAt?.S ?? '' } }
       : {}),
   };

@@ -178,7 +178,9 @@ const isRecord = (value: unknown): value is ServiceRecord => {
     (record.fingerprint === null || typeof record.fingerprint === 'string') &&
     typeof record.deployedAt === 'string' &&
     Array.isArray(record.regions) &&
+    (record.dirty === undefined || typeof record.dirty === 'boolean') &&
+    (record.changed === undefined || record.changed === null || typeof record.changed === 'boolean') &&
     (record.e2e === undefined ||
-      ['passed', 'failed'].includes((record.e2e as { status?: unknown }).status as string))
+      ['passed', 'failed', 'untested'].includes((record.e2e as { status?: unknown }).status as string))
   );
 };

@@ -43,7 +43,7 @@ export interface SummaryJson {
   results: {
     service: string;
     region: string;
-    status: 'deployed' | 'failed' | 'blocked' | 'unchanged';
+    status: 'deployed' | 'unchanged' | 'failed' | 'blocked' | 'skipped';
     startedAt: number | null;
     endedAt: number | null;
     attempts: number;

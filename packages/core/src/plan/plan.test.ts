@@ -601,3 +601,26 @@ describe('plan: files outside every package that a package refers to', () => {
     ]);
   });
 });
+
+describe('plan: a deploy made from a dirty checkout', () => {
+  const dirtyState = stateOf({
+    '@acme/billing': { ...deployedAt(A, current('billing')), dirty: true },
+    '@acme/orders': deployedAt(A),
+    '@acme/site': deployedAt(A),
+  });
+
+  it('never counts as deployed: the service deploys again, even with nothing changed, and its base is not diffed', () => {
+    const result = planOf({ state: dirtyState, comparisons: { [A]: changed() } });
+    expect(deploying(result)).toEqual(['@acme/billing']);
+    expect(reasonsOf(result)['@acme/billing']).toEqual([
+      {
+        kind: 'dirty',
+        detail: `deployed last from a checkout that differed from ${A.slice(0, 12)} (--allow-dirty)`,
+      },
+    ]);
+    const onlyDirty = stateOf({ '@acme/billing': { ...deployedAt(B), dirty: true } });
+    expect(
+      basesToCompare(layout, onlyDirty, { force: false, baseOverride: null, only: ['billing'], exclude: [] }),
+    ).toEqual([]);
+  });
+});

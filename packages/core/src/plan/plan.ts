@@ -61,7 +61,9 @@ export function basesToCompare(
   const services = selectServices(servicesOf(workspace), options.only, options.exclude);
   const bases = new Set<CommitSha>();
   for (const service of services) {
-    const base = baseOf(options, state.services[service.name]);
+    const record = state.services[service.name];
+    if (record?.dirty === true) continue;
+    const base = baseOf(options, record);
     if (base !== null) bases.add(base);
   }
   return [...bases];
@@ -93,6 +95,11 @@ export function plan(input: PlanInput): Plan {
 
     if (options.force) {
       reasons.push({ kind: 'forced' });
+    } else if (record?.dirty === true) {
+      reasons.push({
+        kind: 'dirty',
+        detail: `deployed last from a checkout that differed from ${record.commit.slice(0, 12)} (--allow-dirty)`,
+      });
     } else if (base === null) {
       reasons.push({ kind: 'first-deploy' });
     } else {

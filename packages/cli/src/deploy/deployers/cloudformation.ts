@@ -6,14 +6,20 @@ import { ShipgraphError } from '@shipgraph/core';
 import { cloudFormation, isMissingStack, stackOutputs } from '../../aws/cloudformation.js';
 import type { CloudFormationDeployerConfig } from '../../config/config.js';
 import { fillPlaceholders } from '../../stacks/stack-name.js';
-import { DeployFailure, looksTransient, type DeployContext, type Deployer } from '../deployer.js';
+import {
+  DeployFailure,
+  looksTransient,
+  type DeployContext,
+  type DeployOutcome,
+  type Deployer,
+} from '../deployer.js';
 
 const TEMPLATES = ['template.yml', 'template.yaml', 'template.json'];
 
 export class CloudFormationDeployer implements Deployer {
   constructor(private readonly config: CloudFormationDeployerConfig) {}
 
-  async deploy(context: DeployContext): Promise<Record<string, string>> {
+  async deploy(context: DeployContext): Promise<DeployOutcome> {
     const sdk = await import('@aws-sdk/client-cloudformation');
     const client = await cloudFormation(context.region);
     const stackName = context.stackName;
@@ -47,7 +53,7 @@ export class CloudFormationDeployer implements Deployer {
         } catch (error) {
           if (error instanceof Error && /No updates are to be performed/.test(error.message)) {
             context.log(`stack ${stackName}: no updates are to be performed`);
-            return (await stackOutputs(context.region, stackName)) ?? {};
+            return { outputs: (await stackOutputs(context.region, stackName)) ?? {}, changed: false };
           }
           throw error;
         }
@@ -63,7 +69,7 @@ export class CloudFormationDeployer implements Deployer {
       throw new DeployFailure(`stack ${stackName} failed: ${message}`, looksTransient(message));
     }
     context.log(`stack ${stackName}: deployed`);
-    return (await stackOutputs(context.region, stackName)) ?? {};
+    return { outputs: (await stackOutputs(context.region, stackName)) ?? {}, changed: true };
   }
 
   async remove(context: DeployContext): Promise<void> {

@@ -2,8 +2,8 @@
 import { ShipgraphError } from '@shipgraph/core';
 import { stackOutputs } from '../../aws/cloudformation.js';
 import { fillPlaceholders } from '../../stacks/stack-name.js';
-import type { DeployContext, Deployer } from '../deployer.js';
-import { runDeployCommand } from './process.js';
+import type { DeployContext, DeployOutcome, Deployer } from '../deployer.js';
+import { runDeployCommand, saidNoChange } from './process.js';
 
 export class CommandDeployer implements Deployer {
   constructor(
@@ -11,10 +11,11 @@ export class CommandDeployer implements Deployer {
     private readonly removeCommand: readonly string[] | null,
   ) {}
 
-  async deploy(context: DeployContext): Promise<Record<string, string>> {
-    await this.run(this.command, context);
-    if (context.stackName === null) return {};
-    return (await stackOutputs(context.region, context.stackName)) ?? {};
+  async deploy(context: DeployContext): Promise<DeployOutcome> {
+    // Any tool: it changed nothing if it says so (cdk, sam, terraform...), else shipgraph cannot tell.
+    const changed = saidNoChange(await this.run(this.command, context)) ? false : null;
+    if (context.stackName === null) return { outputs: {}, changed };
+    return { outputs: (await stackOutputs(context.region, context.stackName)) ?? {}, changed };
   }
 
   async remove(context: DeployContext): Promise<void> {
@@ -26,8 +27,8 @@ export class CommandDeployer implements Deployer {
     await this.run(this.removeCommand, context);
   }
 
-  private async run(command: readonly string[], context: DeployContext): Promise<void> {
+  private async run(command: readonly string[], context: DeployContext): Promise<string[]> {
     const [file = '', ...args] = command.map((part) => fillPlaceholders(part, context.stage, context.region));
-    await runDeployCommand(file, args, context);
+    return runDeployCommand(file, args, context);
   }
 }

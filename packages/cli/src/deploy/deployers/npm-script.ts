@@ -2,20 +2,21 @@
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stackOutputs } from '../../aws/cloudformation.js';
-import type { DeployContext, Deployer } from '../deployer.js';
-import { runDeployCommand } from './process.js';
+import type { DeployContext, DeployOutcome, Deployer } from '../deployer.js';
+import { runDeployCommand, saidNoChange } from './process.js';
 
 export class NpmScriptDeployer implements Deployer {
   constructor(private readonly script: string) {}
 
-  async deploy(context: DeployContext): Promise<Record<string, string>> {
+  async deploy(context: DeployContext): Promise<DeployOutcome> {
     const flags = ['--stage', context.stage, '--region', context.region];
     const manager = await packageManager(context.root);
     // npm needs `--` to pass flags to the script; pnpm and yarn pass them on as they are.
     const args = manager === 'npm' ? ['run', this.script, '--', ...flags] : ['run', this.script, ...flags];
-    await runDeployCommand(manager, args, context);
-    if (context.stackName === null) return {};
-    return (await stackOutputs(context.region, context.stackName)) ?? {};
+    // A script may run any tool: it changed nothing if the tool says so, else shipgraph cannot tell.
+    const changed = saidNoChange(await runDeployCommand(manager, args, context)) ? false : null;
+    if (context.stackName === null) return { outputs: {}, changed };
+    return { outputs: (await stackOutputs(context.region, context.stackName)) ?? {}, changed };
   }
 
   /** Runs the service's `remove` script, the same way. */

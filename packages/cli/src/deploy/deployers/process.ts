@@ -4,12 +4,31 @@ import type { Readable } from 'node:stream';
 import { execa } from 'execa';
 import { DeployFailure, looksTransient, type DeployContext } from '../deployer.js';
 
-/** Runs a command in `context.dir`; fails with a DeployFailure that says whether a retry may help. */
+/**
+ * What deploy tools print when a deploy changed nothing: the Serverless Framework (v3, osls, v4),
+ * `aws cloudformation deploy` and SAM, Terraform.
+ */
+const NO_CHANGE = [
+  /No changes to deploy\. Deployment skipped/,
+  /Service files not changed\. Skipping deployment/,
+  /No changes to deploy\. Stack \S+ is up to date/,
+  /No changes\. Your infrastructure matches the configuration/,
+  /Apply complete! Resources: 0 added, 0 changed, 0 destroyed/,
+];
+
+/** Whether a deploy's last lines say it changed nothing. */
+export const saidNoChange = (lines: readonly string[]): boolean =>
+  lines.some((line) => NO_CHANGE.some((pattern) => pattern.test(line)));
+
+/**
+ * Runs a command in `context.dir` and returns its last lines; fails with a DeployFailure that says
+ * whether a retry may help.
+ */
 export async function runDeployCommand(
   file: string,
   args: readonly string[],
   context: Pick<DeployContext, 'dir' | 'env' | 'log' | 'track'>,
-): Promise<void> {
+): Promise<string[]> {
   context.log(`$ ${[file, ...args].join(' ')}`);
   // stdout and stderr are read line by line as they come; execa's `all` interleaving costs twice as
   // much per process, which shows at hundreds of quick deploys.
@@ -43,6 +62,7 @@ export async function runDeployCommand(
             : result.shortMessage;
       throw new DeployFailure(`${file} failed (${why})`, looksTransient(tail.join('\n')));
     }
+    return tail;
   } finally {
     untrack();
   }

@@ -3,15 +3,21 @@ import { access } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ShipgraphError } from '@shipgraph/core';
 import { stackOutputs } from '../../aws/cloudformation.js';
-import type { DeployContext, Deployer } from '../deployer.js';
-import { runDeployCommand } from './process.js';
+import type { DeployContext, DeployOutcome, Deployer } from '../deployer.js';
+import { runDeployCommand, saidNoChange } from './process.js';
 
 export class ServerlessDeployer implements Deployer {
-  async deploy(context: DeployContext): Promise<Record<string, string>> {
+  async deploy(context: DeployContext): Promise<DeployOutcome> {
     const bin = await findBin('serverless', context.dir);
-    await runDeployCommand(bin, ['deploy', '--stage', context.stage, '--region', context.region], context);
-    if (context.stackName === null) return {};
-    return (await stackOutputs(context.region, context.stackName)) ?? {};
+    const said = await runDeployCommand(
+      bin,
+      ['deploy', '--stage', context.stage, '--region', context.region],
+      context,
+    );
+    // The Serverless Framework compares its package with the last deployed one and says so.
+    const changed = !saidNoChange(said);
+    if (context.stackName === null) return { outputs: {}, changed };
+    return { outputs: (await stackOutputs(context.region, context.stackName)) ?? {}, changed };
   }
 
   async remove(context: DeployContext): Promise<void> {
