@@ -1,16 +1,26 @@
 #!/usr/bin/env node
 // `npm run demo`: shipgraph's main job on the bundled example, against moto on 127.0.0.1.
-// Deploys the example from scratch, then changes the shared library and shows that only its
-// dependents redeploy. Pass --keep to keep the scratch repository.
+// Deploys the example from scratch with its e2e tests, deploys again (nothing to do), then changes
+// the shared library and shows that only its dependents redeploy, which artifacts really changed,
+// and their e2e tests. Pass --keep to keep the scratch repository.
 import { execFileSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { commitChange, scratchExample } from './example/scratch.mjs';
+import { GetFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { commitEdit, scratchExample } from './example/scratch.mjs';
 import { ensureMoto, startMoto, useMoto } from './moto/moto.mjs';
 
 const BIN = fileURLToPath(new URL('../packages/cli/bin/shipgraph.js', import.meta.url));
 const keep = process.argv.includes('--keep');
 const say = (text) => console.log(`\n\x1b[1m▶ ${text}\x1b[0m`);
+// The example's functions, by service, as the Serverless Framework names them (<service>-<stage>-<function>).
+const FUNCTIONS = {
+  'orders-api': ['createOrder', 'getOrder'],
+  'orders-worker': ['applyOrderEvents'],
+  fulfilment: ['quoteShipping'],
+  notifications: ['notifyCustomer'],
+};
 
 ensureMoto();
 const moto = await startMoto();
@@ -19,33 +29,67 @@ for (const name of ['CODEBUILD_WEBHOOK_TRIGGER', 'CODEBUILD_RESOLVED_SOURCE_VERS
   delete env[name];
 const repo = scratchExample();
 const shipgraph = (...args) => execFileSync('node', [BIN, ...args], { cwd: repo, env, stdio: 'inherit' });
-// The demo deploys without the e2e stage (the test suite runs it: packages/cli/test/example.aws.test.ts).
-// Seen here: once the e2e tests have published to the notifications topic, moto, which cannot run the
-// subscribed Lambda without Docker, stalls the next deploy of that service.
-const deploy = () => shipgraph('deploy', '--skip-e2e');
+const lambda = new LambdaClient({
+  endpoint: moto.endpoint,
+  region: env.AWS_REGION,
+  credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+});
+
+/** Each deployed function's CodeSha256: what Lambda runs, so what a deploy really changed. */
+async function artifacts() {
+  const found = {};
+  for (const [service, names] of Object.entries(FUNCTIONS)) {
+    for (const name of names) {
+      const { Configuration } = await lambda.send(
+        new GetFunctionCommand({ FunctionName: `${service}-staging-${name}` }),
+      );
+      found[`${service} ${name}`] = Configuration?.CodeSha256 ?? '?';
+    }
+  }
+  return found;
+}
+
+/** The JUnit report's test cases, one line each (what CodeBuild's test reports would show). */
+function junitSummary(file) {
+  const xml = readFileSync(join(repo, file), 'utf8');
+  const cases = [...xml.matchAll(/<testcase classname="([^"]*)" name="([^"]*)"[^>]*?(\/>|>(<failure)?)/g)];
+  const failed = cases.filter((match) => match[4] !== undefined).length;
+  return `${file}: ${cases.length} test cases, ${failed} failed`;
+}
 
 let failed = false;
 try {
   say(`moto is on ${moto.endpoint}; the example is a fresh git repository in ${repo}`);
   say('shipgraph plan — nothing is deployed yet');
   shipgraph('plan');
-  say('shipgraph deploy — every service, in dependency order');
-  deploy();
-  say('shipgraph deploy again — nothing changed, nothing deploys');
-  deploy();
-  commitChange(
-    repo,
-    'libs/shared/src/index.mjs',
-    '// a change to the shared library\n',
-    'change the shared library',
-  );
+  say('shipgraph deploy — every service in dependency order, then their e2e tests against the stage');
+  shipgraph('deploy', '--junit', 'reports/e2e.xml');
+  console.log(junitSummary('reports/e2e.xml'));
+  say('shipgraph deploy again — nothing changed, nothing deploys, nothing to test');
+  shipgraph('deploy');
+  const before = await artifacts();
+  // newOrderId is bundled into orders-api's handlers; orders-worker's bundle holds only what it imports.
+  commitEdit(repo, 'libs/shared/src/ids.mjs', '`ord_${', '`order_${', 'a longer order id prefix');
   say('after a commit that changes libs/shared: shipgraph plan --explain');
   shipgraph('plan', '--explain');
-  say('shipgraph deploy — only the services that use the library (and what depends on them)');
-  deploy();
-} catch {
+  say(
+    "shipgraph deploy — the library's dependents; each says whether its deploy changed anything; then their e2e",
+  );
+  shipgraph('deploy', '--junit', 'reports/e2e.xml');
+  console.log(junitSummary('reports/e2e.xml'));
+  const after = await artifacts();
+  say('the artifacts Lambda runs now (CodeSha256)');
+  for (const [name, sha] of Object.entries(after)) {
+    const was = before[name];
+    console.log(
+      `${name.padEnd(32)} ${sha === was ? `unchanged ${sha.slice(0, 12)}…` : `changed   ${was.slice(0, 12)}… → ${sha.slice(0, 12)}…`}`,
+    );
+  }
+} catch (error) {
+  if (!(error instanceof Error && 'status' in error)) console.error(error);
   failed = true;
 } finally {
+  lambda.destroy();
   await moto.stop();
   if (keep) console.log(`\nkept ${repo}`);
   else rmSync(repo, { recursive: true, force: true });

@@ -2,9 +2,17 @@
 // deploys, against the stage it deployed, with the stacks' outputs in SHIPGRAPH_OUTPUT_* variables.
 import { defineConfig } from 'vitest/config';
 
+// shipgraph asks for JUnit XML here, to report one case per test (`deploy --junit`).
+const junit = process.env.SHIPGRAPH_E2E_JUNIT;
+
 export default defineConfig({
-  // Vitest's cache would land in the service's own node_modules, which the Serverless Framework zips up:
-  // every e2e run would change the artifact and force a real redeploy. Keep it at the workspace root.
+  // Vitest's cache would land in the service's own node_modules; keep it at the workspace root.
   cacheDir: '../../node_modules/.vite-e2e',
-  test: { include: ['e2e/**/*.e2e.mjs'], testTimeout: 30_000, fileParallelism: false },
+  test: {
+    include: ['e2e/**/*.e2e.mjs'],
+    testTimeout: 30_000,
+    fileParallelism: false,
+    reporters: junit === undefined ? ['default'] : ['default', 'junit'],
+    ...(junit === undefined ? {} : { outputFile: { junit } }),
+  },
 });

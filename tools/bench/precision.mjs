@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // Selection precision over a generated history: for each of the last N commits (base = its parent,
 // head = the commit), how many services shipgraph, Nx and Turborepo select, against the services
-// that truly need a deploy; per kind of commit (docs/tests only, source, root package.json).
+// that truly need a deploy; per kind of commit (docs/tests only, source, root package.json). A
+// selected service that needs no deploy is a wasted deploy: one whose tool finds nothing to change
+// (`unchanged` in shipgraph's summary).
 //
 //   node tools/bench/precision.mjs [--size 2500] [--last 40] [--commits 40] [--seed 1] [--keep] [--out results.json]
 //
@@ -39,6 +41,7 @@ export function benchPrecision({
         truth: truth.services.length,
         selected: {},
         missed: {},
+        wasted: {},
       };
       for (const name of tools) {
         const run = runTool(name, repo, commit.parent, commit.sha);
@@ -46,6 +49,8 @@ export function benchPrecision({
         const chosen = new Set(run.services);
         row.selected[name] = run.services.length;
         row.missed[name] = truth.services.filter((service) => !chosen.has(service)).length;
+        const needed = new Set(truth.services);
+        row.wasted[name] = run.services.filter((service) => !needed.has(service)).length;
         if (name === 'shipgraph') checkSelection(name, run, truth);
       }
       log(
@@ -59,6 +64,7 @@ export function benchPrecision({
       truth: sum(rows, (row) => row.truth),
       selected: Object.fromEntries(tools.map((name) => [name, sum(rows, (row) => row.selected[name])])),
       missed: Object.fromEntries(tools.map((name) => [name, sum(rows, (row) => row.missed[name])])),
+      wasted: Object.fromEntries(tools.map((name) => [name, sum(rows, (row) => row.wasted[name])])),
     });
     return {
       packages: size,
@@ -77,13 +83,16 @@ export function benchPrecision({
 
 export function formatPrecision(result) {
   const tools = Object.keys(result.total.selected);
-  const rows = [['commits', 'n', 'need a deploy', ...tools.map((name) => `${name} selects`), 'missed']];
+  const rows = [
+    ['commits', 'n', 'need a deploy', ...tools.map((name) => `${name} selects`), 'missed', 'wasted deploys'],
+  ];
   const line = (label, group) => [
     label,
     group.commits,
     group.truth,
     ...tools.map((name) => group.selected[name]),
     tools.map((name) => `${name} ${group.missed[name]}`).join(', '),
+    tools.map((name) => `${name} ${group.wasted[name]}`).join(', '),
   ];
   for (const [kind, group] of Object.entries(result.byKind))
     if (group.commits > 0) rows.push(line(kind, group));

@@ -58,6 +58,18 @@ function linkNodeModules(dir) {
 /** Appends a line to a file of the scratch repository and commits it; returns the new commit. */
 export function commitChange(dir, file, line, message) {
   writeFileSync(join(dir, file), line, { flag: 'a' });
+  return commitAll(dir, message);
+}
+
+/** Replaces text in a file of the scratch repository (it must be there) and commits; returns the new commit. */
+export function commitEdit(dir, file, from, to, message) {
+  const text = readFileSync(join(dir, file), 'utf8');
+  if (!text.includes(from)) throw new Error(`${file} does not contain ${JSON.stringify(from)}`);
+  writeFileSync(join(dir, file), text.replace(from, to));
+  return commitAll(dir, message);
+}
+
+function commitAll(dir, message) {
   git(dir, 'add', '-A');
   git(dir, 'commit', '-q', '-m', message);
   return git(dir, 'rev-parse', 'HEAD');

@@ -3,7 +3,9 @@ import os
 import sys
 import threading
 
+from moto.awslambda_simple import models as lambda_simple
 from moto.cloudformation import models as cloudformation, utils
+from moto.core.base_backend import BackendDict
 from moto.core.config import default_user_config
 from moto.server import main
 from moto.stepfunctions import models as stepfunctions
@@ -15,6 +17,14 @@ def lint_errors_only(template):
     # templates the Serverless Framework generates fail (W3005, a DependsOn that a Ref already implies).
     # CloudFormation rejects none of those; keep only cfn-lint's errors (E rules).
     return [match for match in utils.validate_template_cfn_lint(template) if match.rule.id.startswith("E")]
+
+
+class DockerFreeLambdaBackend(lambda_simple.LambdaSimpleBackend):
+    # moto's Docker-free backend answers any invocation, even of a function that does not exist; AWS
+    # answers ResourceNotFoundException, and so does this one.
+    def invoke(self, function_name, qualifier, body, headers, response_headers):
+        self.get_function(function_name, qualifier)
+        return super().invoke(function_name, qualifier, body, headers, response_headers)
 
 
 def exit_when_parent_exits():
@@ -29,6 +39,13 @@ cloudformation.validate_template_cfn_lint = lint_errors_only
 # them RUNNING forever. The interpreter keeps its state machines in a backend of its own, so state
 # machines created by CloudFormation must go there too, or the API could not find them.
 default_user_config["stepfunctions"] = {"execute_state_machine": True}
+# Lambda code cannot run here (that needs Docker). With Docker absent, moto's default Lambda backend
+# still tries it whenever something invokes a function (an SNS topic with a Lambda subscription, an
+# SQS event source, Invoke): each such call waits on the Docker client, so publishing to the
+# notifications topic stalled deploys and e2e runs. The Docker-free backend answers those invocations
+# at once (the function's code is not run, as before); functions, versions and aliases are the same.
+default_user_config["lambda"] = {"use_docker": False}
+lambda_simple.lambda_simple_backends = BackendDict(DockerFreeLambdaBackend, "lambda")
 stepfunctions.stepfunctions_backends = stepfunctions_parser_backends
 threading.Thread(target=exit_when_parent_exits, daemon=True).start()
 main(sys.argv[1:])

@@ -5,17 +5,20 @@ import {
   DescribeStacksCommand,
   ListStacksCommand,
 } from '@aws-sdk/client-cloudformation';
-import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { GetFunctionCommand, GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { unzipSync, strFromU8 } from 'fflate';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { commitChange, scratchExample } from '../../../tools/example/scratch.mjs';
+import { commitChange, commitEdit, scratchExample } from '../../../tools/example/scratch.mjs';
 import { deploy, statusOf, timesOf, type SummaryJson } from './helpers/deploys.js';
 import { TestRepo } from './helpers/repo.js';
 
 const STAGE = 'pr-901';
 const cfn = new CloudFormationClient({});
 const lambda = new LambdaClient({});
+const s3 = new S3Client({ forcePathStyle: true });
 let repo: TestRepo;
 
 const stack = async (service: string) => {
@@ -36,6 +39,22 @@ const recorded = () =>
   };
 
 const run = (summary: SummaryJson | null, service: string) => timesOf(summary, `@acme/${service}`);
+
+/**
+ * A deployed function's CodeSha256, and its handler module as the zip moto holds has it: the zip is the
+ * one the Serverless Framework uploaded to the service's deployment bucket, at the key Lambda reports.
+ */
+async function codeOf(service: string, fn: string): Promise<{ sha256: string; handler: string }> {
+  const found = await lambda.send(new GetFunctionCommand({ FunctionName: `${service}-${STAGE}-${fn}` }));
+  const key = new URL(found.Code?.Location ?? '').pathname.slice(1);
+  const bucket = (await stack(service)).outputs.ServerlessDeploymentBucketName;
+  const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  const files = unzipSync(await (object.Body?.transformToByteArray() ?? Promise.resolve(new Uint8Array())));
+  const handler = files['src/handlers.mjs'];
+  if (handler === undefined)
+    throw new Error(`no src/handlers.mjs in ${key}: ${Object.keys(files).join(', ')}`);
+  return { sha256: found.Configuration?.CodeSha256 ?? '', handler: strFromU8(handler) };
+}
 
 beforeAll(() => {
   repo = new TestRepo(scratchExample());
@@ -98,25 +117,53 @@ describe('the example monorepo on moto', () => {
     expect(new Set(Object.values(statusOf(summary)))).toEqual(new Set(['skipped']));
   });
 
-  it('deploys only the dependents of a changed library, in order', async () => {
-    const head = commitChange(
+  it('a library change ships new artifacts where the library is bundled, and says which deploys changed nothing', async () => {
+    const before = {
+      createOrder: await codeOf('orders-api', 'createOrder'),
+      applyOrderEvents: await codeOf('orders-worker', 'applyOrderEvents'),
+    };
+    // newOrderId is bundled into orders-api's handlers only (orders-worker uses parseOrderEvent).
+    const head = commitEdit(
       repo.dir,
       'libs/shared/src/ids.mjs',
-      '// a change\n',
-      'change the shared library',
+      '`ord_${',
+      '`order_${',
+      'longer order id prefix',
     );
     const { summary } = await deploy(repo, ['--stage', STAGE]);
     expect(statusOf(summary)).toEqual({
       '@acme/fulfilment': 'skipped',
-      '@acme/notifications': 'deployed',
+      '@acme/notifications': 'unchanged',
       '@acme/orders-api': 'deployed',
-      '@acme/orders-worker': 'deployed',
-      '@acme/storefront': 'deployed',
+      '@acme/orders-worker': 'unchanged',
+      '@acme/storefront': 'unchanged',
     });
     expect(run(summary, 'orders-worker').start).toBeGreaterThanOrEqual(run(summary, 'orders-api').end);
     expect(run(summary, 'notifications').start).toBeGreaterThanOrEqual(run(summary, 'orders-worker').end);
-    expect(recorded().services['@acme/orders-api']?.commit).toBe(head);
+    const after = {
+      createOrder: await codeOf('orders-api', 'createOrder'),
+      applyOrderEvents: await codeOf('orders-worker', 'applyOrderEvents'),
+    };
+    expect(after.createOrder.sha256).not.toBe(before.createOrder.sha256);
+    expect(after.applyOrderEvents.sha256).toBe(before.applyOrderEvents.sha256);
+    // The zip moto holds for the function has the library's new code in its bundle.
+    expect(before.createOrder.handler).toContain('`ord_${');
+    expect(after.createOrder.handler).toContain('`order_${');
+    expect(after.createOrder.handler).toContain('function newOrderId(');
+    expect(recorded().services['@acme/orders-api']).toMatchObject({ commit: head, changed: true });
+    expect(recorded().services['@acme/orders-worker']).toMatchObject({ commit: head, changed: false });
     expect(recorded().services['@acme/fulfilment']?.commit).not.toBe(head);
+  });
+
+  it('a README-only change deploys nothing', async () => {
+    commitChange(
+      repo.dir,
+      'libs/shared/README.md',
+      '# @acme/shared\n\nOrder helpers.\n',
+      'document the library',
+    );
+    const { summary } = await deploy(repo, ['--stage', STAGE]);
+    expect(new Set(Object.values(statusOf(summary)))).toEqual(new Set(['skipped']));
   });
 
   it('redeploys a service whose stack was deleted', async () => {
@@ -135,11 +182,12 @@ describe('the example monorepo on moto', () => {
       'functions: [not, a, map]\n',
       'break the worker',
     );
-    const head = commitChange(
+    const head = commitEdit(
       repo.dir,
       'libs/shared/src/ids.mjs',
-      '// another change\n',
-      'change the library again',
+      '`order_${',
+      '`o_${',
+      'shorter order id prefix',
     );
     const { exitCode, summary } = await deploy(repo, ['--stage', STAGE]);
     expect(exitCode).toBe(1);
@@ -148,7 +196,8 @@ describe('the example monorepo on moto', () => {
       '@acme/notifications': 'blocked',
       '@acme/orders-api': 'deployed',
       '@acme/orders-worker': 'failed',
-      '@acme/storefront': 'deployed',
+      // Its template and parameters are as they were: deployed again, it changed nothing.
+      '@acme/storefront': 'unchanged',
     });
     expect(recorded().services['@acme/orders-worker']?.commit).toBe(before);
     expect(recorded().services['@acme/storefront']?.commit).toBe(head);
