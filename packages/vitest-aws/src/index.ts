@@ -15,5 +15,10 @@ export { clearAllItems, writeItems, type Item } from './services/dynamodb.js';
 export { clearAllObjects } from './services/s3.js';
 export { deleteAllLogs } from './services/logs.js';
 export { stopRunningExecutions } from './services/step-functions.js';
-export { subscribeToTopic, unsubscribeFromTopic, type TopicSubscription } from './services/sns.js';
+export {
+  subscribeToTopic,
+  unsubscribeFromTopic,
+  type SubscribeOptions,
+  type TopicSubscription,
+} from './services/sns.js';
 export { invoke } from './services/lambda.js';

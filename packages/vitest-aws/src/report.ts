@@ -29,10 +29,11 @@ export function report(
   const [name, received, args] = r.hint;
   const message = () => {
     const { subject, should, but } = r.explain();
-    const span = `${isNot ? 'for' : 'within'} ${timeout} ms`;
+    // A single look (timeout 0) has no span of time to speak of.
+    const span = timeout === 0 ? '' : ` ${isNot ? 'for' : 'within'} ${timeout} ms`;
     return (
       `${utils.matcherHint(name, received, args, { isNot, promise })}\n\n` +
-      `Expected ${subject} ${isNot ? 'not ' : ''}to ${should} ${span}, but ${but}`
+      `Expected ${subject} ${isNot ? 'not ' : ''}to ${should}${span}, but ${but}`
     );
   };
   // A diff only helps when values differ, that is when the positive expectation failed.

@@ -25,8 +25,9 @@ let server: Server | undefined;
 
 /** A server on 127.0.0.1 answering `initial` until `answer.current` is changed; stopped after each test. */
 async function serve(initial: Answer) {
-  const answer = { current: initial };
+  const answer = { current: initial, requests: [] as string[] };
   server = createServer((request, response) => {
+    answer.requests.push(request.method ?? '?');
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
@@ -143,6 +144,28 @@ describe('toReturnResponse', () => {
       '"statusCode": 503}',
     );
     await late;
+  });
+
+  it('sends a POST, PUT, PATCH or DELETE once, as aws-testing-library does, unless resend: true', async () => {
+    const { answer, url, props } = await serve(starting);
+    const during = after(300, () => (answer.current = ready));
+    for (const method of ['POST', 'PUT', 'PATCH', 'DELETE']) {
+      expect(
+        await failureOf(expect({ ...props, ...patient, method }).toReturnResponse({ statusCode: 200 })),
+      ).toBe(
+        `expect(api).toReturnResponse(response)\n\nExpected ${method} ${url} (sent once; resend: true polls it) to return {"statusCode": 200}, but it returned {"statusCode": 503}`,
+      );
+    }
+    expect(answer.requests).toEqual(['POST', 'PUT', 'PATCH', 'DELETE']);
+    await during;
+    answer.current = starting;
+    answer.requests.length = 0;
+    const later = after(300, () => (answer.current = ready));
+    await expect({ ...props, ...patient, method: 'POST', resend: true }).toReturnResponse({
+      statusCode: 200,
+    });
+    expect(answer.requests.length).toBeGreaterThan(1);
+    await later;
   });
 
   it('.not fails when the answer changes halfway through the timeout (aws-testing-library#577)', async () => {

@@ -37,6 +37,22 @@ async function stream() {
 }
 
 describe('toHaveRecord', () => {
+  it('reads the records of the last five minutes by default, as aws-testing-library does; since: moves that', async () => {
+    const { put, props } = await stream();
+    await put({ id: 20 });
+    await expect(props).toHaveRecord(isOrder(20));
+    // Kinesis stamps arrival to the second: a point a little after the record leaves it out.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const later = new Date();
+    await put({ id: 21 });
+    await expect({ ...props, since: later }).toHaveRecord(isOrder(21));
+    await expect({ ...props, since: later }).not.toHaveRecord(isOrder(20));
+    await expect({ ...props, since: 'TRIM_HORIZON' }).toHaveRecord(isOrder(20));
+    await expect(expect({ ...props, since: 'yesterday' }).toHaveRecord(isOrder(20))).rejects.toThrow(
+      new TypeError(`toHaveRecord: since must be a Date or 'TRIM_HORIZON', not "yesterday"`),
+    );
+  });
+
   it('passes at the first poll where a record of any shard matches', async () => {
     const { put, props } = await stream();
     const shards = await put(...Array.from({ length: 12 }, (_, id) => ({ id })), 'plain text');

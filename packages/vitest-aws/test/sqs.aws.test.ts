@@ -153,14 +153,21 @@ describe('toHaveMessage', () => {
 });
 
 describe('subscribeToTopic and unsubscribeFromTopic', () => {
-  it('deliver what the topic publishes, raw, to a temporary queue, then remove both', async () => {
+  it('deliver what the topic publishes in SNS’s envelope, as aws-testing-library does, then remove both', async () => {
     const { TopicArn: topicArn = '' } = await sns.send(
       new CreateTopicCommand({ Name: uniqueName('vitest-aws-topic') }),
     );
     const { subscriptionArn, queueUrl } = await subscribeToTopic(region, topicArn);
     try {
-      await sns.send(new PublishCommand({ TopicArn: topicArn, Message: JSON.stringify({ id: 7 }) }));
-      await expect({ region, queueUrl, ...fast }).toHaveMessage(isOrder(7));
+      const Message = JSON.stringify({ id: 7 });
+      await sns.send(new PublishCommand({ TopicArn: topicArn, Message, Subject: 'order placed' }));
+      await expect({ region, queueUrl, ...fast }).toHaveMessage(
+        (body) =>
+          (body as { Subject?: string }).Subject === 'order placed' &&
+          (body as { Message?: string }).Message === Message &&
+          (body as { TopicArn?: string }).TopicArn === topicArn,
+      );
+      await expect({ region, queueUrl, ...fast }).not.toHaveMessage(isOrder(7));
     } finally {
       await unsubscribeFromTopic(region, subscriptionArn, queueUrl);
     }
@@ -175,6 +182,19 @@ describe('subscribeToTopic and unsubscribeFromTopic', () => {
     ).rejects.toThrow();
   });
 
+  it('deliver the published body itself with { raw: true }', async () => {
+    const { TopicArn: topicArn = '' } = await sns.send(
+      new CreateTopicCommand({ Name: uniqueName('vitest-aws-topic') }),
+    );
+    const { subscriptionArn, queueUrl } = await subscribeToTopic(region, topicArn, { raw: true });
+    try {
+      await sns.send(new PublishCommand({ TopicArn: topicArn, Message: JSON.stringify({ id: 9 }) }));
+      await expect({ region, queueUrl, ...fast }).toHaveMessage(isOrder(9));
+    } finally {
+      await unsubscribeFromTopic(region, subscriptionArn, queueUrl);
+    }
+  });
+
   it('give a FIFO topic a FIFO queue', async () => {
     const { TopicArn: topicArn = '' } = await sns.send(
       new CreateTopicCommand({
@@ -182,7 +202,7 @@ describe('subscribeToTopic and unsubscribeFromTopic', () => {
         Attributes: { FifoTopic: 'true', ContentBasedDeduplication: 'true' },
       }),
     );
-    const { subscriptionArn, queueUrl } = await subscribeToTopic(region, topicArn);
+    const { subscriptionArn, queueUrl } = await subscribeToTopic(region, topicArn, { raw: true });
     try {
       expect(queueUrl).toMatch(/\.fifo$/);
       const Message = JSON.stringify({ id: 8 });

@@ -42,13 +42,14 @@ async function stateMachine() {
 }
 
 describe('toBeAtState and toHaveState', () => {
-  it('pass at the first poll where the newest execution is at, or has entered, the state', async () => {
+  it('toBeAtState reads the newest running execution, as aws-testing-library does; toHaveState the newest of all', async () => {
     const { start, props } = await stateMachine();
     await start(30);
     await sleep(50); // so the next execution is strictly newer
     await start(0);
-    await expect({ ...props, timeout: 2000 }).toBeAtState('Done');
-    expect(await timed(expect({ ...props, ...patient }).toBeAtState('Done'))).toBeLessThan(
+    // The newer execution finished at Done; the running one waits in Hold.
+    await expect({ ...props, timeout: 2000 }).toHaveState('Done');
+    expect(await timed(expect({ ...props, ...patient }).toBeAtState('Hold'))).toBeLessThan(
       patient.timeout / 2,
     );
     await expect(props).toHaveState('Hold');
@@ -56,26 +57,23 @@ describe('toBeAtState and toHaveState', () => {
     await stopRunningExecutions(region, props.stateMachineArn);
   });
 
-  it('toBeAtState is true of a running execution waiting in a state', async () => {
-    const { start, props } = await stateMachine();
-    await start(30);
-    await expect(props).toBeAtState('Hold');
-    await stopRunningExecutions(region, props.stateMachineArn);
-  });
-
-  it('fail naming where the newest execution is, or that there is none', async () => {
+  it('fail naming where the execution is, or that there is none (running)', async () => {
     const { name, start, props } = await stateMachine();
     expect(await failureOf(expect(props).toBeAtState('Done'))).toBe(
-      `expect(stateMachine).toBeAtState(state)\n\nExpected the newest execution of "${name}" (us-east-1) to be at state "Done" within 600 ms, but the state machine has no execution`,
+      `expect(stateMachine).toBeAtState(state)\n\nExpected the newest running execution of "${name}" (us-east-1) to be at state "Done" within 600 ms, but no execution is running`,
     );
     await start(0);
-    await expect({ ...props, timeout: 2000 }).toBeAtState('Done');
-    expect(await failureOf(expect(props).toBeAtState('Start'))).toBe(
-      `expect(stateMachine).toBeAtState(state)\n\nExpected the newest execution of "${name}" (us-east-1) to be at state "Start" within 600 ms, but it is at "Done"`,
-    );
+    await expect({ ...props, timeout: 2000 }).toHaveState('Done');
+    // A finished execution is not at any state: toHaveState says where it went.
+    expect(await failureOf(expect(props).toBeAtState('Done'))).toContain('but no execution is running');
     expect(await failureOf(expect(props).toHaveState('Shipped'))).toBe(
       `expect(stateMachine).toHaveState(state)\n\nExpected the newest execution of "${name}" (us-east-1) to have entered state "Shipped" within 600 ms, but it entered ["Start", "Hold", "Done"]`,
     );
+    await start(30);
+    expect(await failureOf(expect({ ...props, timeout: 1000 }).toBeAtState('Start'))).toBe(
+      `expect(stateMachine).toBeAtState(state)\n\nExpected the newest running execution of "${name}" (us-east-1) to be at state "Start" within 1000 ms, but it is at "Hold"`,
+    );
+    await stopRunningExecutions(region, props.stateMachineArn);
   });
 
   it('.not passes only when the state is not reached for the whole timeout', async () => {
@@ -87,16 +85,17 @@ describe('toBeAtState and toHaveState', () => {
     await stopRunningExecutions(region, props.stateMachineArn);
   });
 
-  it('.not fails when the newest execution is at, or has entered, the state', async () => {
+  it('.not fails when the newest running execution is at, or the newest has entered, the state', async () => {
     const { name, start, props } = await stateMachine();
-    await start(0);
-    await expect({ ...props, timeout: 2000 }).toBeAtState('Done');
-    expect(await failureOf(expect(props).not.toBeAtState('Done'))).toBe(
-      `expect(stateMachine).not.toBeAtState(state)\n\nExpected the newest execution of "${name}" (us-east-1) not to be at state "Done" for 600 ms, but it is at "Done"`,
+    await start(30);
+    await expect(props).toBeAtState('Hold');
+    expect(await failureOf(expect(props).not.toBeAtState('Hold'))).toBe(
+      `expect(stateMachine).not.toBeAtState(state)\n\nExpected the newest running execution of "${name}" (us-east-1) not to be at state "Hold" for 600 ms, but it is at "Hold"`,
     );
     expect(await failureOf(expect(props).not.toHaveState('Hold'))).toBe(
-      `expect(stateMachine).not.toHaveState(state)\n\nExpected the newest execution of "${name}" (us-east-1) not to have entered state "Hold" for 600 ms, but it entered ["Start", "Hold", "Done"]`,
+      `expect(stateMachine).not.toHaveState(state)\n\nExpected the newest execution of "${name}" (us-east-1) not to have entered state "Hold" for 600 ms, but it entered ["Start", "Hold"]`,
     );
+    await stopRunningExecutions(region, props.stateMachineArn);
   });
 
   it('wait for an execution started during the timeout, and not for one started after it', async () => {

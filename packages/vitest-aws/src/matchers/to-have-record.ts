@@ -12,9 +12,24 @@ import { explainProtocolError, readStream, type KinesisClientProps } from '../se
  */
 export interface KinesisProps extends KinesisClientProps, PollOptions {
   stream: string;
+  /**
+   * The records to look at: those added since this time (default: five minutes before the matcher
+   * starts, as aws-testing-library reads), or `'TRIM_HORIZON'` for every record the stream keeps. (A
+   * string, so that an object literal's `since: 'TRIM_HORIZON'` fits; any other string is refused.)
+   */
+  since?: Date | string;
 }
 
+/** How far back toHaveRecord reads by default, as aws-testing-library does. */
+export const RECORD_WINDOW_MS = 5 * 60_000;
+
 const shown = 5;
+
+function startOf(since: Date | string | undefined): Date | 'TRIM_HORIZON' {
+  if (since === undefined) return new Date(Date.now() - RECORD_WINDOW_MS);
+  if (since === 'TRIM_HORIZON' || since instanceof Date) return since;
+  throw new TypeError(`toHaveRecord: since must be a Date or 'TRIM_HORIZON', not ${JSON.stringify(since)}`);
+}
 
 export async function toHaveRecord(
   this: MatcherState,
@@ -26,7 +41,7 @@ export async function toHaveRecord(
   // Each poll reads only the records added since the last one, so the counts and samples add up.
   const seen = { count: 0, first: [] as unknown[] };
   const { holds, actual: match } = await withClient(KinesisClient, props, async (client) => {
-    const read = await readStream(client, props.stream);
+    const read = await readStream(client, props.stream, startOf(props.since));
     return pollUntilHolds(props, async () => {
       const records = await read();
       seen.count += records.length;

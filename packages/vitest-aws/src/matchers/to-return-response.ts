@@ -5,10 +5,15 @@ import { printers, report, requireProps, type MatcherResult } from '../report.js
 import { request, type HttpRequest, type HttpResponse } from '../services/http.js';
 
 /**
- * Each poll sends the request again, so a request that changes something (a POST) is repeated until it gets
- * the expected answer; pass `timeout: 0` to send it once.
+ * A GET, HEAD or OPTIONS request is sent again at each poll until it gets the expected answer. Any other
+ * (POST, PUT, PATCH, DELETE) changes something, so it is sent once, as aws-testing-library does, unless
+ * `resend: true` asks for it to be polled too.
  */
-export interface ApiProps extends HttpRequest, PollOptions {}
+export interface ApiProps extends HttpRequest, PollOptions {
+  resend?: boolean;
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export interface ExpectedResponse {
   statusCode: number;
@@ -26,18 +31,21 @@ export async function toReturnResponse(
   const requestTimeout = Math.max(props.timeout ?? pollDefaults.timeout, 1000);
   const compared = (response: HttpResponse) =>
     'data' in expected ? response : { statusCode: response.statusCode };
-  const { holds, actual } = await pollUntilHolds(props, async () => {
+  const resend = props.resend ?? SAFE_METHODS.has(props.method.toUpperCase());
+  const polled = resend ? props : { ...props, timeout: 0 };
+  const { holds, actual } = await pollUntilHolds(polled, async () => {
     const response = await request(props, requestTimeout);
     const actual = 'error' in response ? response : compared(response);
     return { holds: !('error' in actual) && this.equals(actual, expected, this.customTesters), actual };
   });
-  return report(this, props, {
+  return report(this, polled, {
     hint: ['toReturnResponse', 'api', 'response'],
     pass: holds,
     explain: () => {
       const print = printers(this);
+      const once = resend ? '' : ' (sent once; resend: true polls it)';
       return {
-        subject: `${props.method} ${props.url}`,
+        subject: `${props.method} ${props.url}${once}`,
         should: `return ${print.expected(expected)}`,
         but:
           'error' in actual ? `the request failed: ${actual.error}` : `it returned ${print.received(actual)}`,

@@ -1,4 +1,4 @@
-// Kinesis access for toHaveRecord: read every shard of a stream from its oldest record on.
+// Kinesis access for toHaveRecord: read every shard of a stream from a point in time (or its oldest record) on.
 import {
   GetRecordsCommand,
   GetShardIteratorCommand,
@@ -24,14 +24,23 @@ async function shardIds(client: KinesisClient, stream: string): Promise<string[]
 }
 
 /**
- * Opens every shard of the stream at TRIM_HORIZON and returns a function that resolves to the records
- * (data parsed as JSON when it is JSON, else the string) added since it was last called.
+ * Opens every shard of the stream at `since` (AT_TIMESTAMP), or at its oldest record (TRIM_HORIZON), and
+ * returns a function that resolves to the records (data parsed as JSON when it is JSON, else the string)
+ * added since it was last called.
  */
-export async function readStream(client: KinesisClient, stream: string): Promise<() => Promise<unknown[]>> {
+export async function readStream(
+  client: KinesisClient,
+  stream: string,
+  since: Date | 'TRIM_HORIZON',
+): Promise<() => Promise<unknown[]>> {
   const iterators = new Map<string, string | undefined>();
+  const start =
+    since === 'TRIM_HORIZON'
+      ? { ShardIteratorType: 'TRIM_HORIZON' as const }
+      : { ShardIteratorType: 'AT_TIMESTAMP' as const, Timestamp: since };
   for (const ShardId of await shardIds(client, stream)) {
     const { ShardIterator } = await client.send(
-      new GetShardIteratorCommand({ StreamName: stream, ShardId, ShardIteratorType: 'TRIM_HORIZON' }),
+      new GetShardIteratorCommand({ StreamName: stream, ShardId, ...start }),
     );
     iterators.set(ShardId, ShardIterator);
   }

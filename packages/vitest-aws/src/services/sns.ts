@@ -15,11 +15,24 @@ export interface TopicSubscription {
   queueUrl: string;
 }
 
+export interface SubscribeOptions {
+  /**
+   * Raw message delivery: each message body is exactly what was published. Off by default, as in
+   * aws-testing-library: a body is SNS's envelope (`Type`, `MessageId`, `TopicArn`, `Subject`, `Message` as
+   * the published string, `Timestamp`, `MessageAttributes`...).
+   */
+  raw?: boolean;
+}
+
 /**
- * Creates a queue that only this topic may send to and subscribes it with raw message delivery, so each
- * message body is exactly what was published. A FIFO topic gets a FIFO queue. Undo with unsubscribeFromTopic.
+ * Creates a queue that only this topic may send to and subscribes it. A FIFO topic gets a FIFO queue. Undo
+ * with unsubscribeFromTopic.
  */
-export async function subscribeToTopic(region: string, topicArn: string): Promise<TopicSubscription> {
+export async function subscribeToTopic(
+  region: string,
+  topicArn: string,
+  { raw = false }: SubscribeOptions = {},
+): Promise<TopicSubscription> {
   const fifo = topicArn.endsWith('.fifo');
   return withClient(SQSClient, { region }, async (sqs) => {
     const { QueueUrl: queueUrl } = await sqs.send(
@@ -54,7 +67,7 @@ export async function subscribeToTopic(region: string, topicArn: string): Promis
             TopicArn: topicArn,
             Protocol: 'sqs',
             Endpoint: queueArn,
-            Attributes: { RawMessageDelivery: 'true' },
+            Attributes: { RawMessageDelivery: raw ? 'true' : 'false' },
             ReturnSubscriptionArn: true,
           }),
         );

@@ -12,14 +12,22 @@ import { withClient, type ClientOptions, type ClientProps } from '../clients.js'
 export type SfnClientProps = ClientProps<SFNClient, SFNClientConfig>;
 export type SfnClientOptions = ClientOptions<SFNClient, SFNClientConfig>;
 
-/** The states the newest execution entered, oldest first, or `undefined` when the machine has no execution. */
+/**
+ * The states the newest execution (or the newest running one) entered, oldest first, or `undefined`
+ * when there is none.
+ */
 export async function statesOfNewestExecution(
   client: SFNClient,
   stateMachineArn: string,
+  { running = false }: { running?: boolean } = {},
 ): Promise<string[] | undefined> {
   // Executions are listed newest first.
   const { executions = [] } = await client.send(
-    new ListExecutionsCommand({ stateMachineArn, maxResults: 1 }),
+    new ListExecutionsCommand({
+      stateMachineArn,
+      maxResults: 1,
+      ...(running ? { statusFilter: 'RUNNING' as const } : {}),
+    }),
   );
   const executionArn = executions[0]?.executionArn;
   if (!executionArn) return undefined;

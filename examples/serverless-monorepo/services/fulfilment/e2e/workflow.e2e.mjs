@@ -16,12 +16,12 @@ describe('fulfilment', () => {
   it('sends a paid express order by courier', async () => {
     await start({ orderId: 'o-1', status: 'paid', express: true });
     await expect({ region, stateMachineArn, timeout: 5000 }).toHaveState('Courier');
-    await expect({ region, stateMachineArn, timeout: 5000 }).toBeAtState('Shipped');
+    await expect({ region, stateMachineArn, timeout: 5000 }).toHaveState('Shipped');
   });
 
   it('never ships an unpaid order', async () => {
     await start({ orderId: 'o-2', status: 'placed', express: false });
-    await expect({ region, stateMachineArn, timeout: 5000 }).toBeAtState('NotPaid');
+    await expect({ region, stateMachineArn, timeout: 5000 }).toHaveState('NotPaid');
     await expect({ region, stateMachineArn, timeout: 1000 }).not.toHaveState('Post');
   });
 });

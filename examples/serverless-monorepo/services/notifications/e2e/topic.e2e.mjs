@@ -19,9 +19,12 @@ describe('notifications', () => {
   it('fans order events out to its subscribers', async () => {
     const orderId = `e2e-${Date.now()}`;
     const message = JSON.stringify({ type: 'order.shipped', orderId });
-    await new SNSClient({ region }).send(new PublishCommand({ TopicArn: topicArn, Message: message }));
+    await new SNSClient({ region }).send(
+      new PublishCommand({ TopicArn: topicArn, Message: message, Subject: 'order.shipped' }),
+    );
+    // Subscribers get SNS's envelope: the event is its Message.
     await expect({ region, queueUrl: subscription.queueUrl, timeout: 5000 }).toHaveMessage(
-      (body) => body.orderId === orderId,
+      (envelope) => envelope.Subject === 'order.shipped' && JSON.parse(envelope.Message).orderId === orderId,
     );
   });
 });
