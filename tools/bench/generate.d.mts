@@ -54,6 +54,7 @@ export interface GeneratedMonorepo {
 export const PACKAGE_MANAGER: string;
 export const SCOPE: string;
 export const TOOL: string;
+export function randomFrom(seed: number): () => number;
 export function fileKind(path: string): 'root' | 'lockfile' | 'docs' | 'tests' | 'source';
 export function commitKind(paths: readonly string[]): Exclude<CommitKind, 'initial'>;
 export function generateMonorepo(options: GenerateOptions): GeneratedMonorepo;

@@ -38,8 +38,8 @@ const libName = (i) => `lib-${pad(i)}`;
 const svcName = (i) => `svc-${pad(i)}`;
 const json = (value) => JSON.stringify(value, null, 2) + '\n';
 
-/** mulberry32, as in make-monorepo.mjs. */
-function randomFrom(seed) {
+/** mulberry32, as in make-monorepo.mjs: a seeded stream of numbers in [0, 1). */
+export function randomFrom(seed) {
   let state = seed >>> 0 || 1;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;

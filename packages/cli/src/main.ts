@@ -3,6 +3,16 @@ import yargs, { type Argv } from 'yargs';
 import { ShipgraphError, isShipgraphError } from '@shipgraph/core';
 import { PLAN_FORMATS, planCommand } from './commands/plan.js';
 import { processIo, type Io } from './commands/io.js';
+import {
+  checkFlags,
+  concurrencyFlag,
+  excludeFlag,
+  lockTimeoutFlag,
+  onlyFlag,
+  retriesFlag,
+  retryDelayFlag,
+  stageFlag,
+} from './flags.js';
 // The other commands are imported when run: loading deploy's modules (execa, the deployers) would
 // cost every `plan` about 0.1 s.
 
@@ -12,28 +22,22 @@ export const EXIT_BUG = 70;
 const planOptions = <T>(argv: Argv<T>) =>
   argv
     .option('stage', {
-      type: 'string',
+      ...stageFlag,
       describe: 'Stage to plan for (default: $STAGE, then the config default)',
     })
     .option('base', {
       type: 'string',
+      requiresArg: true,
       describe: 'Compare every service with this ref instead of its recorded deploy',
     })
     .option('head', {
       type: 'string',
+      requiresArg: true,
       describe: 'Commit to plan (default: $CODEBUILD_RESOLVED_SOURCE_VERSION, then HEAD)',
     })
     .option('all', { type: 'boolean', describe: 'Deploy every service (also FORCE_DEPLOY_ALL=true)' })
-    .option('only', {
-      type: 'string',
-      array: true,
-      describe: 'Consider only these services (comma-separated)',
-    })
-    .option('exclude', {
-      type: 'string',
-      array: true,
-      describe: 'Leave these services out (comma-separated)',
-    });
+    .option('only', onlyFlag('Consider only these services (comma-separated)'))
+    .option('exclude', excludeFlag);
 
 export async function main(args: string[], io: Io = processIo()): Promise<number> {
   const debug = args.includes('--debug');
@@ -45,6 +49,7 @@ export async function main(args: string[], io: Io = processIo()): Promise<number
         '$0 <command> [options]\n\nDeploys exactly the services of a serverless monorepo that changed since they were last deployed.',
       )
       .option('debug', { type: 'boolean', describe: 'Show stack traces on errors' })
+      .middleware(checkFlags)
       .command(
         'plan',
         'Show which services would deploy, why, and in which order (dry run)',
@@ -82,28 +87,20 @@ export async function main(args: string[], io: Io = processIo()): Promise<number
         'Deploy what the plan says, in dependency order, and record it (the CodeBuild build phase)',
         (argv) =>
           planOptions(argv)
-            .option('concurrency', { type: 'number', default: 4, describe: 'Deploys running at once' })
+            .option('concurrency', concurrencyFlag)
             .option('fail-fast', {
               type: 'boolean',
               default: false,
               describe: 'Start nothing new after the first failure',
             })
-            .option('retries', {
-              type: 'number',
-              default: 2,
-              describe: 'Retries of a deploy that failed on throttling or a busy stack',
+            .option('retries', retriesFlag)
+            .option('retry-delay', retryDelayFlag)
+            .option('plan', {
+              type: 'string',
+              requiresArg: true,
+              describe: 'Run exactly this plan (from plan --json)',
             })
-            .option('retry-delay', {
-              type: 'number',
-              default: 5,
-              describe: 'Seconds before the first retry (doubling after)',
-            })
-            .option('plan', { type: 'string', describe: 'Run exactly this plan (from plan --json)' })
-            .option('lock-timeout', {
-              type: 'number',
-              default: 900,
-              describe: 'Seconds to wait for another run holding the stage lock',
-            })
+            .option('lock-timeout', lockTimeoutFlag)
             .option('check-stacks', {
               type: 'boolean',
               default: true,
@@ -114,7 +111,11 @@ export async function main(args: string[], io: Io = processIo()): Promise<number
               default: false,
               describe: 'Do not run e2e tests after deploying',
             })
-            .option('junit', { type: 'string', describe: 'Write the e2e results as JUnit XML to this file' })
+            .option('junit', {
+              type: 'string',
+              requiresArg: true,
+              describe: 'Write the e2e results as JUnit XML to this file',
+            })
             .option('allow-dirty', {
               type: 'boolean',
               default: false,
@@ -137,13 +138,13 @@ export async function main(args: string[], io: Io = processIo()): Promise<number
               array: true,
               describe: 'Services to test (default: all)',
             })
-            .option('stage', { type: 'string', describe: 'Stage (default: $STAGE, then the config default)' })
-            .option('junit', { type: 'string', describe: 'Write the results as JUnit XML to this file' })
-            .option('lock-timeout', {
-              type: 'number',
-              default: 900,
-              describe: 'Seconds to wait for the stage lock',
+            .option('stage', stageFlag)
+            .option('junit', {
+              type: 'string',
+              requiresArg: true,
+              describe: 'Write the results as JUnit XML to this file',
             })
+            .option('lock-timeout', lockTimeoutFlag)
             .option('json', { type: 'boolean', default: false, describe: 'Print the results as JSON' }),
         async (argv) => {
           const { e2eCommand } = await import('./commands/e2e.js');
@@ -155,12 +156,8 @@ export async function main(args: string[], io: Io = processIo()): Promise<number
         "Remove a stage's services (dependents first) and forget them",
         (argv) =>
           argv
-            .option('stage', { type: 'string', describe: 'Stage (default: $STAGE, then the config default)' })
-            .option('only', {
-              type: 'string',
-              array: true,
-              describe: 'Only these services (comma-separated)',
-            })
+            .option('stage', stageFlag)
+            .option('only', onlyFlag('Only these services (comma-separated)'))
             .option('yes', {
               type: 'boolean',
               default: false,
@@ -172,11 +169,7 @@ export async function main(args: string[], io: Io = processIo()): Promise<number
               describe: 'Also remove the stacks of services gone from the workspace',
             })
             .option('force', { type: 'boolean', default: false, describe: 'Destroy a protected stage' })
-            .option('lock-timeout', {
-              type: 'number',
-              default: 900,
-              describe: 'Seconds to wait for the stage lock',
-            }),
+            .option('lock-timeout', lockTimeoutFlag),
         async (argv) => {
           const { destroyCommand, stdinIsTerminal } = await import('./commands/destroy.js');
           exitCode = await destroyCommand({ ...argv, interactive: stdinIsTerminal() }, io);
@@ -187,15 +180,11 @@ export async function main(args: string[], io: Io = processIo()): Promise<number
         "Break a stage's deploy lock left by a run that is gone",
         (argv) =>
           argv
-            .option('stage', {
-              type: 'string',
-              describe: 'Stage (default: $STAGE, then the config default)',
-            })
-            .option('only', {
-              type: 'string',
-              array: true,
-              describe: 'Break the locks of these services (held by deploy --only runs) instead',
-            }),
+            .option('stage', stageFlag)
+            .option(
+              'only',
+              onlyFlag('Break the locks of these services (held by deploy --only runs) instead'),
+            ),
         async (argv) => {
           const { unlockCommand } = await import('./commands/unlock.js');
           exitCode = await unlockCommand(argv, io);
@@ -207,16 +196,11 @@ export async function main(args: string[], io: Io = processIo()): Promise<number
             'show',
             'Print what is recorded as deployed in a stage',
             (sub) =>
-              sub
-                .option('stage', {
-                  type: 'string',
-                  describe: 'Stage (default: $STAGE, then the config default)',
-                })
-                .option('json', {
-                  type: 'boolean',
-                  default: false,
-                  describe: 'Print the raw state document',
-                }),
+              sub.option('stage', stageFlag).option('json', {
+                type: 'boolean',
+                default: false,
+                describe: 'Print the raw state document',
+              }),
             async (sub) => {
               const { stateShowCommand } = await import('./commands/state.js');
               exitCode = await stateShowCommand(sub, io);
@@ -227,19 +211,13 @@ export async function main(args: string[], io: Io = processIo()): Promise<number
             'Record services as deployed at a commit (to adopt stacks that already exist)',
             (sub) =>
               sub
-                .option('stage', {
-                  type: 'string',
-                  describe: 'Stage (default: $STAGE, then the config default)',
-                })
+                .option('stage', stageFlag)
                 .option('commit', {
                   type: 'string',
+                  requiresArg: true,
                   describe: 'Commit the services are deployed at (default HEAD)',
                 })
-                .option('only', {
-                  type: 'string',
-                  array: true,
-                  describe: 'Only these services (comma-separated)',
-                }),
+                .option('only', onlyFlag('Only these services (comma-separated)')),
             async (sub) => {
               const { stateMarkCommand } = await import('./commands/state.js');
               exitCode = await stateMarkCommand(sub, io);
@@ -263,9 +241,16 @@ export async function main(args: string[], io: Io = processIo()): Promise<number
       .wrap(Math.min(110, process.stdout.columns || 110))
       .exitProcess(false)
       .fail((message: string | null, error: Error | undefined) => {
+        if (isShipgraphError(error)) throw error;
         // yargs spreads some messages over lines; ours are one line.
-        const oneLine = (message ?? 'invalid arguments').replace(/\s*\n\s*/g, ' ');
-        throw error ?? new ShipgraphError('E_USAGE', oneLine, { hint: 'see shipgraph --help' });
+        const oneLine = (message ?? error?.message ?? 'invalid arguments').replace(/\s*\n\s*/g, ' ');
+        const missing = /^Not enough arguments following: (\S+)$/.exec(oneLine)?.[1];
+        if (missing !== undefined) {
+          throw new ShipgraphError('E_USAGE', `--${missing} needs a value`, {
+            hint: `give it one (--${missing} <value>), or leave the flag out`,
+          });
+        }
+        throw new ShipgraphError('E_USAGE', oneLine, { hint: 'see shipgraph --help' });
       })
       .parseAsync();
   } catch (error) {

@@ -62,7 +62,7 @@ describe('deploy: safety', () => {
     const impatient = await deploy(repo, ['--lock-timeout', '0.2']);
     expect(impatient.exitCode).toBe(1);
     expect(impatient.stderr).toMatch(
-      /shipgraph: E_LOCKED: stage staging is locked by [^ ]+:\d+ since \S+ \(\.shipgraph\/state\/staging\.json\) \(fix: wait for that run, or if it is gone: shipgraph unlock --stage staging\)/,
+      /shipgraph: E_LOCKED: stage staging is locked by [^ ]+:\d+ since \S+ \(\.shipgraph\/state\/staging\.lock\) \(fix: wait for that run, or if it is gone: shipgraph unlock --stage staging\)/,
     );
 
     const patient = startDeploy(repo.dir, ['--lock-timeout', '60', '--retry-delay', '0.1']);

@@ -32,7 +32,7 @@ describe('deployers', () => {
     const { exitCode, summary } = await deploy(repo);
     expect(exitCode).toBe(1);
     expect(summary?.results[0]?.error).toMatch(
-      /^no serverless binary in node_modules\/\.bin above .+\/services\/api$/,
+      /^E_DEPLOYER: no serverless binary in node_modules\/\.bin above .+\/services\/api \(fix: install the Serverless Framework in the workspace \(npm i -D osls, or serverless for v4\)\)$/,
     );
   });
 });

@@ -105,6 +105,24 @@ describe('plan: workspace layouts', () => {
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
   });
 
+  it('a workspace glob with a typo is a warning naming it and what it left out; one for folders to come is not', async () => {
+    const repo = tempRepo({
+      ...npmWorkspace({ services: { api: [] } }),
+      'package.json': { name: 'acme', private: true, workspaces: ['servcies/*', 'libs/*'] },
+    });
+    repo.commit();
+    const typo = await repo.run(['plan']);
+    expect(typo.exitCode).toBe(0);
+    expect(typo.stderr.split('\n')[0]).toBe(
+      'shipgraph: warning: package.json "workspaces" glob "servcies/*" matches no folder with a package.json, and services/api/package.json is in no workspace (fix: correct the glob, or add the folders to it)',
+    );
+    repo.write({ 'package.json': { name: 'acme', private: true, workspaces: ['services/*', 'libs/*'] } });
+    repo.commit('fix the glob');
+    const fixed = await repo.run(['plan']);
+    expect(fixed.stderr).toBe('');
+    expect(fixed.stdout).toContain('1 of 1 services deploy');
+  });
+
   it('two packages with one name are an error naming both directories', async () => {
     const repo = tempRepo({
       ...npmWorkspace({ services: { api: [] } }),

@@ -59,7 +59,7 @@ describe('state in DynamoDB (moto)', () => {
     const blocked = await deploy(repo, ['--lock-timeout', '0']);
     expect(blocked.exitCode).toBe(1);
     expect(blocked.stderr).toContain(
-      `E_LOCKED: stage staging is locked by arn:aws:codebuild:build/acme:42 since 2026-11-22T00:00:00.000Z (dynamodb://${table}/stage#staging (us-east-1))`,
+      `E_LOCKED: stage staging is locked by arn:aws:codebuild:build/acme:42 since 2026-11-22T00:00:00.000Z (dynamodb://${table}/stage#staging/lock (us-east-1))`,
     );
     expect((await repo.run(['unlock'])).stderr).toBe(
       'removed the lock of stage staging held by arn:aws:codebuild:build/acme:42 since 2026-11-22T00:00:00.000Z',

@@ -16,13 +16,13 @@ import { renderSummary, type DeploySummary } from '../deploy/summary.js';
 import { planRun, prepareRun, skippedBy, type Checkout, type PreparedRun } from '../planning/load.js';
 import { nameList } from '../planning/options.js';
 import type { PlanFlags } from '../planning/options.js';
+import { schemaProblems } from '../config/schema-check.js';
 import { serviceSettings } from '../stacks/services.js';
-import { acquireRunLock, acquireStageLock } from '../state/lock.js';
 import { describeReason } from '../render/reasons.js';
 import { message, occasion, sendNotification } from '../notify/notify.js';
 import { webhookUrl } from '../notify/webhook-url.js';
 import { describeRemoval, removalOf, removeServices } from './destroy.js';
-import { listenForInterrupts } from './interrupts.js';
+import { openStageRun } from './stage-run.js';
 import type { Io } from './io.js';
 
 export interface DeployFlags extends PlanFlags {
@@ -39,18 +39,8 @@ export interface DeployFlags extends PlanFlags {
   allowDirty: boolean;
 }
 
-const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
-
 export async function deployCommand(flags: DeployFlags, io: Io): Promise<number> {
-  if (!Number.isInteger(flags.concurrency) || flags.concurrency < 1) {
-    throw new ShipgraphError(
-      'E_USAGE',
-      `--concurrency must be a whole number of at least 1, not ${flags.concurrency}`,
-      {
-        hint: 'e.g. --concurrency 4',
-      },
-    );
-  }
+  // Flags were checked where they were parsed (flags.ts).
   const log = (line: string) => {
     io.stderr(`${line}\n`);
   };
@@ -69,24 +59,24 @@ export async function deployCommand(flags: DeployFlags, io: Io): Promise<number>
   log(`stage ${stage.name} (${stage.regions.join(', ')}) at ${checkout.head.slice(0, 12)}`);
   // Before the lock: a refused run leaves the state and the lock as they were.
   const { dirty } = await checkDeployable(checkout, flags.allowDirty);
+  const planned = flags.plan === undefined ? null : await readPlanFile(flags.plan, prepared);
   if (dirty !== null)
     log(
       `warning: ${dirty}; deploying it anyway (--allow-dirty): recorded as dirty, deployed again next time`,
     );
 
   // A run limited with --only locks just its services, where the state backend can.
-  const lock = await acquireRunLock(store, stage.name, onlyServices(checkout, flags), {
+  const run = await openStageRun({
+    store,
+    stage: stage.name,
+    services: onlyServices(checkout, flags),
     timeoutMs: flags.lockTimeout * 1000,
     env: io.env,
     log,
   });
-  const interrupts = listenForInterrupts(log);
   try {
     const state = await store.read(stage.name);
-    const plan =
-      flags.plan === undefined
-        ? await planRun(prepared, flags, state, { checkStacks: flags.checkStacks })
-        : await readPlanFile(flags.plan, prepared);
+    const plan = planned ?? (await planRun(prepared, flags, state, { checkStacks: flags.checkStacks }));
     announce(plan, log);
     const settings = await serviceSettings(checkout, stage.name);
     const outputs = new OutputCache(settings);
@@ -101,8 +91,8 @@ export async function deployCommand(flags: DeployFlags, io: Io): Promise<number>
       failFast: flags.failFast,
       retries: flags.retries,
       retryDelayMs: flags.retryDelay * 1000,
-      signal: interrupts.signal,
-      children: interrupts.children,
+      signal: run.signal,
+      children: run.children,
       log,
       now: io.now,
       dirty: dirty !== null,
@@ -111,7 +101,7 @@ export async function deployCommand(flags: DeployFlags, io: Io): Promise<number>
       log(
         `e2e: skipped (${flags.skipE2e ? '--skip-e2e' : `turned off for stage ${stage.name} in the config`})`,
       );
-    } else if (!interrupts.signal.aborted) {
+    } else if (!run.signal.aborted) {
       summary.e2e = await runE2eStage({
         checkout,
         stage: stage.name,
@@ -121,23 +111,22 @@ export async function deployCommand(flags: DeployFlags, io: Io): Promise<number>
         outputs,
         junit: flags.junit,
         cwd: io.cwd,
-        signal: interrupts.signal,
-        children: interrupts.children,
+        signal: run.signal,
+        children: run.children,
         log,
         now: io.now,
       });
       if (summary.e2e.some((result) => result.status === 'failed')) summary.ok = false;
     }
-    if (!interrupts.signal.aborted) await notifyAndRecord(prepared, state, summary, io, log);
-    const interrupted = interrupts.received();
-    summary.interrupted = interrupted;
-    if (interrupted !== null) summary.ok = false;
+    if (!run.signal.aborted) await notifyAndRecord(prepared, state, summary, io, log);
+    const interrupted = run.received();
+    summary.interrupted = interrupted ?? (run.lost() === null ? null : 'lost lock');
+    if (!run.signal.aborted || interrupted !== null) summary.ok &&= interrupted === null;
+    if (run.lost() !== null) summary.ok = false;
     io.stdout(flags.json ? JSON.stringify(summary, null, 2) + '\n' : renderSummary(summary));
-    if (interrupted !== null) return SIGNAL_EXIT[interrupted] ?? 1;
-    return summary.ok ? 0 : 1;
+    return run.interruptedExit() ?? (summary.ok ? 0 : 1);
   } finally {
-    interrupts.dispose();
-    await lock.release();
+    await run.release();
   }
 }
 
@@ -165,7 +154,10 @@ async function teardownPreview(
       },
     );
   }
-  const lock = await acquireStageLock(store, stage.name, {
+  const run = await openStageRun({
+    store,
+    stage: stage.name,
+    services: null,
     timeoutMs: flags.lockTimeout * 1000,
     env: io.env,
     log,
@@ -173,7 +165,16 @@ async function teardownPreview(
   try {
     const state = await store.read(stage.name);
     const removal = removalOf(checkout, state, { only: null, orphans: true });
-    const results = await removeServices({ checkout, stage, store, state, removal, log });
+    const results = await removeServices({
+      checkout,
+      stage,
+      store,
+      state,
+      removal,
+      log,
+      signal: run.signal,
+      children: run.children,
+    });
     const ok = results.every((result) => result.status === 'removed');
     log(
       results.length === 0
@@ -189,9 +190,9 @@ async function teardownPreview(
           ) + '\n'
         : results.map((result) => `${describeRemoval(result)}\n`).join(''),
     );
-    return ok ? 0 : 1;
+    return run.interruptedExit() ?? (ok ? 0 : 1);
   } finally {
-    await lock.release();
+    await run.release();
   }
 }
 
@@ -239,37 +240,61 @@ function announce(plan: Plan, log: (line: string) => void): void {
     log(`  ${service.name}: ${service.reasons.map(describeReason).join('; ')}`);
 }
 
-/** A plan saved by `plan --json`, accepted only for the commit and stage this run is for. */
+/**
+ * A plan saved by `plan --json`, checked whole before anything is locked or deployed: the shape by
+ * plan.schema.json, then that it is for this commit, this stage and this workspace's services.
+ */
 async function readPlanFile(file: string, prepared: PreparedRun): Promise<Plan> {
-  let plan: Plan;
+  const invalid = (problem: string, hint = 'pass a file written by `shipgraph plan --json`') =>
+    new ShipgraphError('E_PLAN_INVALID', `${file} is not a shipgraph plan: ${problem}`, { hint });
+  let document: unknown;
   try {
-    plan = JSON.parse(await readFile(file, 'utf8')) as Plan;
-    // Checked below: a file can hold anything.
+    document = JSON.parse(await readFile(file, 'utf8'));
   } catch (error) {
-    throw new ShipgraphError('E_USAGE', `cannot read plan ${file}: ${(error as Error).message}`, {
-      hint: 'pass a file written by `shipgraph plan --json`',
-      cause: error,
-    });
+    const code = (error as NodeJS.ErrnoException).code;
+    throw code === undefined
+      ? invalid(`not JSON (${(error as Error).message})`)
+      : new ShipgraphError('E_USAGE', `cannot read plan ${file}: ${(error as Error).message}`, {
+          hint: 'pass the path of a file written by `shipgraph plan --json`',
+          cause: error,
+        });
   }
-  if ((plan as { version?: unknown }).version !== 1 || !Array.isArray(plan.services)) {
-    throw new ShipgraphError('E_USAGE', `${file} is not a shipgraph plan (version 1)`, {
-      hint: 'pass a file written by `shipgraph plan --json`',
-    });
-  }
-  if (plan.head !== prepared.checkout.head) {
+  const problems = await schemaProblems('plan', document);
+  if (problems.length > 0) throw invalid(problems.join('; '));
+  const plan = document as Plan;
+  const names = plan.services.map((service) => service.name);
+  const twice = names.find((name, i) => names.indexOf(name) !== i);
+  if (twice !== undefined) throw invalid(`it lists ${twice} twice`);
+  const { checkout, stage } = prepared;
+  if (plan.head !== checkout.head) {
     throw new ShipgraphError(
       'E_PLAN_MISMATCH',
-      `${file} was planned for ${plan.head.slice(0, 12)}, but this run is at ${prepared.checkout.head.slice(0, 12)}`,
+      `${file} was planned for ${plan.head.slice(0, 12)}, but this run is at ${checkout.head.slice(0, 12)}`,
       { hint: 'plan again for this commit: shipgraph plan --json > plan.json' },
     );
   }
-  if (plan.stage !== prepared.stage.name) {
+  if (plan.stage !== stage.name) {
     throw new ShipgraphError(
       'E_PLAN_MISMATCH',
-      `${file} was planned for stage ${plan.stage}, not ${prepared.stage.name}`,
+      `${file} was planned for stage ${plan.stage}, not ${stage.name}`,
       {
-        hint: `plan again with --stage ${prepared.stage.name}`,
+        hint: `plan again with --stage ${stage.name}`,
       },
+    );
+  }
+  const services = new Map(servicesOf(checkout.workspace).map((service) => [service.name, service.dir]));
+  const foreign = plan.services.filter((service) => services.get(service.name) !== service.path);
+  const unknown = [...plan.services.flatMap((service) => service.dependsOn), ...plan.batches.flat()].filter(
+    (name) => !services.has(name),
+  );
+  if (foreign.length > 0 || unknown.length > 0) {
+    const which = [...new Set([...foreign.map((service) => service.name), ...unknown])]
+      .slice(0, 3)
+      .join(', ');
+    throw new ShipgraphError(
+      'E_PLAN_MISMATCH',
+      `${file} names services that are not this workspace's (or not where it has them): ${which}`,
+      { hint: 'plan again in this checkout: shipgraph plan --json > plan.json' },
     );
   }
   return plan;

@@ -12,15 +12,15 @@ import {
   type StageState,
 } from '@shipgraph/core';
 import { deleteStack } from '../deploy/deployers/cloudformation.js';
-import { deployerFor } from '../deploy/deployer.js';
+import { deployerFor, NotStarted, startUnlessInterrupted } from '../deploy/deployer.js';
 import { openStepLog } from '../deploy/step-log.js';
 import { prepareRun, type Checkout } from '../planning/load.js';
 import type { Stage } from '../config/stage.js';
 import type { StateStore } from '../state/store.js';
 import { nameList } from '../planning/options.js';
 import { serviceSettings } from '../stacks/services.js';
-import { acquireStageLock } from '../state/lock.js';
 import type { Io } from './io.js';
+import { openStageRun } from './stage-run.js';
 
 export interface DestroyFlags {
   stage?: string | undefined;
@@ -47,7 +47,10 @@ export async function destroyCommand(flags: DestroyFlags, io: Io, ask = askOnTer
       },
     );
   }
-  const lock = await acquireStageLock(store, stage.name, {
+  const run = await openStageRun({
+    store,
+    stage: stage.name,
+    services: null,
     timeoutMs: flags.lockTimeout * 1000,
     env: io.env,
     log,
@@ -80,11 +83,20 @@ export async function destroyCommand(flags: DestroyFlags, io: Io, ask = askOnTer
         return 1;
       }
     }
-    const results = await removeServices({ checkout, stage, store, state, removal, log });
+    const results = await removeServices({
+      checkout,
+      stage,
+      store,
+      state,
+      removal,
+      log,
+      signal: run.signal,
+      children: run.children,
+    });
     for (const result of results) io.stdout(`${describeRemoval(result)}\n`);
-    return results.some((result) => result.status !== 'removed') ? 1 : 0;
+    return run.interruptedExit() ?? (results.some((result) => result.status !== 'removed') ? 1 : 0);
   } finally {
-    await lock.release();
+    await run.release();
   }
 }
 
@@ -136,12 +148,20 @@ export async function removeServices(run: {
   state: StageState;
   removal: Removal;
   log: (line: string) => void;
+  /** A signal stops what has not started; running removals get it and finish. */
+  signal: AbortSignal;
+  children: Set<(signal: NodeJS.Signals) => void>;
 }): Promise<RemovalResult[]> {
-  const { checkout, stage, store, state, removal, log } = run;
+  const { checkout, stage, store, state, removal, log, signal, children } = run;
   const settings = await serviceSettings(checkout, stage.name);
   const failed = new Set<PackageName>();
   const results: RemovalResult[] = [];
   const remove = async (name: PackageName, work: (line: (text: string) => void) => Promise<void>) => {
+    if (signal.aborted) {
+      failed.add(name);
+      results.push({ service: name, status: 'kept', detail: new NotStarted(signal).message });
+      return;
+    }
     const stepLog = await openStepLog(
       checkout.repo.root,
       stage.name,
@@ -155,6 +175,10 @@ export async function removeServices(run: {
       results.push({ service: name, status: 'removed' });
     } catch (error) {
       failed.add(name);
+      if (error instanceof NotStarted) {
+        results.push({ service: name, status: 'kept', detail: error.message });
+        return;
+      }
       const message = error instanceof Error ? error.message : String(error);
       stepLog.line(`failed: ${message}`);
       results.push({ service: name, status: 'failed', detail: message });
@@ -172,7 +196,10 @@ export async function removeServices(run: {
           `no stack is recorded for orphan ${name}; remove it by hand, then its record`,
         );
       }
-      for (const [region, stackName] of Object.entries(stacks)) await deleteStack(region, stackName, line);
+      for (const [region, stackName] of Object.entries(stacks)) {
+        startUnlessInterrupted(signal);
+        await deleteStack(region, stackName, line);
+      }
     });
   }
   for (const name of removal.targets) {
@@ -208,7 +235,11 @@ export async function removeServices(run: {
           },
           dependencyOutputs: {},
           log: line,
-          track: () => () => undefined,
+          track: (kill) => {
+            children.add(kill);
+            return () => children.delete(kill);
+          },
+          signal,
         });
       }
     });

@@ -4,9 +4,8 @@ import { OutputCache } from '../deploy/outputs.js';
 import { runE2eStage } from '../e2e/stage.js';
 import { prepareRun } from '../planning/load.js';
 import { serviceSettings } from '../stacks/services.js';
-import { acquireStageLock } from '../state/lock.js';
-import { listenForInterrupts } from './interrupts.js';
 import type { Io } from './io.js';
+import { openStageRun } from './stage-run.js';
 
 export interface E2eFlags {
   stage?: string | undefined;
@@ -29,12 +28,14 @@ export async function e2eCommand(flags: E2eFlags, io: Io): Promise<number> {
       : names.map((name) => resolveServiceName(name, all)),
   );
   // The outcome is recorded in the state, so this holds the stage lock like a deploy.
-  const lock = await acquireStageLock(store, stage.name, {
+  const run = await openStageRun({
+    store,
+    stage: stage.name,
+    services: null,
     timeoutMs: flags.lockTimeout * 1000,
     env: io.env,
     log,
   });
-  const interrupts = listenForInterrupts(log);
   try {
     const results = await runE2eStage({
       checkout,
@@ -45,8 +46,8 @@ export async function e2eCommand(flags: E2eFlags, io: Io): Promise<number> {
       outputs: new OutputCache(await serviceSettings(checkout, stage.name)),
       junit: flags.junit,
       cwd: io.cwd,
-      signal: interrupts.signal,
-      children: interrupts.children,
+      signal: run.signal,
+      children: run.children,
       log,
       now: io.now,
     });
@@ -62,9 +63,11 @@ export async function e2eCommand(flags: E2eFlags, io: Io): Promise<number> {
         );
       }
     }
-    return results.some((result) => result.status === 'failed') || interrupts.signal.aborted ? 1 : 0;
+    return (
+      run.interruptedExit() ??
+      (results.some((result) => result.status === 'failed') || run.signal.aborted ? 1 : 0)
+    );
   } finally {
-    interrupts.dispose();
-    await lock.release();
+    await run.release();
   }
 }

@@ -1,11 +1,13 @@
 // SIGINT/SIGTERM during a run: start nothing new, pass the signal on to running processes, let them finish.
 export interface Interrupts {
-  /** Aborted at the first signal. */
+  /** Aborted at the first signal (its reason is the signal's name), or when the run must stop. */
   signal: AbortSignal;
   /** Kill functions of the running child processes; they get the signal as it came. */
   children: Set<(signal: NodeJS.Signals) => void>;
   /** The first signal received, if any. */
   received: () => NodeJS.Signals | null;
+  /** Stops the run without a signal (start nothing new; running processes finish). */
+  stop: (reason: string) => void;
   /** Stops listening. */
   dispose: () => void;
 }
@@ -19,7 +21,7 @@ export function listenForInterrupts(log: (line: string) => void): Interrupts {
     log(
       `received ${signal}: starting nothing new, passing it to ${children.size} running process(es) and waiting for them`,
     );
-    controller.abort();
+    controller.abort(signal);
     for (const kill of children) kill(signal);
   };
   process.on('SIGINT', onSignal);
@@ -28,9 +30,16 @@ export function listenForInterrupts(log: (line: string) => void): Interrupts {
     signal: controller.signal,
     children,
     received: () => received,
+    stop: (reason) => {
+      controller.abort(reason);
+    },
     dispose: () => {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
     },
   };
 }
+
+/** The exit code of a run a signal interrupted: 128 + the signal's number, as shells report it. */
+export const signalExitCode = (signal: NodeJS.Signals): number =>
+  signal === 'SIGINT' ? 130 : signal === 'SIGTERM' ? 143 : 1;

@@ -3,7 +3,7 @@ import { fingerprintsOf, selectServices, servicesOf } from '@shipgraph/core';
 import { resolveStage } from '../config/stage.js';
 import { externalSignatures, openCheckout, stateStoreFor } from '../planning/load.js';
 import { nameList } from '../planning/options.js';
-import { acquireStageLock } from '../state/lock.js';
+import { openStageRun } from './stage-run.js';
 import type { Io } from './io.js';
 
 export async function stateShowCommand(
@@ -50,7 +50,10 @@ export async function stateMarkCommand(flags: StateMarkFlags, io: Io): Promise<n
     checkout.files,
     await externalSignatures(checkout),
   );
-  const lock = await acquireStageLock(store, stage.name, {
+  const run = await openStageRun({
+    store,
+    stage: stage.name,
+    services: null,
     timeoutMs: 60_000,
     env: io.env,
     log: (line) => {
@@ -60,6 +63,7 @@ export async function stateMarkCommand(flags: StateMarkFlags, io: Io): Promise<n
   try {
     const deployedAt = io.now().toISOString();
     for (const service of services) {
+      if (run.signal.aborted) break;
       await store.record(stage.name, service.name, {
         commit: checkout.head,
         fingerprint: fingerprints.of(service.name),
@@ -68,8 +72,10 @@ export async function stateMarkCommand(flags: StateMarkFlags, io: Io): Promise<n
       });
     }
   } finally {
-    await lock.release();
+    await run.release();
   }
+  const interrupted = run.interruptedExit();
+  if (interrupted !== null) return interrupted;
   io.stderr(
     `recorded ${services.length} service${services.length === 1 ? '' : 's'} as deployed at ${checkout.head.slice(0, 12)} in stage ${stage.name} (${store.describe(stage.name)})\n`,
   );

@@ -7,6 +7,7 @@ import {
   type PackageName,
   type PlannerConfig,
 } from '@shipgraph/core';
+import { schemaProblems } from './schema-check.js';
 
 export const CONFIG_FILE = 'shipgraph.config.json';
 const DEFAULT_STAGE = 'staging';
@@ -112,32 +113,10 @@ export async function parseConfig(text: string | null): Promise<ShipgraphConfig>
   return resolve(raw as RawConfig, CONFIG_FILE);
 }
 
-/** The validator compiled from the schema by scripts/compile-schema.mjs (Ajv, standalone). */
-interface CompiledValidator {
-  (data: unknown): boolean;
-  errors?: { instancePath: string; keyword: string; params: object; message?: string }[] | null;
-}
-
 async function validate(raw: unknown): Promise<void> {
-  // Loaded only when there is a config file: most of planning's start-up cost is module loading.
-  const { validate: check } = (await import(
-    new URL('../../schema/validate-config.js', import.meta.url).href
-  )) as { validate: CompiledValidator };
-  if (check(raw)) return;
-  // An `if` failing only says which `then` applies; the `then` error itself says what is wrong.
-  const problems = (check.errors ?? [])
-    .filter((error) => error.keyword !== 'if')
-    .map((error) => {
-      const where = error.instancePath === '' ? '(top level)' : error.instancePath;
-      const params = error.params as Record<string, unknown>;
-      if (typeof params.additionalProperty === 'string')
-        return `${where}: unknown property "${params.additionalProperty}"`;
-      if (Array.isArray(params.allowedValues)) {
-        return `${where} must be one of ${params.allowedValues.map((value) => JSON.stringify(value)).join(', ')}`;
-      }
-      return `${where} ${error.message ?? 'is invalid'}`;
-    });
-  throw new ShipgraphError('E_CONFIG', `${CONFIG_FILE} is invalid: ${[...new Set(problems)].join('; ')}`, {
+  const problems = await schemaProblems('config', raw);
+  if (problems.length === 0) return;
+  throw new ShipgraphError('E_CONFIG', `${CONFIG_FILE} is invalid: ${problems.join('; ')}`, {
     hint: `see the schema in shipgraph/schema/config.schema.json (set "$schema" for editor help)`,
   });
 }

@@ -14,7 +14,8 @@ export interface Stage {
   notify: 'changes' | 'always';
 }
 
-const STAGE_NAME = /^[A-Za-z0-9][A-Za-z0-9-]*$/;
+// Stage names go into stack names (128 characters with the service's) and file names.
+const STAGE_NAME = /^[A-Za-z0-9][A-Za-z0-9-]{0,63}$/;
 
 /** `--stage`, else `STAGE`, else the config's default; it must be declared when the config declares stages. */
 export function resolveStage(
@@ -24,8 +25,9 @@ export function resolveStage(
 ): Stage {
   const name = flag ?? (env.STAGE !== undefined && env.STAGE !== '' ? env.STAGE : config.defaultStage);
   if (!STAGE_NAME.test(name)) {
-    throw new ShipgraphError('E_USAGE', `invalid stage name "${name}"`, {
-      hint: 'use letters, digits and dashes, e.g. staging or pr-12',
+    const shown = name.length > 40 ? `${name.slice(0, 40)}…` : name;
+    throw new ShipgraphError('E_USAGE', `invalid stage name "${shown}"`, {
+      hint: 'use letters, digits and dashes (64 at most), starting with a letter or digit, e.g. staging or pr-12',
     });
   }
   const fallbackRegion = env.AWS_REGION || env.AWS_DEFAULT_REGION || 'us-east-1';

@@ -21,6 +21,8 @@ export interface DeployContext {
   log: (line: string) => void;
   /** Registers a running child process so a signal can be passed on to it. */
   track: (kill: (signal: NodeJS.Signals) => void) => () => void;
+  /** Aborted by a signal: nothing may start after that, up to the moment a process is spawned. */
+  signal: AbortSignal;
 }
 
 /** What a deploy did: the stack outputs (empty when there is no stack), and whether it changed anything. */
@@ -34,6 +36,18 @@ export interface Deployer {
   deploy(context: DeployContext): Promise<DeployOutcome>;
   /** Removes what deploy created (a missing stack is already removed). */
   remove(context: DeployContext): Promise<void>;
+}
+
+/** A deploy (or remove, or e2e run) that did not start because the run was interrupted first. */
+export class NotStarted extends Error {
+  constructor(signal: AbortSignal) {
+    super(`not started: interrupted by ${typeof signal.reason === 'string' ? signal.reason : 'a signal'}`);
+  }
+}
+
+/** Throws NotStarted if the run was interrupted: call it right before starting anything. */
+export function startUnlessInterrupted(signal: AbortSignal): void {
+  if (signal.aborted) throw new NotStarted(signal);
 }
 
 /** A deploy that failed; `transient` says whether trying again may help (throttling, stack busy). */

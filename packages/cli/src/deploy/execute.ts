@@ -3,7 +3,16 @@ import { join } from 'node:path';
 import { deployTasks, type DeployTask, type PackageName, type Plan } from '@shipgraph/core';
 import type { StateStore } from '../state/store.js';
 import type { ServiceSettings } from '../stacks/services.js';
-import { DeployFailure, deployerFor, type DeployOutcome } from './deployer.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ShipgraphError } from '@shipgraph/core';
+import {
+  DeployFailure,
+  deployerFor,
+  NotStarted,
+  startUnlessInterrupted,
+  type DeployContext,
+  type DeployOutcome,
+} from './deployer.js';
 import { stepEnvironment, type OutputCache } from './outputs.js';
 import { openStepLog } from './step-log.js';
 import { runDag } from './run-dag.js';
@@ -42,6 +51,7 @@ export async function executePlan(options: ExecuteOptions): Promise<DeploySummar
   const changes = new Map<PackageName, (boolean | null)[]>();
   const planned = new Map(plan.services.map((service) => [service.name, service]));
 
+  const interrupted = (): boolean => options.signal.aborted;
   const deployOne = async (task: DeployTask): Promise<void> => {
     const service = planned.get(task.service);
     const setting = settings.get(task.service);
@@ -68,7 +78,7 @@ export async function executePlan(options: ExecuteOptions): Promise<DeploySummar
         outputs: dependencyOutputs,
       });
       const deployer = await deployerFor(setting.deployer);
-      const context = {
+      const context: DeployContext = {
         service: task.service,
         dir: join(root, setting.dir),
         root,
@@ -83,10 +93,12 @@ export async function executePlan(options: ExecuteOptions): Promise<DeploySummar
           options.children.add(kill);
           return () => options.children.delete(kill);
         },
+        signal: options.signal,
       };
       let result: DeployOutcome | undefined;
       for (let attempt = 0; result === undefined; attempt++) {
         detail.attempts = attempt + 1;
+        startUnlessInterrupted(options.signal);
         try {
           result = await deployer.deploy(context);
         } catch (error) {
@@ -96,7 +108,9 @@ export async function executePlan(options: ExecuteOptions): Promise<DeploySummar
           log(
             `transient failure (${(error as Error).message}); retry ${attempt + 1} of ${options.retries} in ${delay / 1000}s`,
           );
-          await new Promise((resolve) => setTimeout(resolve, delay));
+          // A signal ends the wait, and the retry does not start.
+          await sleep(delay, undefined, { signal: options.signal }).catch(() => undefined);
+          if (interrupted()) throw error;
         }
       }
       options.outputs.set(task.service, task.region, result.outputs);
@@ -105,7 +119,7 @@ export async function executePlan(options: ExecuteOptions): Promise<DeploySummar
       changes.set(task.service, [...(changes.get(task.service) ?? []), result.changed]);
       await recordWhenAllRegionsDone(task, service.fingerprint);
     } catch (error) {
-      log(`failed: ${error instanceof Error ? error.message : String(error)}`);
+      log(error instanceof NotStarted ? error.message : `failed: ${describeError(error)}`);
       throw error;
     } finally {
       await stepLog.close();
@@ -181,7 +195,7 @@ export async function executePlan(options: ExecuteOptions): Promise<DeploySummar
                 changed,
                 outputs: detail?.outputs ?? {},
               }
-            : { ...base, ...timing, status: 'failed', error: messageOf(outcome.error) },
+            : { ...base, ...timing, status: 'failed', error: describeError(outcome.error) },
         );
       }
     }
@@ -190,5 +204,9 @@ export async function executePlan(options: ExecuteOptions): Promise<DeploySummar
   return { version: 1, stage: plan.stage, head: plan.head, ok, interrupted: null, results, e2e: [] };
 }
 
-const messageOf = (error: unknown): string =>
-  (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
+/** One line: a ShipgraphError keeps its code and its fix (a missing serverless binary says how to install it). */
+const describeError = (error: unknown): string => {
+  const message = (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
+  if (!(error instanceof ShipgraphError)) return message;
+  return `${error.code}: ${message}${error.hint === undefined ? '' : ` (fix: ${error.hint})`}`;
+};

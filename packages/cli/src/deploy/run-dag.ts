@@ -1,5 +1,6 @@
 // Runs tasks as a DAG: each starts as soon as everything it needs has succeeded, within a concurrency cap.
 import pLimit from 'p-limit';
+import { NotStarted } from './deployer.js';
 
 export interface DagTask {
   id: string;
@@ -63,6 +64,11 @@ export function runDag<T extends DagTask>(
         try {
           await options.run(task);
         } catch (error) {
+          // Interrupted before it started anything: it is not a failure of its own.
+          if (error instanceof NotStarted) {
+            block(task.id, 'interrupted');
+            return;
+          }
           if (options.failFast) stopReason = `not started: --fail-fast after ${task.id} failed`;
           settle(task.id, { status: 'failed', startedAt, endedAt: now(), error });
           for (const next of dependents.get(task.id) ?? []) block(next, `blocked by ${task.id}`);

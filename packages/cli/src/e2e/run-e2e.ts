@@ -3,6 +3,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CommitSha, PackageName } from '@shipgraph/core';
 import { packageManager } from '../deploy/deployers/npm-script.js';
+import { NotStarted } from '../deploy/deployer.js';
 import { runDeployCommand } from '../deploy/deployers/process.js';
 import { stepEnvironment, type OutputCache } from '../deploy/outputs.js';
 import { openStepLog } from '../deploy/step-log.js';
@@ -123,6 +124,7 @@ async function runOne(
       dir: target.dir,
       env,
       log: stepLog.line,
+      signal: options.signal,
       track: (kill) => {
         options.children.add(kill);
         return () => {
@@ -139,6 +141,10 @@ async function runOne(
       ...(await cases()),
     };
   } catch (error) {
+    if (error instanceof NotStarted) {
+      stepLog.line(error.message);
+      return skipped(target, region, 'interrupted');
+    }
     const detail = error instanceof Error ? error.message : String(error);
     stepLog.line(`e2e failed: ${detail}`);
     return {

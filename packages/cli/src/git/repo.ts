@@ -244,6 +244,16 @@ function parseStatus(output: string): RepoPath[] {
 
 function gitError(error: unknown, ref: string, cwd: string): ShipgraphError {
   const message = error instanceof Error ? error.message : String(error);
+  if (/must be run in a work tree|bare repository/i.test(message)) {
+    return new ShipgraphError(
+      'E_NOT_A_REPO',
+      `${cwd} is inside a git directory or a bare repository, not a work tree`,
+      {
+        hint: 'run shipgraph from the work tree of a clone (where its files are checked out)',
+        cause: error,
+      },
+    );
+  }
   if (/not a git repository/i.test(message)) {
     return new ShipgraphError('E_NOT_A_REPO', `${cwd} is not inside a git repository`, {
       hint: 'run shipgraph from a clone of your monorepo',

@@ -7,7 +7,7 @@ import type * as DynamoSdk from '@aws-sdk/client-dynamodb';
 import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ShipgraphError, type PackageName, type ServiceRecord, type StageState } from '@shipgraph/core';
 import { awsError } from '../aws/cloudformation.js';
-import { emptyState, type LockInfo, type ServiceLocks, type StateStore } from './store.js';
+import { emptyState, lostLock, type LockInfo, type ServiceLocks, type StateStore } from './store.js';
 
 type Item = Record<string, AttributeValue>;
 
@@ -21,6 +21,10 @@ export class DynamoDbStateStore implements StateStore {
 
   describe(stage: string): string {
     return `dynamodb://${this.table}/stage#${stage} (${this.region})`;
+  }
+
+  describeLock(stage: string): string {
+    return `dynamodb://${this.table}/stage#${stage}/${STAGE_LOCK} (${this.region})`;
   }
 
   async read(stage: string): Promise<StageState> {
@@ -152,21 +156,42 @@ export class DynamoDbStateStore implements StateStore {
     return taken ? null : ((await this.readLock(stage, sk)) ?? lock);
   }
 
+  /** A conditional update of this run's own lock item: another run's lock (ours expired and was taken) fails it. */
   private async renewLockKey(stage: string, sk: string, lock: LockInfo): Promise<void> {
-    await this.call(`cannot renew the lock of ${describeLock(stage, sk)}`, (client, { PutItemCommand }) =>
-      client.send(
-        new PutItemCommand({
-          TableName: this.table,
-          Item: lockItem(stage, sk, lock),
-          ConditionExpression: '#owner = :owner',
-          ExpressionAttributeNames: { '#owner': 'owner' },
-          ExpressionAttributeValues: { ':owner': { S: lock.owner } },
-        }),
-      ),
+    const renewed = await this.call(`cannot renew the lock of ${describeLock(stage, sk)}`, (client, sdk) =>
+      client
+        .send(
+          new sdk.UpdateItemCommand({
+            TableName: this.table,
+            Key: lockKey(stage, sk),
+            UpdateExpression: 'SET expiresAt = :expiresAt',
+            ConditionExpression: '#owner = :owner AND acquiredAt = :acquiredAt',
+            ExpressionAttributeNames: { '#owner': 'owner' },
+            ExpressionAttributeValues: {
+              ':owner': { S: lock.owner },
+              ':acquiredAt': { S: lock.acquiredAt },
+              ':expiresAt': { N: String(lock.expiresAt) },
+            },
+          }),
+        )
+        .then(
+          () => true,
+          (error: unknown) => {
+            if (error instanceof sdk.ConditionalCheckFailedException) return false;
+            throw error;
+          },
+        ),
     );
+    if (!renewed) {
+      throw lostLock(
+        `${this.table} ${describeLock(stage, sk)}`,
+        (await this.readLock(stage, sk)) ?? undefined,
+      );
+    }
   }
 
   private async releaseLockKey(stage: string, sk: string, owner: string): Promise<void> {
+    // Conditional on the owner, so a run whose lock expired and was taken never removes the new one.
     await this.call(`cannot unlock ${describeLock(stage, sk)}`, (client, sdk) =>
       client
         .send(

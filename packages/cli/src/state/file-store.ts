@@ -1,8 +1,19 @@
 // The default state backend: one JSON file per stage in the repository (`.shipgraph/state/<stage>.json`).
-import { mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { link, mkdir, readFile, rename, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { ShipgraphError, type PackageName, type ServiceRecord, type StageState } from '@shipgraph/core';
-import { emptyState, type LockInfo, type StateStore } from './store.js';
+import { emptyState, lostLock, type LockInfo, type StateStore } from './store.js';
+
+/** How long a lock file whose content cannot be read counts as held, from its last change. */
+const UNREADABLE_LOCK_TTL_MS = 120_000;
+/** A takeover of an expired lock takes milliseconds; one older than this was left by a run that died. */
+const STALE_TAKEOVER_MS = 30_000;
+
+/** A lock file as read: its holder, and its raw text (what a takeover checks it still removes). */
+interface LockFile {
+  info: LockInfo;
+  text: string;
+}
 
 export class FileStateStore implements StateStore {
   private readonly held = new Map<string, Promise<StageState>>();
@@ -19,19 +30,17 @@ export class FileStateStore implements StateStore {
     return relative(this.root, this.fileOf(stage)) || this.fileOf(stage);
   }
 
+  describeLock(stage: string): string {
+    return relative(this.root, this.lockFileOf(stage)) || this.lockFileOf(stage);
+  }
+
   async read(stage: string): Promise<StageState> {
     let text: string;
     try {
       text = await readFile(this.fileOf(stage), 'utf8');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return emptyState(stage);
-      throw new ShipgraphError(
-        'E_STATE',
-        `cannot read ${this.describe(stage)}: ${(error as Error).message}`,
-        {
-          cause: error,
-        },
-      );
+      throw this.fsError(error, 'read', this.fileOf(stage));
     }
     return parseState(text, stage, this.describe(stage));
   }
@@ -79,59 +88,188 @@ export class FileStateStore implements StateStore {
     return next;
   }
 
+  /**
+   * The lock file is made whole before it appears: written under a temporary name, then linked to its
+   * name, which fails if the file exists. So no run ever reads a half-written lock, and of runs
+   * taking a free lock at the same instant exactly one wins.
+   */
   async tryLock(stage: string, lock: LockInfo): Promise<LockInfo | null> {
     const file = this.lockFileOf(stage);
-    await mkdir(dirname(file), { recursive: true });
-    for (let attempt = 0; attempt < 2; attempt++) {
-      try {
-        await writeFile(file, JSON.stringify(lock) + '\n', { flag: 'wx' });
-        return null;
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    const text = JSON.stringify({ ...lock, ttlMs: lock.expiresAt - Date.now() }) + '\n';
+    const temporary = await this.writeTemporary(file, text);
+    try {
+      for (let attempt = 0; attempt < 3; attempt++) {
+        try {
+          await link(temporary, file);
+          return null;
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw this.fsError(error, 'lock', file);
+        }
+        const holder = await this.readLock(stage);
+        if (holder === null) continue; // released meanwhile: try again
+        if (holder.info.expiresAt > Date.now()) return holder.info;
+        await this.removeExpired(file, holder);
       }
-      const holder = await this.readLock(stage);
-      if (holder !== null && holder.expiresAt > Date.now()) return holder;
-      // Expired (or unreadable): remove it and try once more; `wx` lets only one process win.
-      await unlink(file).catch(() => undefined);
+      return (await this.readLock(stage))?.info ?? lock;
+    } finally {
+      await unlink(temporary).catch(() => undefined);
     }
-    return (await this.readLock(stage)) ?? lock;
   }
 
+  /**
+   * Takes an expired lock away, one run at a time: the run that creates the takeover file (as a lock
+   * file is created, so only one can) checks the lock is still the expired one and removes it; the
+   * others leave it be. Then every run tries to create its lock again, and one wins. A takeover file
+   * left by a run that died midway is cleared once it is old.
+   */
+  private async removeExpired(file: string, expired: LockFile): Promise<void> {
+    const takeover = `${file}.takeover`;
+    const marker = await this.writeTemporary(takeover, expired.text);
+    try {
+      try {
+        await link(marker, takeover);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw this.fsError(error, 'lock', takeover);
+        const since = await stat(takeover).then(
+          (stats) => stats.mtimeMs,
+          () => Date.now(),
+        );
+        if (Date.now() - since > STALE_TAKEOVER_MS) await unlink(takeover).catch(() => undefined);
+        return; // another run is taking it over
+      }
+      try {
+        const current = await readFile(file, 'utf8').catch(() => null);
+        // Only the run holding the takeover file removes a lock, so it is still the expired one, or gone.
+        if (current === expired.text) await unlink(file).catch(() => undefined);
+      } finally {
+        await unlink(takeover).catch(() => undefined);
+      }
+    } finally {
+      await unlink(marker).catch(() => undefined);
+    }
+  }
+
+  /** Renewal only touches the file (its time is what expires), so it can never overwrite another run's lock. */
   async renewLock(stage: string, lock: LockInfo): Promise<void> {
     const holder = await this.readLock(stage);
-    if (holder?.owner === lock.owner)
-      await this.writeAtomically(this.lockFileOf(stage), JSON.stringify(lock) + '\n');
+    if (!isSameLock(holder?.info, lock)) throw lostLock(this.describeLock(stage), holder?.info);
+    const now = new Date();
+    await utimes(this.lockFileOf(stage), now, now).catch((error: unknown) => {
+      throw this.fsError(error, 'renew', this.lockFileOf(stage));
+    });
   }
 
   async releaseLock(stage: string, owner: string): Promise<void> {
     const holder = await this.readLock(stage);
-    if (holder?.owner === owner) await unlink(this.lockFileOf(stage)).catch(() => undefined);
+    if (holder?.info.owner === owner) await this.removeLockFile(stage);
   }
 
   async breakLock(stage: string): Promise<LockInfo | null> {
     const holder = await this.readLock(stage);
-    await unlink(this.lockFileOf(stage)).catch(() => undefined);
-    return holder;
+    await this.removeLockFile(stage);
+    return holder?.info ?? null;
   }
 
-  peekLock(stage: string): Promise<LockInfo | null> {
-    return this.readLock(stage);
+  async peekLock(stage: string): Promise<LockInfo | null> {
+    return (await this.readLock(stage))?.info ?? null;
   }
 
-  private async readLock(stage: string): Promise<LockInfo | null> {
+  private async removeLockFile(stage: string): Promise<void> {
+    await unlink(this.lockFileOf(stage)).catch((error: unknown) => {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+        throw this.fsError(error, 'remove', this.lockFileOf(stage));
+    });
+  }
+
+  /**
+   * The holder of the lock, alive until its file's last change plus its time to live. A lock file
+   * that cannot be read (left half-written by an older shipgraph, or damaged) is held by someone
+   * unknown until it is old enough.
+   */
+  private async readLock(stage: string): Promise<LockFile | null> {
+    const file = this.lockFileOf(stage);
+    let text: string;
+    let changed: number;
     try {
-      return JSON.parse(await readFile(this.lockFileOf(stage), 'utf8')) as LockInfo;
+      [text, changed] = await Promise.all([
+        readFile(file, 'utf8'),
+        stat(file).then((stats) => stats.mtimeMs),
+      ]);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw this.fsError(error, 'read', file);
+    }
+    try {
+      const parsed = JSON.parse(text) as LockInfo & { ttlMs?: unknown };
+      if (typeof parsed.owner !== 'string') throw new Error('not a lock');
+      // Locks written before the time to live was kept carry their expiry time instead.
+      const expiresAt = typeof parsed.ttlMs === 'number' ? changed + parsed.ttlMs : parsed.expiresAt;
+      if (typeof expiresAt !== 'number') throw new Error('not a lock');
+      return { text, info: { ...parsed, expiresAt } };
     } catch {
-      return null;
+      const info = {
+        owner: 'an unknown run (the lock file cannot be read)',
+        host: '',
+        pid: 0,
+        acquiredAt: new Date(changed).toISOString(),
+        expiresAt: changed + UNREADABLE_LOCK_TTL_MS,
+      };
+      return { text, info };
     }
   }
 
   /** Write then rename, so a crash never leaves a half-written file. */
   private async writeAtomically(file: string, text: string): Promise<void> {
-    await mkdir(dirname(file), { recursive: true });
+    const temporary = await this.writeTemporary(file, text);
+    try {
+      await rename(temporary, file);
+    } catch (error) {
+      await unlink(temporary).catch(() => undefined);
+      throw this.fsError(error, 'write', file);
+    }
+  }
+
+  private async writeTemporary(file: string, text: string): Promise<string> {
     const temporary = `${file}.${process.pid}.${this.temporaryFiles++}.tmp`;
-    await writeFile(temporary, text);
-    await rename(temporary, file);
+    try {
+      await mkdir(dirname(file), { recursive: true });
+      await writeFile(temporary, text);
+    } catch (error) {
+      throw this.fsError(error, 'write', file);
+    }
+    return temporary;
+  }
+
+  /** Every filesystem failure on the state directory, as one line with the path and the fix. */
+  private fsError(
+    error: unknown,
+    action: 'read' | 'write' | 'lock' | 'renew' | 'remove',
+    file: string,
+  ): ShipgraphError {
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    const where = relative(this.root, file) || file;
+    const dir = relative(this.root, join(this.root, this.dir)) || this.dir;
+    const problem =
+      code === 'EACCES' || code === 'EPERM' || code === 'EROFS'
+        ? [
+            'permission denied',
+            `make ${dir} writable, or set "state": { "dir": "..." } in shipgraph.config.json`,
+          ]
+        : code === 'ENOTDIR' || code === 'EEXIST' || code === 'EISDIR'
+          ? [
+              'a file stands where a directory should be, or a directory where a file should',
+              `move what is in the way of ${where}, or set "state": { "dir": "..." } in shipgraph.config.json`,
+            ]
+          : code === 'ENAMETOOLONG'
+            ? ['the stage name is too long for a file name', 'use a shorter stage name']
+            : code === 'ENOSPC'
+              ? ['no space left on the device', 'free some space']
+              : [(error as Error).message, `check ${dir}`];
+    return new ShipgraphError('E_STATE', `cannot ${action} ${where}: ${problem[0]}`, {
+      hint: problem[1],
+      cause: error,
+      exitCode: 1,
+    });
   }
 
   private lockFileOf(stage: string): string {
@@ -142,6 +280,10 @@ export class FileStateStore implements StateStore {
     return join(this.root, this.dir, `${stage}.json`);
   }
 }
+
+/** The same lock: one owner can take a lock twice (a build retried with its id), so the start time counts too. */
+const isSameLock = (held: LockInfo | undefined, mine: LockInfo): boolean =>
+  held !== undefined && held.owner === mine.owner && held.acquiredAt === mine.acquiredAt;
 
 export function parseState(text: string, stage: string, where: string): StageState {
   const fail = (problem: string): ShipgraphError =>
@@ -155,6 +297,14 @@ export function parseState(text: string, stage: string, where: string): StageSta
     throw fail('is not valid JSON');
   }
   const state = parsed as { version?: unknown; services?: unknown } | null;
+  if (typeof state?.version === 'number' && state.version > 1) {
+    // Deleting it would lose every record: the way on is a shipgraph that reads it.
+    throw new ShipgraphError(
+      'E_STATE',
+      `${where} was written by a newer shipgraph (state version ${state.version}; this one reads version 1)`,
+      { hint: 'upgrade shipgraph (npm i -D shipgraph@latest), and run the same version in CI and locally' },
+    );
+  }
   if (state?.version !== 1 || typeof state.services !== 'object' || state.services === null) {
     throw fail('is not a shipgraph state file (version 1)');
   }

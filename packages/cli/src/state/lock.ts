@@ -21,6 +21,10 @@ export interface LockOptions {
   env: NodeJS.ProcessEnv;
   log: (line: string) => void;
   pollMs?: number;
+  /** Aborting stops the wait for another run's lock (E_INTERRUPTED). */
+  signal?: AbortSignal;
+  /** Called when a renewal finds that another run took the lock (ours had expired). */
+  onLost?: (error: ShipgraphError) => void;
 }
 
 /** One lock item, whichever it is. */
@@ -87,7 +91,8 @@ export async function acquireRunLock(
       options.log(`stage ${stage} is locked by ${holder.owner} (a run over the whole stage); waiting`);
       announced = true;
     }
-    await sleep(Math.min(options.pollMs ?? 1000, Math.max(0, deadline - Date.now())));
+    await sleep(Math.min(options.pollMs ?? 1000, Math.max(0, deadline - Date.now())), options.signal);
+    if (options.signal?.aborted === true) throw interrupted(stageSlot(store, stage), options.signal);
   }
 }
 
@@ -103,9 +108,10 @@ async function acquire(slot: LockSlot, deadline: number, options: LockOptions): 
   });
   let announced = false;
   for (;;) {
+    if (options.signal?.aborted === true) throw interrupted(slot, options.signal);
     const info = fresh();
     const holder = await slot.tryLock(info);
-    if (holder === null) return keepAlive(slot, info, ttlMs);
+    if (holder === null) return keepAlive(slot, info, ttlMs, options.onLost);
     if (heldByDeadProcess(holder)) {
       options.log(
         `lock of ${slot.what} was held by ${holder.owner}, which is no longer running; taking it over`,
@@ -120,9 +126,21 @@ async function acquire(slot: LockSlot, deadline: number, options: LockOptions): 
       );
       announced = true;
     }
-    await sleep(Math.min(options.pollMs ?? 1000, Math.max(0, deadline - Date.now())));
+    await sleep(Math.min(options.pollMs ?? 1000, Math.max(0, deadline - Date.now())), options.signal);
   }
 }
+
+const interrupted = (slot: LockSlot, signal: AbortSignal): ShipgraphError => {
+  const name = typeof signal.reason === 'string' ? signal.reason : 'a signal';
+  return new ShipgraphError(
+    'E_INTERRUPTED',
+    `interrupted by ${name} while waiting for the lock of ${slot.what}`,
+    {
+      hint: 'nothing was deployed or recorded; run again',
+      exitCode: name === 'SIGINT' ? 130 : name === 'SIGTERM' ? 143 : 1,
+    },
+  );
+};
 
 /** Holding the stage lock, waits out the runs limited to single services that started before it. */
 async function waitForServiceRuns(
@@ -151,7 +169,8 @@ async function waitForServiceRuns(
       announced = true;
     }
     if (Date.now() >= deadline) throw lockedError(serviceSlot(store, stage, first[0]), first[1]);
-    await sleep(Math.min(options.pollMs ?? 1000, Math.max(0, deadline - Date.now())));
+    await sleep(Math.min(options.pollMs ?? 1000, Math.max(0, deadline - Date.now())), options.signal);
+    if (options.signal?.aborted === true) throw interrupted(stageSlot(store, stage), options.signal);
   }
 }
 
@@ -159,7 +178,7 @@ function stageSlot(store: StateStore, stage: string): LockSlot {
   return {
     what: `stage ${stage}`,
     unlockHint: `shipgraph unlock --stage ${stage}`,
-    where: store.describe(stage),
+    where: store.describeLock(stage),
     tryLock: (info) => store.tryLock(stage, info),
     renew: (info) => store.renewLock(stage, info),
     release: (owner) => store.releaseLock(stage, owner),
@@ -188,11 +207,23 @@ const lockedError = (slot: LockSlot, holder: LockInfo): ShipgraphError =>
     { hint: `wait for that run, or if it is gone: ${slot.unlockHint}`, exitCode: 1 },
   );
 
-function keepAlive(slot: LockSlot, info: LockInfo, ttlMs: number): HeldLock {
+function keepAlive(
+  slot: LockSlot,
+  info: LockInfo,
+  ttlMs: number,
+  onLost: ((error: ShipgraphError) => void) | undefined,
+): HeldLock {
   let current = info;
   const timer = setInterval(() => {
     current = { ...current, expiresAt: Date.now() + ttlMs };
-    slot.renew(current).catch(() => undefined);
+    slot.renew(current).catch((error: unknown) => {
+      // Another run took the lock (ours expired): this run must start nothing more. A failure to
+      // reach the store is tried again at the next renewal, well before the lock expires.
+      if (error instanceof ShipgraphError && error.code === 'E_LOCK_LOST') {
+        clearInterval(timer);
+        onLost?.(error);
+      }
+    });
   }, ttlMs / 3);
   timer.unref();
   return {
@@ -226,4 +257,18 @@ function isAlive(pid: number): boolean {
   }
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+/** Waits, or less when the signal aborts (without throwing: the caller looks at the signal). */
+const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
+  new Promise((resolve) => {
+    if (signal?.aborted === true) {
+      resolve();
+      return;
+    }
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });

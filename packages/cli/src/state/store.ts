@@ -1,5 +1,5 @@
 // Where shipgraph records what is deployed, per stage, and holds the stage's deploy lock.
-import type { PackageName, ServiceRecord, StageState } from '@shipgraph/core';
+import { ShipgraphError, type PackageName, type ServiceRecord, type StageState } from '@shipgraph/core';
 
 export interface LockInfo {
   /** Who holds it, for messages: the CodeBuild build id, else host:pid. */
@@ -22,7 +22,7 @@ export interface StateStore {
   recordRun(stage: string, run: NonNullable<StageState['lastRun']>): Promise<void>;
   /** Takes the lock if it is free or expired; otherwise returns who holds it. */
   tryLock(stage: string, lock: LockInfo): Promise<LockInfo | null>;
-  /** Extends a lock this owner holds. */
+  /** Extends a lock this run holds; fails with E_LOCK_LOST when another run took it. */
   renewLock(stage: string, lock: LockInfo): Promise<void>;
   /** Releases the lock if this owner still holds it. */
   releaseLock(stage: string, owner: string): Promise<void>;
@@ -37,6 +37,8 @@ export interface StateStore {
   readonly serviceLocks?: ServiceLocks;
   /** Where the records live, for messages. */
   describe(stage: string): string;
+  /** Where the stage's lock lives, for messages. */
+  describeLock(stage: string): string;
 }
 
 export interface ServiceLocks {
@@ -49,3 +51,11 @@ export interface ServiceLocks {
 }
 
 export const emptyState = (stage: string): StageState => ({ version: 1, stage, services: {} });
+
+/** Renewing a lock that another run took (ours expired): the run must stop. */
+export const lostLock = (where: string, holder: LockInfo | undefined): ShipgraphError =>
+  new ShipgraphError(
+    'E_LOCK_LOST',
+    `the lock (${where}) is no longer held by this run: ${holder === undefined ? 'it was removed' : `${holder.owner} took it since ${holder.acquiredAt}`}`,
+    { hint: 'the run stopped renewing it in time (the process was suspended?): run again', exitCode: 1 },
+  );

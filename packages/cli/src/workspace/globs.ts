@@ -6,6 +6,8 @@ import { parseJson } from './json.js';
 export interface WorkspaceGlobs {
   patterns: string[];
   sources: string[];
+  /** The globs a file names (not a default), with that file: one that matches nothing is a typo. */
+  declared: { pattern: string; file: string }[];
 }
 
 /**
@@ -19,11 +21,18 @@ export async function workspaceGlobs(
 ): Promise<WorkspaceGlobs> {
   const patterns: string[] = [];
   const sources: string[] = [];
+  const declared: WorkspaceGlobs['declared'] = [];
+  const declare = (list: string[], file: string): string[] => {
+    declared.push(
+      ...list.filter((pattern) => !pattern.startsWith('!')).map((pattern) => ({ pattern, file })),
+    );
+    return list;
+  };
   const manifest = parseJson(rootFiles.get('package.json') ?? null, 'package.json') as Record<
     string,
     unknown
   > | null;
-  if (manifest !== null && typeof manifest !== 'object') {
+  if (manifest !== null && (typeof manifest !== 'object' || Array.isArray(manifest))) {
     throw new ShipgraphError('E_WORKSPACE', 'package.json must be a JSON object', {
       hint: 'fix package.json',
     });
@@ -34,13 +43,15 @@ export async function workspaceGlobs(
       workspaces !== null && typeof workspaces === 'object' && 'packages' in workspaces
         ? workspaces.packages
         : workspaces;
-    patterns.push(...stringList(list, 'package.json "workspaces"'));
+    patterns.push(...declare(stringList(list, 'package.json "workspaces"'), 'package.json "workspaces"'));
     sources.push(`${packageManagerOf(manifest, files)} workspaces`);
   }
   const pnpm = rootFiles.get('pnpm-workspace.yaml');
   if (pnpm != null) {
     const parsed = await parseYaml(pnpm, 'pnpm-workspace.yaml');
-    patterns.push(...stringList(parsed?.packages ?? [], 'pnpm-workspace.yaml "packages"'));
+    patterns.push(
+      ...declare(stringList(parsed?.packages ?? [], 'pnpm-workspace.yaml "packages"'), 'pnpm-workspace.yaml'),
+    );
     sources.push('pnpm workspace');
   }
   const lernaText = rootFiles.get('lerna.json');
@@ -49,11 +60,11 @@ export async function workspaceGlobs(
   if (lerna !== undefined) {
     const packages = lerna?.packages;
     const where = lernaText != null ? 'lerna.json' : 'package.json "lerna"';
-    const list = packages === undefined ? [] : stringList(packages, `${where} "packages"`);
+    const list = packages === undefined ? [] : declare(stringList(packages, `${where} "packages"`), where);
     patterns.push(...(list.length > 0 ? list : ['packages/*']));
     sources.push('lerna');
   }
-  return { patterns, sources };
+  return { patterns, sources, declared };
 }
 
 /** Which package manager reads `workspaces`: the packageManager field, else the lockfile. */

@@ -10,7 +10,7 @@ import {
   type WorkspacePackage,
 } from '@shipgraph/core';
 import type { ShipgraphConfig } from '../config/config.js';
-import { workspaceGlobs } from './globs.js';
+import { workspaceGlobs, type WorkspaceGlobs } from './globs.js';
 import { parseJson, parseJsonWithComments } from './json.js';
 import {
   nxIgnoredPaths,
@@ -167,7 +167,14 @@ export async function readWorkspace(
       ...(configured.size > 0 ? ['config'] : []),
     ],
   };
-  return { workspace, manifests, warnings: strayServerlessFiles(workspace, files) };
+  return {
+    workspace,
+    manifests,
+    warnings: [
+      ...unmatchedGlobs(globs.declared, manifestDirs, paths),
+      ...strayServerlessFiles(workspace, files),
+    ],
+  };
 }
 
 interface NxWorkspace {
@@ -427,6 +434,36 @@ function matchProjects(
     `(?<![@a-zA-Z0-9-])${pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![@a-zA-Z0-9-])`,
   );
   return projects.filter(({ node }) => word.test(node.name)).map((project) => project.node.name);
+}
+
+/**
+ * Workspace globs that find no package while package.json files stand outside every glob: a typo
+ * (`servcies/*`) that made packages vanish. A glob for a folder still to come (`libs/*` with no
+ * library yet) is not one.
+ */
+function unmatchedGlobs(
+  declared: WorkspaceGlobs['declared'],
+  manifestDirs: readonly RepoPath[],
+  paths: ReadonlySet<RepoPath>,
+): string[] {
+  const unmatched = declared.filter(({ pattern }) => !manifestDirs.some(matcher([pattern])));
+  if (unmatched.length === 0) return [];
+  const inside = new Set(manifestDirs);
+  const outside = [...paths].filter(
+    (path) =>
+      path.endsWith('/package.json') &&
+      !path.includes('node_modules/') &&
+      !inside.has(path.slice(0, -'/package.json'.length)),
+  );
+  if (outside.length === 0 && manifestDirs.length > 0) return [];
+  const left =
+    outside.length === 0
+      ? ''
+      : `, and ${outside.slice(0, 2).join(', ')}${outside.length > 2 ? ` and ${outside.length - 2} more are` : outside.length === 1 ? ' is' : ' are'} in no workspace`;
+  return unmatched.map(
+    ({ pattern, file }) =>
+      `${file} glob "${pattern}" matches no folder with a package.json${left} (fix: correct the glob, or add the folders to it)`,
+  );
 }
 
 /** serverless.* files that belong to no service: their services would never deploy. */

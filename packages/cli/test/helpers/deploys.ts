@@ -1,14 +1,18 @@
 // Workspaces whose services deploy with the `command` deployer running fixtures/fake-deploy.mjs.
 import { fileURLToPath } from 'node:url';
-import { tempRepo, type TestRepo } from './repo.js';
+import { tempRepo, type Cleanup, type TestRepo } from './repo.js';
 
 const FAKE_DEPLOY = fileURLToPath(new URL('../fixtures/fake-deploy.mjs', import.meta.url));
 
 /** Service name → the services and libraries it depends on (names are used as they are, no scope). */
-export function commandRepo(graph: Record<string, string[]>, libs: Record<string, string[]> = {}): TestRepo {
+export function commandRepo(
+  graph: Record<string, string[]>,
+  libs: Record<string, string[]> = {},
+  cleanup: Cleanup = 'after-test',
+): TestRepo {
   const files: Record<string, string | object> = {
     'package.json': { name: 'root', private: true, workspaces: ['services/*', 'libs/*'] },
-    '.gitignore': '.shipgraph/\ndeploy-behaviour.json\n.attempts-*\n',
+    '.gitignore': '.shipgraph/\ndeploy-behaviour.json\ndeploy-trace.jsonl\n.attempts-*\n',
   };
   for (const [name, deps] of Object.entries(graph)) {
     files[`services/${name}/package.json`] = {
@@ -24,7 +28,7 @@ export function commandRepo(graph: Record<string, string[]>, libs: Record<string
     };
     files[`libs/${name}/src/index.js`] = `export const name = '${name}';\n`;
   }
-  const repo = tempRepo(files);
+  const repo = tempRepo(files, cleanup);
   // The deploy runs in the service directory; the fake deploy is told where the repository root is.
   const deployer = {
     type: 'command',

@@ -119,16 +119,24 @@ export const reasonsOf = (plan: PlanJson, name: string): PlanJson['services'][nu
   return service.reasons;
 };
 
-export function tempDir(): string {
+/** Removed when the test ends; `manual` for one made outside a test (a beforeAll), removed by its caller. */
+export type Cleanup = 'after-test' | 'manual';
+
+export function tempDir(cleanup: Cleanup = 'after-test'): string {
   const dir = mkdtempSync(join(tmpdir(), 'shipgraph-test-'));
-  onTestFinished(() => {
-    rmSync(dir, { recursive: true, force: true });
-  });
+  if (cleanup === 'after-test') {
+    onTestFinished(() => {
+      rmSync(dir, { recursive: true, force: true });
+    });
+  }
   return dir;
 }
 
-export function tempRepo(files: Record<string, string | object> = {}): TestRepo {
-  const repo = new TestRepo(tempDir());
+export function tempRepo(
+  files: Record<string, string | object> = {},
+  cleanup: Cleanup = 'after-test',
+): TestRepo {
+  const repo = new TestRepo(tempDir(cleanup));
   repo.git('init', '-q', '-b', 'main');
   repo.git('config', 'user.email', 'test@example.com');
   repo.git('config', 'user.name', 'test');

@@ -9,6 +9,8 @@ import { fillPlaceholders } from '../../stacks/stack-name.js';
 import {
   DeployFailure,
   looksTransient,
+  NotStarted,
+  startUnlessInterrupted,
   type DeployContext,
   type DeployOutcome,
   type Deployer,
@@ -46,6 +48,7 @@ export class CloudFormationDeployer implements Deployer {
           throw error;
         },
       );
+      startUnlessInterrupted(context.signal);
       if (exists) {
         context.log(`updating stack ${stackName} in ${context.region}`);
         try {
@@ -64,6 +67,7 @@ export class CloudFormationDeployer implements Deployer {
         await sdk.waitUntilStackCreateComplete(waiterOptions, { StackName: stackName });
       }
     } catch (error) {
+      if (error instanceof NotStarted) throw error;
       const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
       context.log(message);
       throw new DeployFailure(`stack ${stackName} failed: ${message}`, looksTransient(message));

@@ -2,7 +2,7 @@
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { execa } from 'execa';
-import { DeployFailure, looksTransient, type DeployContext } from '../deployer.js';
+import { DeployFailure, looksTransient, startUnlessInterrupted, type DeployContext } from '../deployer.js';
 
 /**
  * What deploy tools print when a deploy changed nothing: the Serverless Framework (v3, osls, v4),
@@ -27,8 +27,10 @@ export const saidNoChange = (lines: readonly string[]): boolean =>
 export async function runDeployCommand(
   file: string,
   args: readonly string[],
-  context: Pick<DeployContext, 'dir' | 'env' | 'log' | 'track'>,
+  context: Pick<DeployContext, 'dir' | 'env' | 'log' | 'track' | 'signal'>,
 ): Promise<string[]> {
+  // The last moment to notice a signal: nothing starts after one.
+  startUnlessInterrupted(context.signal);
   context.log(`$ ${[file, ...args].join(' ')}`);
   // stdout and stderr are read line by line as they come; execa's `all` interleaving costs twice as
   // much per process, which shows at hundreds of quick deploys.

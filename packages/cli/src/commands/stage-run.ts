@@ -1,0 +1,74 @@
+// A run that changes a stage: its lock and its signal handlers, taken and released together by one owner.
+import type { PackageName, ShipgraphError } from '@shipgraph/core';
+import { acquireRunLock, type HeldLock } from '../state/lock.js';
+import type { StateStore } from '../state/store.js';
+import { listenForInterrupts, signalExitCode, type Interrupts } from './interrupts.js';
+
+export interface StageRun {
+  /** Aborted by SIGINT/SIGTERM, or when the lock was lost: start nothing new. */
+  signal: AbortSignal;
+  /** Kill functions of running child processes, which get the signal as it came. */
+  children: Set<(signal: NodeJS.Signals) => void>;
+  /** The exit code the run must end with because of a signal (130, 143), or null. */
+  interruptedExit: () => number | null;
+  /** The signal that interrupted the run, if any. */
+  received: () => NodeJS.Signals | null;
+  /** Why the run lost its lock, if it did. */
+  lost: () => ShipgraphError | null;
+  /** Releases the lock, then stops listening for signals. */
+  release: () => Promise<void>;
+}
+
+export interface StageRunOptions {
+  store: StateStore;
+  stage: string;
+  /** Lock only these services (where the backend can), or the whole stage (null). */
+  services: readonly PackageName[] | null;
+  timeoutMs: number;
+  env: NodeJS.ProcessEnv;
+  log: (line: string) => void;
+}
+
+/**
+ * Listens for signals before it takes the lock, and stops listening only after it has released it:
+ * a signal at any moment of the run, even while the lock is taken or given back, leaves no lock
+ * behind. A signal while waiting for another run's lock ends the wait (E_INTERRUPTED).
+ */
+export async function openStageRun(options: StageRunOptions): Promise<StageRun> {
+  const interrupts: Interrupts = listenForInterrupts(options.log);
+  let lost: ShipgraphError | null = null;
+  let lock: HeldLock;
+  try {
+    lock = await acquireRunLock(options.store, options.stage, options.services, {
+      timeoutMs: options.timeoutMs,
+      env: options.env,
+      log: options.log,
+      signal: interrupts.signal,
+      onLost: (error) => {
+        lost = error;
+        options.log(`${error.message}: starting nothing new`);
+        interrupts.stop('lost lock');
+      },
+    });
+  } catch (error) {
+    interrupts.dispose();
+    throw error;
+  }
+  return {
+    signal: interrupts.signal,
+    children: interrupts.children,
+    interruptedExit: () => {
+      const signal = interrupts.received();
+      return signal === null ? null : signalExitCode(signal);
+    },
+    received: interrupts.received,
+    lost: () => lost,
+    release: async () => {
+      try {
+        await lock.release();
+      } finally {
+        interrupts.dispose();
+      }
+    },
+  };
+}

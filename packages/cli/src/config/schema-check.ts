@@ -1,0 +1,32 @@
+// Checks a document against one of the shipped JSON Schemas, with validators compiled ahead of time.
+
+/** A validator compiled from a schema by scripts/compile-schema.mjs (Ajv, standalone). */
+interface CompiledValidator {
+  (data: unknown): boolean;
+  errors?: { instancePath: string; keyword: string; params: object; message?: string }[] | null;
+}
+
+/**
+ * What is wrong with `document` by `schema/<name>.schema.json`, one phrase per problem (empty when
+ * nothing is). A validator is loaded only when asked for: most of planning's start-up cost is module loading.
+ */
+export async function schemaProblems(name: 'config' | 'plan', document: unknown): Promise<string[]> {
+  const { validate } = (await import(new URL(`../../schema/validate-${name}.js`, import.meta.url).href)) as {
+    validate: CompiledValidator;
+  };
+  if (validate(document)) return [];
+  // An `if` failing only says which `then` applies; the `then` error itself says what is wrong.
+  const problems = (validate.errors ?? [])
+    .filter((error) => error.keyword !== 'if')
+    .map((error) => {
+      const where = error.instancePath === '' ? '(top level)' : error.instancePath;
+      const params = error.params as Record<string, unknown>;
+      if (typeof params.additionalProperty === 'string')
+        return `${where}: unknown property "${params.additionalProperty}"`;
+      if (Array.isArray(params.allowedValues)) {
+        return `${where} must be one of ${params.allowedValues.map((value) => JSON.stringify(value)).join(', ')}`;
+      }
+      return `${where} ${error.message ?? 'is invalid'}`;
+    });
+  return [...new Set(problems)];
+}
