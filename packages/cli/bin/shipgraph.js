@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The shipgraph binary: runs the compiled CLI.
-import { dropWritesToClosedPipes } from '../dist/commands/io.js';
+import { dropWritesToClosedPipes } from '../dist/run/io.js';
 import { main } from '../dist/main.js';
 
 dropWritesToClosedPipes();

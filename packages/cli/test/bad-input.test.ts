@@ -186,20 +186,20 @@ const CASES: Case[] = [
   {
     name: 'a stage name with a slash',
     args: ['plan', '--stage', 'bad/name'],
-    code: 'E_USAGE',
+    code: 'E_STAGE_NAME',
     says: /invalid stage name "bad\/name"/,
   },
   {
     name: 'a stage name too long for a file',
     args: ['deploy', '--stage', 'x'.repeat(300)],
-    code: 'E_USAGE',
+    code: 'E_STAGE_NAME',
     says: /invalid stage name "x{40}…"/,
   },
   {
     name: 'STAGE that climbs out of the state directory',
     args: ['deploy'],
     env: { STAGE: '../../etc' },
-    code: 'E_USAGE',
+    code: 'E_STAGE_NAME',
     says: /invalid stage name/,
   },
   {
@@ -224,17 +224,17 @@ const CASES: Case[] = [
     name: 'FORCE_DEPLOY_ALL=maybe',
     args: ['deploy'],
     env: { FORCE_DEPLOY_ALL: 'maybe' },
-    code: 'E_USAGE',
+    code: 'E_ENV',
     says: /is not a boolean/,
   },
   {
     name: 'a trigger CodeBuild never sets',
     args: ['deploy'],
     env: { CODEBUILD_WEBHOOK_TRIGGER: 'push' },
-    code: 'E_USAGE',
+    code: 'E_ENV',
     says: /not a CodeBuild webhook trigger/,
   },
-  { name: 'destroy without --yes off a terminal', args: ['destroy'], code: 'E_USAGE', says: /needs --yes/ },
+  { name: 'destroy without --yes off a terminal', args: ['destroy'], code: 'E_CONFIRM', says: /needs --yes/ },
   {
     name: 'unlock --only on the file backend',
     args: ['unlock', '--only', 'api'],
@@ -258,7 +258,7 @@ const CASES: Case[] = [
   {
     name: 'a plan file that does not exist',
     args: ['deploy', '--plan', 'missing.json'],
-    code: 'E_USAGE',
+    code: 'E_PLAN_UNREADABLE',
     says: /cannot read plan missing\.json/,
   },
   {
@@ -507,7 +507,7 @@ const CASES: Case[] = [
     name: 'a state file that is not JSON',
     args: ['plan'],
     setup: (repo) => void repo.write({ '.shipgraph/state/staging.json': '{ "version": 1,' }),
-    code: 'E_STATE',
+    code: 'E_STATE_INVALID',
     says: /is not valid JSON/,
   },
   {
@@ -515,7 +515,7 @@ const CASES: Case[] = [
     args: ['deploy'],
     setup: (repo) =>
       void repo.write({ '.shipgraph/state/staging.json': { version: 2, stage: 'staging', services: {} } }),
-    code: 'E_STATE',
+    code: 'E_STATE_VERSION',
     says: /written by a newer shipgraph/,
   },
   {
@@ -525,7 +525,7 @@ const CASES: Case[] = [
       void repo.write({
         '.shipgraph/state/staging.json': { version: 1, stage: 'staging', services: { api: { commit: 'x' } } },
       }),
-    code: 'E_STATE',
+    code: 'E_STATE_INVALID',
     says: /malformed record for api/,
   },
   {

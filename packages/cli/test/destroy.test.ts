@@ -55,7 +55,7 @@ describe('destroy', () => {
     const result = await repo.run(['destroy']);
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toBe(
-      'shipgraph: E_USAGE: destroy would remove c, b, a, d from stage staging; it needs --yes when no one can confirm (fix: pass --yes (in CI) or run it in a terminal)',
+      'shipgraph: E_CONFIRM: destroy would remove c, b, a, d from stage staging; it needs --yes when no one can confirm (fix: pass --yes (in CI) or run it in a terminal)',
     );
     expect(recorded(repo.dir)).toEqual(['a', 'b', 'c', 'd']);
   });

@@ -30,7 +30,7 @@ const cacheEntries = (repo: TestRepo): string[] =>
         .sort()
     : [];
 
-async function failureOf(promise: Promise<unknown>): Promise<ShipgraphError> {
+async function failureOf(promise: Promise<unknown>): Promise<ShipgraphError<string>> {
   try {
     await promise;
   } catch (error) {

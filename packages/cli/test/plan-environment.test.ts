@@ -34,7 +34,7 @@ describe('plan: CI environment and selection', () => {
     const result = await repo.run(['plan'], { FORCE_DEPLOY_ALL: 'sometimes' });
     expect(result.exitCode).toBe(2);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
-    expect(result.stderr).toContain('E_USAGE: FORCE_DEPLOY_ALL="sometimes" is not a boolean');
+    expect(result.stderr).toContain('E_ENV: FORCE_DEPLOY_ALL="sometimes" is not a boolean');
   });
 
   it('a pr/12 trigger plans a pull request: nothing deploys, the reasons still show', async () => {

@@ -85,7 +85,7 @@ describe('plan with the Nx graph source', () => {
     const elsewhere = await repo.run(['plan', '--head', 'HEAD~1']);
     expect(elsewhere.exitCode).toBe(2);
     expect(elsewhere.stderr).toMatch(
-      /^shipgraph: E_USAGE: the Nx graph comes from the checked-out files, which are at [0-9a-f]{12}, not at the planned [0-9a-f]{12}/,
+      /^shipgraph: E_CHECKOUT_MISMATCH: the Nx graph comes from the checked-out files, which are at [0-9a-f]{12}, not at the planned [0-9a-f]{12}/,
     );
     repo.write({ 'nx.json': { plugins: ['@acme/nx-plugin-that-is-not-installed'] } });
     repo.commit('a plugin nx cannot load');

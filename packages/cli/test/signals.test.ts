@@ -157,7 +157,7 @@ describe('signals at the moments that matter', () => {
     clearInterval(timer);
     expect(code).toBe(143);
     expect(run.stderr().join('\n')).toContain(
-      'shipgraph: E_INTERRUPTED: interrupted by SIGTERM while waiting for the lock of stage staging (fix: nothing was deployed or recorded; run again)',
+      'shipgraph: E_TERMINATED: interrupted by SIGTERM while waiting for the lock of stage staging (fix: nothing was deployed or recorded; run again)',
     );
     expect(existsSync(join(repo.dir, '.attempts-a'))).toBe(false);
   });

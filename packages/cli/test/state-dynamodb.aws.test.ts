@@ -146,7 +146,7 @@ describe('state in DynamoDB (moto)', () => {
     const result = await repo.run(['plan']);
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toBe(
-      `shipgraph: E_STATE: cannot read the state of stage staging: DynamoDB table ${table} does not exist in us-east-1 (fix: create it with \`shipgraph state init\`)`,
+      `shipgraph: E_STATE_TABLE: cannot read the state of stage staging: DynamoDB table ${table} does not exist in us-east-1 (fix: create it with \`shipgraph state init\`)`,
     );
   });
 });

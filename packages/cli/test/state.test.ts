@@ -68,7 +68,7 @@ describe('state', () => {
       const result = await repo.run(args);
       expect(result.exitCode).toBe(2);
       expect(result.stderr).toBe(
-        'shipgraph: E_STATE: .shipgraph/state/staging.json has a malformed record for @acme/orders (fix: fix or delete it, then run "shipgraph state mark --stage staging" to record what is deployed)',
+        'shipgraph: E_STATE_INVALID: .shipgraph/state/staging.json has a malformed record for @acme/orders (fix: fix or delete it, then run "shipgraph state mark --stage staging" to record what is deployed)',
       );
     }
     expect(readFileSync(join(repo.dir, '.shipgraph/state/staging.json'), 'utf8')).toBe(

@@ -133,7 +133,7 @@ describe('webhook triggers', () => {
     const bad = await repo.run(['plan'], { CODEBUILD_WEBHOOK_TRIGGER: 'nonsense' });
     expect(bad.exitCode).toBe(2);
     expect(bad.stderr).toContain(
-      'E_USAGE: CODEBUILD_WEBHOOK_TRIGGER="nonsense" is not a CodeBuild webhook trigger',
+      'E_ENV: CODEBUILD_WEBHOOK_TRIGGER="nonsense" is not a CodeBuild webhook trigger',
     );
   });
 });

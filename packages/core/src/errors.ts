@@ -1,48 +1,21 @@
-// The one error type shipgraph raises on purpose: a stable code, a one-line message and a hint.
+// The one error type shipgraph raises on purpose: a stable code, a one-line message, a hint and a cause.
 
-export type ErrorCode =
-  | 'E_USAGE'
-  | 'E_NOT_A_REPO'
-  | 'E_UNKNOWN_REF'
-  | 'E_GIT'
-  | 'E_CYCLE'
-  | 'E_CONFIG'
-  | 'E_WORKSPACE'
-  | 'E_DUPLICATE_PACKAGE'
-  | 'E_UNKNOWN_SERVICE'
-  | 'E_UNKNOWN_STAGE'
-  | 'E_STATE'
-  | 'E_AWS'
-  | 'E_LOCKED'
-  | 'E_LOCK_LOST'
-  | 'E_INTERRUPTED'
-  | 'E_PLAN_MISMATCH'
-  | 'E_PLAN_INVALID'
-  | 'E_CHECKOUT_MISMATCH'
-  | 'E_DIRTY_CHECKOUT'
-  | 'E_DEPLOYER'
-  | 'E_PROTECTED'
-  | 'E_PREVIEW_BASE'
-  | 'E_NX_MISSING'
-  | 'E_NX';
+/** The problems the core reports; each package that raises errors lists its own codes. */
+export type CoreErrorCode = 'E_CYCLE' | 'E_UNKNOWN_DEPENDENCY' | 'E_UNKNOWN_SERVICE';
 
-export class ShipgraphError extends Error {
+export class ShipgraphError<Code extends string = CoreErrorCode> extends Error {
   override readonly name = 'ShipgraphError';
-  readonly code: ErrorCode;
+  /** Names one problem; the command line decides the exit code from it. */
+  readonly code: Code;
+  /** How to fix it, in a few words. */
   readonly hint: string | undefined;
-  /** 2 for bad input (the default); 1 for a run that could not go ahead (e.g. the stage is locked). */
-  readonly exitCode: number;
 
-  constructor(
-    code: ErrorCode,
-    message: string,
-    options: { hint?: string; cause?: unknown; exitCode?: number } = {},
-  ) {
+  constructor(code: Code, message: string, options: { hint?: string; cause?: unknown } = {}) {
     super(message, { cause: options.cause });
     this.code = code;
     this.hint = options.hint;
-    this.exitCode = options.exitCode ?? 2;
   }
 }
 
-export const isShipgraphError = (error: unknown): error is ShipgraphError => error instanceof ShipgraphError;
+export const isShipgraphError = (error: unknown): error is ShipgraphError<string> =>
+  error instanceof ShipgraphError;

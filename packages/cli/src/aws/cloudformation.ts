@@ -1,6 +1,6 @@
-// CloudFormation calls shipgraph makes itself: which stacks exist, and a stack's outputs.
+// CloudFormation calls shipgraph makes itself: which stacks exist, a stack's outputs, deleting a stack.
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
-import { ShipgraphError } from '@shipgraph/core';
+import { CliError } from '../errors.js';
 
 // The SDK warns on every run under Node 20 that its releases from 2027 need Node 22; shipgraph pins
 // its SDK in the lockfile, so the notice is for us, not for each deploy's output.
@@ -63,11 +63,36 @@ export const isMissingStack = (error: unknown): boolean =>
   error instanceof Error && /does not exist/.test(error.message) && /ValidationError/.test(error.name);
 
 /** An AWS failure as a one-line shipgraph error; never mistaken for "the stack is missing". */
-export function awsError(error: unknown, what: string): ShipgraphError {
+export function awsError(error: unknown, what: string): CliError {
   const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  return new ShipgraphError('E_AWS', `${what}: ${detail}`, {
+  return new CliError('E_AWS', `${what}: ${detail}`, {
     hint: 'check the AWS credentials and region of this run (AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL)',
     cause: error,
-    exitCode: 1,
   });
+}
+
+/** Deletes a stack and waits until it is gone; a stack that does not exist is already gone. */
+export async function deleteStack(
+  region: string,
+  stackName: string,
+  log: (line: string) => void,
+): Promise<void> {
+  const sdk = await import('@aws-sdk/client-cloudformation');
+  const client = await cloudFormation(region);
+  try {
+    await client.send(new sdk.DescribeStacksCommand({ StackName: stackName }));
+  } catch (error) {
+    if (isMissingStack(error)) {
+      log(`stack ${stackName} does not exist in ${region}`);
+      return;
+    }
+    throw error;
+  }
+  log(`deleting stack ${stackName} in ${region}`);
+  await client.send(new sdk.DeleteStackCommand({ StackName: stackName }));
+  await sdk.waitUntilStackDeleteComplete(
+    { client, maxWaitTime: 3600, minDelay: 1, maxDelay: 15 },
+    { StackName: stackName },
+  );
+  log(`stack ${stackName}: deleted`);
 }

@@ -1,82 +1,90 @@
 // `shipgraph deploy`: the CodeBuild build phase. Lock the stage, plan, deploy, record, summarise.
-import { readFile } from 'node:fs/promises';
-import {
-  selectServices,
-  servicesOf,
-  ShipgraphError,
-  type PackageName,
-  type Plan,
-  type StageState,
-} from '@shipgraph/core';
+import { selectServices, servicesOf, type PackageName, type Plan, type StageState } from '@shipgraph/core';
 import { checkDeployable } from '../deploy/checkout.js';
 import { executePlan } from '../deploy/execute.js';
 import { OutputCache } from '../deploy/outputs.js';
-import { notProvenYet, runE2eStage } from '../e2e/stage.js';
+import { readPlanFile } from '../deploy/plan-file.js';
 import { renderSummary, type DeploySummary } from '../deploy/summary.js';
-import { planRun, prepareRun, skippedBy, type Checkout, type PreparedRun } from '../planning/load.js';
-import { nameList } from '../planning/options.js';
-import type { PlanFlags } from '../planning/options.js';
-import { schemaProblems } from '../config/schema-check.js';
-import { serviceSettings } from '../stacks/services.js';
-import { describeReason } from '../render/reasons.js';
+import { notProvenYet, runE2eStage } from '../e2e/stage.js';
+import { CliError } from '../errors.js';
 import { message, occasion, sendNotification } from '../notify/notify.js';
 import { webhookUrl } from '../notify/webhook-url.js';
-import { describeRemoval, removalOf, removeServices } from './destroy.js';
-import { openStageRun } from './stage-run.js';
-import type { Io } from './io.js';
+import { planRun, skippedBy } from '../planning/plan-run.js';
+import { describeRemoval, removalOf, removeServices } from '../remove/removal.js';
+import { describeReason } from '../render/reasons.js';
+import { openRun, type RunContext } from '../run/context.js';
+import { lockStage } from '../run/stage-lock.js';
+import { serviceSettings } from '../stacks/services.js';
+import { defineCommand } from './command.js';
+import { deployFlags, lockFlags, planFlags, withFlags } from './options.js';
 
-export interface DeployFlags extends PlanFlags {
-  concurrency: number;
-  failFast: boolean;
-  retries: number;
-  retryDelay: number;
-  plan?: string | undefined;
-  lockTimeout: number;
-  json: boolean;
-  checkStacks: boolean;
-  skipE2e: boolean;
-  junit?: string | undefined;
-  allowDirty: boolean;
-}
+export const command = defineCommand({
+  flags: (argv) =>
+    withFlags(argv, {
+      ...planFlags,
+      ...deployFlags,
+      'fail-fast': { type: 'boolean', default: false, describe: 'Start nothing new after the first failure' },
+      plan: { type: 'string', requiresArg: true, describe: 'Run exactly this plan (from plan --json)' },
+      ...lockFlags,
+      'check-stacks': {
+        type: 'boolean',
+        default: true,
+        describe: 'Deploy services whose stack is missing (--no-check-stacks to skip)',
+      },
+      'skip-e2e': { type: 'boolean', default: false, describe: 'Do not run e2e tests after deploying' },
+      junit: {
+        type: 'string',
+        requiresArg: true,
+        describe: 'Write the e2e results as JUnit XML to this file',
+      },
+      'allow-dirty': {
+        type: 'boolean',
+        default: false,
+        describe:
+          'Deploy even if the checkout is not the planned commit as committed (recorded as dirty: deployed again next time)',
+      },
+      json: { type: 'boolean', default: false, describe: 'Print the summary as JSON' },
+    }),
 
-export async function deployCommand(flags: DeployFlags, io: Io): Promise<number> {
-  // Flags were checked where they were parsed (flags.ts).
-  const log = (line: string) => {
-    io.stderr(`${line}\n`);
-  };
-  const prepared = await prepareRun(io.cwd, flags, io.env);
-  const { checkout, decision, stage, store } = prepared;
-  // What this build is for, and why, comes first.
-  log(`shipgraph deploy: ${decision.why}`);
-  for (const warning of checkout.warnings) log(`shipgraph: warning: ${warning}`);
-  if (decision.action === 'teardown') return teardownPreview(prepared, flags, io, log);
-  const skipped = skippedBy(decision);
-  if (skipped !== null) {
-    log('nothing deploys');
-    if (flags.json) io.stdout(JSON.stringify(emptySummary(prepared, skipped), null, 2) + '\n');
-    return 0;
-  }
-  log(`stage ${stage.name} (${stage.regions.join(', ')}) at ${checkout.head.slice(0, 12)}`);
-  // Before the lock: a refused run leaves the state and the lock as they were.
-  const { dirty } = await checkDeployable(checkout, flags.allowDirty);
-  const planned = flags.plan === undefined ? null : await readPlanFile(flags.plan, prepared);
-  if (dirty !== null)
-    log(
-      `warning: ${dirty}; deploying it anyway (--allow-dirty): recorded as dirty, deployed again next time`,
-    );
+  async run(flags, io) {
+    const context = await openRun(io, { ...flags, build: true });
+    const { checkout, decision, stage, store, log } = context;
+    // What this build is for, and why, comes first.
+    log(`shipgraph deploy: ${decision.why}`);
+    for (const warning of checkout.warnings) log(`shipgraph: warning: ${warning}`);
+    if (decision.action === 'teardown') return teardownPreview(context, flags);
+    const skipped = skippedBy(decision);
+    if (skipped !== null) {
+      log('nothing deploys');
+      if (flags.json) io.stdout(JSON.stringify(emptySummary(context, skipped), null, 2) + '\n');
+      return 0;
+    }
+    log(`stage ${stage.name} (${stage.regions.join(', ')}) at ${checkout.head.slice(0, 12)}`);
+    // Before the lock: a refused run leaves the state and the lock as they were.
+    const { dirty } = await checkDeployable(checkout, flags.allowDirty);
+    const planned = flags.plan === undefined ? null : await readPlanFile(flags.plan, context);
+    if (dirty !== null)
+      log(
+        `warning: ${dirty}; deploying it anyway (--allow-dirty): recorded as dirty, deployed again next time`,
+      );
 
-  // A run limited with --only locks just its services, where the state backend can.
-  const run = await openStageRun({
-    store,
-    stage: stage.name,
-    services: onlyServices(checkout, flags),
-    timeoutMs: flags.lockTimeout * 1000,
-    env: io.env,
-    log,
-  });
-  try {
+    // A run limited with --only locks just its services, where the state backend can.
+    const only =
+      flags.only === undefined
+        ? null
+        : selectServices(servicesOf(checkout.workspace), flags.only, flags.exclude ?? []).map(
+            (service) => service.name,
+          );
+    await using lock = await lockStage({
+      store,
+      stage: stage.name,
+      services: only,
+      timeoutMs: flags.lockTimeout * 1000,
+      env: io.env,
+      log,
+    });
     const state = await store.read(stage.name);
-    const plan = planned ?? (await planRun(prepared, flags, state, { checkStacks: flags.checkStacks }));
+    const plan = planned ?? (await planRun(context, state, flags));
     announce(plan, log);
     const settings = await serviceSettings(checkout, stage.name);
     const outputs = new OutputCache(settings);
@@ -91,8 +99,8 @@ export async function deployCommand(flags: DeployFlags, io: Io): Promise<number>
       failFast: flags.failFast,
       retries: flags.retries,
       retryDelayMs: flags.retryDelay * 1000,
-      signal: run.signal,
-      children: run.children,
+      signal: lock.signal,
+      children: lock.children,
       log,
       now: io.now,
       dirty: dirty !== null,
@@ -101,60 +109,36 @@ export async function deployCommand(flags: DeployFlags, io: Io): Promise<number>
       log(
         `e2e: skipped (${flags.skipE2e ? '--skip-e2e' : `turned off for stage ${stage.name} in the config`})`,
       );
-    } else if (!run.signal.aborted) {
-      summary.e2e = await runE2eStage({
-        checkout,
-        stage: stage.name,
-        regions: stage.regions,
-        store,
+    } else if (!lock.signal.aborted) {
+      summary.e2e = await runE2eStage(context, lock, {
         services: servicesToTest(summary, state),
         outputs,
         junit: flags.junit,
-        cwd: io.cwd,
-        signal: run.signal,
-        children: run.children,
-        log,
-        now: io.now,
       });
       if (summary.e2e.some((result) => result.status === 'failed')) summary.ok = false;
     }
-    if (!run.signal.aborted) await notifyAndRecord(prepared, state, summary, io, log);
-    const interrupted = run.received();
-    summary.interrupted = interrupted ?? (run.lost() === null ? null : 'lost lock');
-    if (!run.signal.aborted || interrupted !== null) summary.ok &&= interrupted === null;
-    if (run.lost() !== null) summary.ok = false;
+    if (!lock.signal.aborted) await notifyAndRecord(context, state, summary);
+    const interrupted = lock.received();
+    summary.interrupted = interrupted ?? (lock.lost() === null ? null : 'lost lock');
+    if (!lock.signal.aborted || interrupted !== null) summary.ok &&= interrupted === null;
+    if (lock.lost() !== null) summary.ok = false;
     io.stdout(flags.json ? JSON.stringify(summary, null, 2) + '\n' : renderSummary(summary));
-    return run.interruptedExit() ?? (summary.ok ? 0 : 1);
-  } finally {
-    await run.release();
-  }
-}
-
-const onlyServices = (checkout: Checkout, flags: DeployFlags): PackageName[] | null =>
-  flags.only === undefined
-    ? null
-    : selectServices(servicesOf(checkout.workspace), nameList(flags.only), nameList(flags.exclude)).map(
-        (service) => service.name,
-      );
+    return lock.interruptedExit() ?? (summary.ok ? 0 : 1);
+  },
+});
 
 /** A merged or closed pull request: its whole preview stage goes, orphans included. */
 async function teardownPreview(
-  prepared: PreparedRun,
-  flags: DeployFlags,
-  io: Io,
-  log: (line: string) => void,
+  context: RunContext,
+  flags: { lockTimeout: number; json: boolean },
 ): Promise<number> {
-  const { checkout, stage, store } = prepared;
+  const { checkout, stage, store, io, log } = context;
   if (stage.protected) {
-    throw new ShipgraphError(
-      'E_PROTECTED',
-      `stage ${stage.name} is protected; a pull request never removes it`,
-      {
-        hint: 'preview stages (pr-*) must not be marked "protected" in the config',
-      },
-    );
+    throw new CliError('E_PROTECTED', `stage ${stage.name} is protected; a pull request never removes it`, {
+      hint: 'preview stages (pr-*) must not be marked "protected" in the config',
+    });
   }
-  const run = await openStageRun({
+  await using lock = await lockStage({
     store,
     stage: stage.name,
     services: null,
@@ -162,38 +146,25 @@ async function teardownPreview(
     env: io.env,
     log,
   });
-  try {
-    const state = await store.read(stage.name);
-    const removal = removalOf(checkout, state, { only: null, orphans: true });
-    const results = await removeServices({
-      checkout,
-      stage,
-      store,
-      state,
-      removal,
-      log,
-      signal: run.signal,
-      children: run.children,
-    });
-    const ok = results.every((result) => result.status === 'removed');
-    log(
-      results.length === 0
-        ? `nothing recorded in stage ${stage.name}`
-        : `${results.filter((result) => result.status === 'removed').length} of ${results.length} services removed from ${stage.name}`,
-    );
-    io.stdout(
-      flags.json
-        ? JSON.stringify(
-            { version: 1, stage: stage.name, head: checkout.head, ok, removed: results },
-            null,
-            2,
-          ) + '\n'
-        : results.map((result) => `${describeRemoval(result)}\n`).join(''),
-    );
-    return run.interruptedExit() ?? (ok ? 0 : 1);
-  } finally {
-    await run.release();
-  }
+  const state = await store.read(stage.name);
+  const removal = removalOf(checkout, state, { only: null, orphans: true });
+  const results = await removeServices(context, lock, state, removal);
+  const ok = results.every((result) => result.status === 'removed');
+  log(
+    results.length === 0
+      ? `nothing recorded in stage ${stage.name}`
+      : `${results.filter((result) => result.status === 'removed').length} of ${results.length} services removed from ${stage.name}`,
+  );
+  io.stdout(
+    flags.json
+      ? JSON.stringify(
+          { version: 1, stage: stage.name, head: checkout.head, ok, removed: results },
+          null,
+          2,
+        ) + '\n'
+      : results.map((result) => `${describeRemoval(result)}\n`).join(''),
+  );
+  return lock.interruptedExit() ?? (ok ? 0 : 1);
 }
 
 /**
@@ -216,13 +187,11 @@ function servicesToTest(summary: DeploySummary, state: StageState): Set<PackageN
 
 /** Remembers how this run ended, and tells the team if that is news (or the stage wants every deploy). */
 async function notifyAndRecord(
-  prepared: PreparedRun,
+  context: RunContext,
   state: StageState,
   summary: DeploySummary,
-  io: Io,
-  log: (line: string) => void,
 ): Promise<void> {
-  const { checkout, stage, store } = prepared;
+  const { checkout, stage, store, io, log } = context;
   const source = checkout.config.webhookUrl;
   const what = occasion(summary, state.lastRun, stage.notify);
   if (source !== null && what !== null) {
@@ -240,74 +209,14 @@ function announce(plan: Plan, log: (line: string) => void): void {
     log(`  ${service.name}: ${service.reasons.map(describeReason).join('; ')}`);
 }
 
-/**
- * A plan saved by `plan --json`, checked whole before anything is locked or deployed: the shape by
- * plan.schema.json, then that it is for this commit, this stage and this workspace's services.
- */
-async function readPlanFile(file: string, prepared: PreparedRun): Promise<Plan> {
-  const invalid = (problem: string, hint = 'pass a file written by `shipgraph plan --json`') =>
-    new ShipgraphError('E_PLAN_INVALID', `${file} is not a shipgraph plan: ${problem}`, { hint });
-  let document: unknown;
-  try {
-    document = JSON.parse(await readFile(file, 'utf8'));
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw code === undefined
-      ? invalid(`not JSON (${(error as Error).message})`)
-      : new ShipgraphError('E_USAGE', `cannot read plan ${file}: ${(error as Error).message}`, {
-          hint: 'pass the path of a file written by `shipgraph plan --json`',
-          cause: error,
-        });
-  }
-  const problems = await schemaProblems('plan', document);
-  if (problems.length > 0) throw invalid(problems.join('; '));
-  const plan = document as Plan;
-  const names = plan.services.map((service) => service.name);
-  const twice = names.find((name, i) => names.indexOf(name) !== i);
-  if (twice !== undefined) throw invalid(`it lists ${twice} twice`);
-  const { checkout, stage } = prepared;
-  if (plan.head !== checkout.head) {
-    throw new ShipgraphError(
-      'E_PLAN_MISMATCH',
-      `${file} was planned for ${plan.head.slice(0, 12)}, but this run is at ${checkout.head.slice(0, 12)}`,
-      { hint: 'plan again for this commit: shipgraph plan --json > plan.json' },
-    );
-  }
-  if (plan.stage !== stage.name) {
-    throw new ShipgraphError(
-      'E_PLAN_MISMATCH',
-      `${file} was planned for stage ${plan.stage}, not ${stage.name}`,
-      {
-        hint: `plan again with --stage ${stage.name}`,
-      },
-    );
-  }
-  const services = new Map(servicesOf(checkout.workspace).map((service) => [service.name, service.dir]));
-  const foreign = plan.services.filter((service) => services.get(service.name) !== service.path);
-  const unknown = [...plan.services.flatMap((service) => service.dependsOn), ...plan.batches.flat()].filter(
-    (name) => !services.has(name),
-  );
-  if (foreign.length > 0 || unknown.length > 0) {
-    const which = [...new Set([...foreign.map((service) => service.name), ...unknown])]
-      .slice(0, 3)
-      .join(', ');
-    throw new ShipgraphError(
-      'E_PLAN_MISMATCH',
-      `${file} names services that are not this workspace's (or not where it has them): ${which}`,
-      { hint: 'plan again in this checkout: shipgraph plan --json > plan.json' },
-    );
-  }
-  return plan;
-}
-
 function emptySummary(
-  prepared: PreparedRun,
+  context: RunContext,
   skipped: NonNullable<Plan['skipped']>,
 ): DeploySummary & { skipped: object } {
   return {
     version: 1,
-    stage: prepared.stage.name,
-    head: prepared.checkout.head,
+    stage: context.stage.name,
+    head: context.checkout.head,
     ok: true,
     interrupted: null,
     skipped,

@@ -1,69 +1,81 @@
 // `shipgraph plan`: the dry run: which services deploy, why, and in which order.
-import { ShipgraphError } from '@shipgraph/core';
-import { planFromRepository, type GraphSource } from '../planning/load.js';
-import type { PlanFlags } from '../planning/options.js';
+import { CliError } from '../errors.js';
+import type { GraphSource } from '../planning/checkout.js';
+import { planRun } from '../planning/plan-run.js';
 import { renderDot, renderMermaid } from '../render/graph.js';
 import { renderCodeBuildBatch, renderGithubMatrix } from '../render/fan-out.js';
 import { renderTable } from '../render/table.js';
-import type { Io } from './io.js';
+import { openRun } from '../run/context.js';
+import { defineCommand } from './command.js';
+import { planFlags, withFlags } from './options.js';
 
-export const PLAN_FORMATS = ['table', 'json', 'mermaid', 'dot', 'codebuild-batch', 'github-matrix'] as const;
-export type PlanFormat = (typeof PLAN_FORMATS)[number];
+const FORMATS = ['table', 'json', 'mermaid', 'dot', 'codebuild-batch', 'github-matrix'] as const;
 
-export interface PlanCommandFlags extends PlanFlags {
-  format: PlanFormat;
-  explain: boolean;
-  checkStacks: boolean;
-}
+export const command = defineCommand({
+  flags: (argv) =>
+    withFlags(argv, {
+      ...planFlags,
+      stage: { ...planFlags.stage, describe: 'Stage to plan for (default: $STAGE, then the config default)' },
+      json: { type: 'boolean', describe: 'Print the plan as one JSON document (same as --format json)' },
+      format: { choices: FORMATS, default: FORMATS[0], describe: 'Output format' },
+      explain: { type: 'boolean', default: false, describe: 'Show the files behind each reason' },
+      'check-stacks': {
+        type: 'boolean',
+        default: false,
+        describe: 'Ask CloudFormation which stacks exist (a missing stack deploys); needs AWS credentials',
+      },
+    }),
 
-export async function planCommand(flags: PlanCommandFlags, io: Io): Promise<number> {
-  if (flags.explain && flags.format !== 'table') {
-    throw new ShipgraphError('E_USAGE', '--explain goes with the table output', {
-      hint: 'drop --explain, or drop --json/--format',
-    });
-  }
-  const { plan, checkout, stage, store } = await planFromRepository(io.cwd, flags, io.env, {
-    checkStacks: flags.checkStacks,
-  });
-  for (const warning of checkout.warnings) io.stderr(`shipgraph: warning: ${warning}\n`);
-  const fanOut = flags.format === 'codebuild-batch' || flags.format === 'github-matrix';
-  if (fanOut && store.serviceLocks === undefined) {
-    throw new ShipgraphError(
-      'E_CONFIG',
-      `--format ${flags.format} spreads the deploys over many builds, which cannot share the ${checkout.config.state.backend} state backend (${store.describe(stage.name)})`,
-      { hint: 'set "state": { "backend": "dynamodb", "table": "..." } in shipgraph.config.json' },
-    );
-  }
-  switch (flags.format) {
-    case 'json':
-      io.stdout(JSON.stringify(plan, null, 2) + '\n');
-      break;
-    case 'mermaid':
-      io.stdout(renderMermaid(checkout.workspace, plan));
-      break;
-    case 'dot':
-      io.stdout(renderDot(checkout.workspace, plan));
-      break;
-    case 'codebuild-batch':
-      io.stdout(renderCodeBuildBatch(plan));
-      break;
-    case 'github-matrix':
-      io.stdout(renderGithubMatrix(plan));
-      break;
-    case 'table':
-      if (flags.explain) {
-        const services = checkout.workspace.packages.filter((pkg) => pkg.isService).length;
-        io.stderr(
-          `workspace: ${checkout.workspace.packages.length} packages (${services} services) from ${describeSources(checkout.workspace.sources)}; ` +
-            `graph: ${describeGraph(checkout.graph)}; ` +
-            `config: ${checkout.config.file ?? 'none (defaults)'}; state: ${store.describe(stage.name)}; regions: ${stage.regions.join(', ')}\n`,
-        );
-      }
-      io.stdout(renderTable(plan, flags.explain));
-      break;
-  }
-  return 0;
-}
+  async run(flags, io) {
+    const format = flags.json === true ? 'json' : flags.format;
+    if (flags.explain && format !== 'table') {
+      throw new CliError('E_USAGE', '--explain goes with the table output', {
+        hint: 'drop --explain, or drop --json/--format',
+      });
+    }
+    const context = await openRun(io, { ...flags, build: true });
+    const { checkout, stage, store } = context;
+    const plan = await planRun(context, await store.read(stage.name), flags);
+    for (const warning of checkout.warnings) io.stderr(`shipgraph: warning: ${warning}\n`);
+    const fanOut = format === 'codebuild-batch' || format === 'github-matrix';
+    if (fanOut && store.serviceLocks === undefined) {
+      throw new CliError(
+        'E_CONFIG',
+        `--format ${format} spreads the deploys over many builds, which cannot share the ${checkout.config.state.backend} state backend (${store.describe(stage.name)})`,
+        { hint: 'set "state": { "backend": "dynamodb", "table": "..." } in shipgraph.config.json' },
+      );
+    }
+    switch (format) {
+      case 'json':
+        io.stdout(JSON.stringify(plan, null, 2) + '\n');
+        break;
+      case 'mermaid':
+        io.stdout(renderMermaid(checkout.workspace, plan));
+        break;
+      case 'dot':
+        io.stdout(renderDot(checkout.workspace, plan));
+        break;
+      case 'codebuild-batch':
+        io.stdout(renderCodeBuildBatch(plan));
+        break;
+      case 'github-matrix':
+        io.stdout(renderGithubMatrix(plan));
+        break;
+      case 'table':
+        if (flags.explain) {
+          const services = checkout.workspace.packages.filter((pkg) => pkg.isService).length;
+          io.stderr(
+            `workspace: ${checkout.workspace.packages.length} packages (${services} services) from ${describeSources(checkout.workspace.sources)}; ` +
+              `graph: ${describeGraph(checkout.graph)}; ` +
+              `config: ${checkout.config.file ?? 'none (defaults)'}; state: ${store.describe(stage.name)}; regions: ${stage.regions.join(', ')}\n`,
+          );
+        }
+        io.stdout(renderTable(plan, flags.explain));
+        break;
+    }
+    return 0;
+  },
+});
 
 const describeSources = (sources: readonly string[]): string =>
   sources.length === 0

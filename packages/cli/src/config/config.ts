@@ -2,12 +2,12 @@
 import {
   DEFAULT_EXCLUDES,
   DEFAULT_GLOBAL_FILES,
-  ShipgraphError,
   type InputRules,
   type PackageName,
   type PlannerConfig,
 } from '@shipgraph/core';
 import { schemaProblems } from './schema-check.js';
+import { CliError } from '../errors.js';
 
 export const CONFIG_FILE = 'shipgraph.config.json';
 const DEFAULT_STAGE = 'staging';
@@ -104,7 +104,7 @@ export async function parseConfig(text: string | null): Promise<ShipgraphConfig>
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    throw new ShipgraphError('E_CONFIG', `${CONFIG_FILE} is not valid JSON: ${(error as Error).message}`, {
+    throw new CliError('E_CONFIG', `${CONFIG_FILE} is not valid JSON: ${(error as Error).message}`, {
       hint: 'fix the JSON syntax',
       cause: error,
     });
@@ -116,7 +116,7 @@ export async function parseConfig(text: string | null): Promise<ShipgraphConfig>
 async function validate(raw: unknown): Promise<void> {
   const problems = await schemaProblems('config', raw);
   if (problems.length === 0) return;
-  throw new ShipgraphError('E_CONFIG', `${CONFIG_FILE} is invalid: ${problems.join('; ')}`, {
+  throw new CliError('E_CONFIG', `${CONFIG_FILE} is invalid: ${problems.join('; ')}`, {
     hint: `see the schema in shipgraph/schema/config.schema.json (set "$schema" for editor help)`,
   });
 }

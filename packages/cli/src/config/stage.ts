@@ -1,7 +1,7 @@
 // Which stage a run is for, and the regions it deploys to.
 import picomatch from 'picomatch';
-import { ShipgraphError } from '@shipgraph/core';
 import type { ShipgraphConfig } from './config.js';
+import { CliError } from '../errors.js';
 
 export interface Stage {
   name: string;
@@ -26,7 +26,7 @@ export function resolveStage(
   const name = flag ?? (env.STAGE !== undefined && env.STAGE !== '' ? env.STAGE : config.defaultStage);
   if (!STAGE_NAME.test(name)) {
     const shown = name.length > 40 ? `${name.slice(0, 40)}…` : name;
-    throw new ShipgraphError('E_USAGE', `invalid stage name "${shown}"`, {
+    throw new CliError('E_STAGE_NAME', `invalid stage name "${shown}"`, {
       hint: 'use letters, digits and dashes (64 at most), starting with a letter or digit, e.g. staging or pr-12',
     });
   }
@@ -38,7 +38,7 @@ export function resolveStage(
     declared.find((pattern) => pattern === name) ??
     declared.find((pattern) => picomatch.isMatch(name, pattern));
   if (key === undefined) {
-    throw new ShipgraphError(
+    throw new CliError(
       'E_UNKNOWN_STAGE',
       `stage "${name}" is not declared in ${config.file ?? 'the config'}`,
       {

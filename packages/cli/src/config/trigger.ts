@@ -1,7 +1,7 @@
 // What a CodeBuild webhook build is for: which stage it deploys to, or why it deploys nothing.
 import picomatch from 'picomatch';
-import { ShipgraphError } from '@shipgraph/core';
 import type { ShipgraphConfig } from './config.js';
+import { CliError } from '../errors.js';
 
 export type Trigger =
   | { kind: 'branch'; name: string }
@@ -31,13 +31,9 @@ export function parseTrigger(value: string | undefined): Trigger {
     if (kind === 'branch' || kind === 'tag') return { kind, name: rest };
     if (kind === 'pr' && /^\d+$/.test(rest)) return { kind: 'pr', number: Number(rest) };
   }
-  throw new ShipgraphError(
-    'E_USAGE',
-    `CODEBUILD_WEBHOOK_TRIGGER="${value}" is not a CodeBuild webhook trigger`,
-    {
-      hint: 'expected branch/<name>, tag/<name> or pr/<number> (CodeBuild sets it; unset it for a manual build)',
-    },
-  );
+  throw new CliError('E_ENV', `CODEBUILD_WEBHOOK_TRIGGER="${value}" is not a CodeBuild webhook trigger`, {
+    hint: 'expected branch/<name>, tag/<name> or pr/<number> (CodeBuild sets it; unset it for a manual build)',
+  });
 }
 
 /** The events of a pull request that deploy its preview stage, and those that remove it. */
@@ -144,8 +140,8 @@ function decidePullRequest(
       trigger,
     };
   }
-  throw new ShipgraphError(
-    'E_USAGE',
+  throw new CliError(
+    'E_ENV',
     `CODEBUILD_WEBHOOK_EVENT="${event}" is not a pull request event shipgraph knows`,
     {
       hint: `filter the webhook to ${[...PREVIEW_EVENTS, ...TEARDOWN_EVENTS].join(', ')}`,

@@ -1,6 +1,7 @@
 // Deploys ship the files of the checkout: they must be the planned commit's, as committed.
-import { ShipgraphError, type CommitSha } from '@shipgraph/core';
-import type { Checkout } from '../planning/load.js';
+import { type CommitSha } from '@shipgraph/core';
+import type { Checkout } from '../planning/checkout.js';
+import { CliError } from '../errors.js';
 
 /**
  * How the checkout differs from the planned head: checked out at another commit, or tracked files
@@ -30,15 +31,11 @@ export async function checkDeployable(
   const difference = await checkoutDifference(checkout);
   if (difference !== null && !allowDirty) {
     const moved = difference.startsWith('the checkout is at');
-    throw new ShipgraphError(
-      moved ? 'E_CHECKOUT_MISMATCH' : 'E_DIRTY_CHECKOUT',
-      `cannot deploy: ${difference}`,
-      {
-        hint: moved
-          ? `check out ${short(checkout.head)} (or plan the checked-out commit), or pass --allow-dirty to deploy the checkout as it is, recorded as dirty`
-          : 'commit or stash the changes, or pass --allow-dirty to deploy them, recorded as dirty (deployed again next time)',
-      },
-    );
+    throw new CliError(moved ? 'E_CHECKOUT_MISMATCH' : 'E_DIRTY_CHECKOUT', `cannot deploy: ${difference}`, {
+      hint: moved
+        ? `check out ${short(checkout.head)} (or plan the checked-out commit), or pass --allow-dirty to deploy the checkout as it is, recorded as dirty`
+        : 'commit or stash the changes, or pass --allow-dirty to deploy them, recorded as dirty (deployed again next time)',
+    });
   }
   return { dirty: difference };
 }

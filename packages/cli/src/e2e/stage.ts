@@ -1,60 +1,54 @@
 // Runs the e2e stage for chosen services and remembers each outcome in the state, so a failure is tested again.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import {
-  buildGraph,
-  inDependencyOrder,
-  nearestServiceDeps,
-  ShipgraphError,
-  type PackageName,
-} from '@shipgraph/core';
+import { buildGraph, inDependencyOrder, nearestServiceDeps, type PackageName } from '@shipgraph/core';
 import type { OutputCache } from '../deploy/outputs.js';
-import type { Checkout } from '../planning/load.js';
-import type { StateStore } from '../state/store.js';
+import { CliError } from '../errors.js';
+import type { RunContext } from '../run/context.js';
+import type { StageLock } from '../run/stage-lock.js';
 import { junitXml } from './junit.js';
 import { runE2e, type E2eResult } from './run-e2e.js';
 
-export interface E2eStageOptions {
-  checkout: Checkout;
-  stage: string;
-  regions: readonly string[];
-  store: StateStore;
+export interface E2eRequest {
   services: ReadonlySet<PackageName>;
+  /** The stacks' outputs, read once per run. */
   outputs: OutputCache;
+  /** Where to write the JUnit report, if anywhere. */
   junit: string | undefined;
-  cwd: string;
-  signal: AbortSignal;
-  children: Set<(signal: NodeJS.Signals) => void>;
-  log: (line: string) => void;
-  now: () => Date;
 }
 
-export async function runE2eStage(options: E2eStageOptions): Promise<E2eResult[]> {
-  const { checkout, store, stage } = options;
+/** Runs the chosen services' e2e tests in the context's stage, under the caller's lock. */
+export async function runE2eStage(
+  context: RunContext,
+  lock: StageLock,
+  request: E2eRequest,
+): Promise<E2eResult[]> {
+  const { checkout, store, io, log } = context;
+  const stage = context.stage.name;
   const graph = buildGraph(checkout.workspace);
   const nearest = nearestServiceDeps(graph);
   const targets = inDependencyOrder(
     graph,
-    [...options.services].filter((name) => graph.packages.has(name)),
+    [...request.services].filter((name) => graph.packages.has(name)),
   ).map((name) => ({
     name,
     dir: join(checkout.repo.root, graph.packages.get(name)?.dir ?? ''),
     dependsOn: nearest.get(name) ?? [],
   }));
   if (targets.length === 0) return [];
-  options.log(`e2e: ${targets.map((target) => target.name).join(', ')}`);
+  log(`e2e: ${targets.map((target) => target.name).join(', ')}`);
   const recorded = (await store.read(stage)).services;
   const results = await runE2e({
     targets,
-    regions: options.regions,
+    regions: context.stage.regions,
     script: checkout.config.e2eScript,
     root: checkout.repo.root,
     stage,
     commit: checkout.head,
-    outputs: options.outputs,
-    signal: options.signal,
-    children: options.children,
-    log: options.log,
+    outputs: request.outputs,
+    signal: lock.signal,
+    children: lock.children,
+    log,
     onServiceDone: async (service, outcome) => {
       const record = recorded[service];
       if (record === undefined) return;
@@ -64,12 +58,12 @@ export async function runE2eStage(options: E2eStageOptions): Promise<E2eResult[]
         if (_dropped !== undefined) await store.record(stage, service, rest);
         return;
       }
-      const e2e = { status: outcome, commit: checkout.head, at: options.now().toISOString() };
+      const e2e = { status: outcome, commit: checkout.head, at: io.now().toISOString() };
       await store.record(stage, service, { ...record, e2e });
     },
   });
-  if (options.junit !== undefined)
-    await writeReport(resolve(options.cwd, options.junit), junitXml(results, stage));
+  if (request.junit !== undefined)
+    await writeReport(resolve(io.cwd, request.junit), junitXml(results, stage));
   return results;
 }
 
@@ -88,14 +82,9 @@ async function writeReport(file: string, xml: string): Promise<void> {
     await mkdir(dirname(file), { recursive: true });
     await writeFile(file, xml);
   } catch (error) {
-    throw new ShipgraphError(
-      'E_USAGE',
-      `cannot write the JUnit report ${file}: ${(error as Error).message}`,
-      {
-        hint: 'pass --junit a path in a writable directory',
-        cause: error,
-        exitCode: 1,
-      },
-    );
+    throw new CliError('E_REPORT', `cannot write the JUnit report ${file}: ${(error as Error).message}`, {
+      hint: 'pass --junit a path in a writable directory',
+      cause: error,
+    });
   }
 }

@@ -1,13 +1,8 @@
 // Everything shipgraph asks git, in as few processes as possible.
 import { spawn } from 'node:child_process';
 import { simpleGit, type SimpleGit } from 'simple-git';
-import {
-  ShipgraphError,
-  type ChangedFile,
-  type CommitSha,
-  type HeadFile,
-  type RepoPath,
-} from '@shipgraph/core';
+import { type ChangedFile, type CommitSha, type HeadFile, type RepoPath } from '@shipgraph/core';
+import { CliError } from '../errors.js';
 
 const HEX40 = /^[0-9a-f]{40}$/;
 
@@ -34,7 +29,7 @@ export class GitRepo {
     }
     const [root, head] = output.trim().split('\n');
     if (root === undefined || head === undefined || !HEX40.test(head)) {
-      throw new ShipgraphError('E_GIT', `unexpected answer from git rev-parse: ${output.trim()}`);
+      throw new CliError('E_GIT', `unexpected answer from git rev-parse: ${output.trim()}`);
     }
     return { repo: new GitRepo(root, git.cwd(root)), head };
   }
@@ -217,10 +212,7 @@ export class GitRepo {
         if (code !== null && okCodes.includes(code)) resolve(Buffer.concat(out));
         else
           reject(
-            new ShipgraphError(
-              'E_GIT',
-              `git ${args.join(' ')} failed: ${Buffer.concat(err).toString().trim()}`,
-            ),
+            new CliError('E_GIT', `git ${args.join(' ')} failed: ${Buffer.concat(err).toString().trim()}`),
           );
       });
       if (stdin !== null) child.stdin?.end(stdin);
@@ -242,10 +234,10 @@ function parseStatus(output: string): RepoPath[] {
   return paths;
 }
 
-function gitError(error: unknown, ref: string, cwd: string): ShipgraphError {
+function gitError(error: unknown, ref: string, cwd: string): CliError {
   const message = error instanceof Error ? error.message : String(error);
   if (/must be run in a work tree|bare repository/i.test(message)) {
-    return new ShipgraphError(
+    return new CliError(
       'E_NOT_A_REPO',
       `${cwd} is inside a git directory or a bare repository, not a work tree`,
       {
@@ -255,16 +247,16 @@ function gitError(error: unknown, ref: string, cwd: string): ShipgraphError {
     );
   }
   if (/not a git repository/i.test(message)) {
-    return new ShipgraphError('E_NOT_A_REPO', `${cwd} is not inside a git repository`, {
+    return new CliError('E_NOT_A_REPO', `${cwd} is not inside a git repository`, {
       hint: 'run shipgraph from a clone of your monorepo',
       cause: error,
     });
   }
   if (/Needed a single revision|unknown revision|bad revision/i.test(message)) {
-    return new ShipgraphError('E_UNKNOWN_REF', `unknown git ref "${ref}"`, {
+    return new CliError('E_UNKNOWN_REF', `unknown git ref "${ref}"`, {
       hint: 'pass a branch, tag or commit that exists in this clone; fetch it first if needed',
       cause: error,
     });
   }
-  return new ShipgraphError('E_GIT', `git failed: ${message.split('\n')[0] ?? message}`, { cause: error });
+  return new CliError('E_GIT', `git failed: ${message.split('\n')[0] ?? message}`, { cause: error });
 }

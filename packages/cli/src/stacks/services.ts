@@ -1,9 +1,10 @@
 // Per-service deploy settings: which deployer, and which stack in each region.
-import { ShipgraphError, servicesOf, type PackageName } from '@shipgraph/core';
+import { servicesOf, type PackageName } from '@shipgraph/core';
 import type { DeployerConfig } from '../config/config.js';
-import type { Checkout } from '../planning/load.js';
+import type { Checkout } from '../planning/checkout.js';
 import { existingStacks } from '../aws/cloudformation.js';
 import { fillPlaceholders, serverlessStackName } from './stack-name.js';
+import { CliError } from '../errors.js';
 
 export interface ServiceSettings {
   name: PackageName;
@@ -53,7 +54,7 @@ export async function serviceSettings(
       if (deployer.type === 'cloudformation') return `${unscoped}-${stage}`;
       if (deployer.type !== 'serverless') return null;
       if (yaml === undefined || file === undefined) {
-        throw new ShipgraphError(
+        throw new CliError(
           'E_CONFIG',
           `cannot read the stack name of ${service.name} from a serverless.js/.ts file`,
           {

@@ -1,6 +1,6 @@
 // Works out a service's CloudFormation stack name: from the config, or from serverless.yml as the Framework does.
 import { parse } from 'yaml';
-import { ShipgraphError } from '@shipgraph/core';
+import { CliError } from '../errors.js';
 
 /** Replaces `{stage}` and `{region}` in a configured name or argument. */
 export const fillPlaceholders = (text: string, stage: string, region: string): string =>
@@ -22,7 +22,7 @@ export function serverlessStackName(
     // Unknown tags (!GetAtt, !Ref...) only warn; the fields read here never use them.
     doc = parse(yamlText, { logLevel: 'silent' }) as typeof doc;
   } catch (error) {
-    throw new ShipgraphError(
+    throw new CliError(
       'E_CONFIG',
       `${file} is not valid YAML: ${(error as Error).message.split('\n')[0] ?? ''}`,
       {
@@ -35,7 +35,7 @@ export function serverlessStackName(
       ? (doc.service as { name?: unknown }).name
       : doc?.service;
   if (typeof rawService !== 'string') {
-    throw new ShipgraphError('E_CONFIG', `${file} has no "service" name`, {
+    throw new CliError('E_CONFIG', `${file} has no "service" name`, {
       hint: 'add `service: <name>` to it',
     });
   }
@@ -53,7 +53,7 @@ export function serverlessStackName(
       ? resolve(doc.provider.stackName, service)
       : `${service}-${stage}`;
   if (stackName.includes('${')) {
-    throw new ShipgraphError(
+    throw new CliError(
       'E_CONFIG',
       `cannot work out the stack name of ${serviceName} from ${file} ("${stackName}")`,
       {

@@ -5,9 +5,10 @@
 // either wins or names the holder. SSM Parameter Store has no conditional write to build a lock on.
 import type * as DynamoSdk from '@aws-sdk/client-dynamodb';
 import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { ShipgraphError, type PackageName, type ServiceRecord, type StageState } from '@shipgraph/core';
+import { type PackageName, type ServiceRecord, type StageState } from '@shipgraph/core';
 import { awsError } from '../aws/cloudformation.js';
 import { emptyState, lostLock, type LockInfo, type ServiceLocks, type StateStore } from './store.js';
+import { CliError } from '../errors.js';
 
 type Item = Record<string, AttributeValue>;
 
@@ -307,15 +308,14 @@ export class DynamoDbStateStore implements StateStore {
     return this.client;
   }
 
-  private failure(error: unknown, what: string): ShipgraphError {
+  private failure(error: unknown, what: string): CliError {
     if (error instanceof Error && error.name === 'ResourceNotFoundException') {
-      return new ShipgraphError(
-        'E_STATE',
+      return new CliError(
+        'E_STATE_TABLE',
         `${what}: DynamoDB table ${this.table} does not exist in ${this.region}`,
         {
           hint: 'create it with `shipgraph state init`',
           cause: error,
-          exitCode: 1,
         },
       );
     }

@@ -1,8 +1,9 @@
 // The default state backend: one JSON file per stage in the repository (`.shipgraph/state/<stage>.json`).
 import { link, mkdir, readFile, rename, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
-import { ShipgraphError, type PackageName, type ServiceRecord, type StageState } from '@shipgraph/core';
+import { type PackageName, type ServiceRecord, type StageState } from '@shipgraph/core';
 import { emptyState, lostLock, type LockInfo, type StateStore } from './store.js';
+import { CliError } from '../errors.js';
 
 /** How long a lock file whose content cannot be read counts as held, from its last change. */
 const UNREADABLE_LOCK_TTL_MS = 120_000;
@@ -245,7 +246,7 @@ export class FileStateStore implements StateStore {
     error: unknown,
     action: 'read' | 'write' | 'lock' | 'renew' | 'remove',
     file: string,
-  ): ShipgraphError {
+  ): CliError {
     const code = (error as NodeJS.ErrnoException).code ?? '';
     const where = relative(this.root, file) || file;
     const dir = relative(this.root, join(this.root, this.dir)) || this.dir;
@@ -265,10 +266,9 @@ export class FileStateStore implements StateStore {
             : code === 'ENOSPC'
               ? ['no space left on the device', 'free some space']
               : [(error as Error).message, `check ${dir}`];
-    return new ShipgraphError('E_STATE', `cannot ${action} ${where}: ${problem[0]}`, {
+    return new CliError('E_STATE', `cannot ${action} ${where}: ${problem[0]}`, {
       hint: problem[1],
       cause: error,
-      exitCode: 1,
     });
   }
 
@@ -286,8 +286,8 @@ const isSameLock = (held: LockInfo | undefined, mine: LockInfo): boolean =>
   held !== undefined && held.owner === mine.owner && held.acquiredAt === mine.acquiredAt;
 
 export function parseState(text: string, stage: string, where: string): StageState {
-  const fail = (problem: string): ShipgraphError =>
-    new ShipgraphError('E_STATE', `${where} ${problem}`, {
+  const fail = (problem: string): CliError =>
+    new CliError('E_STATE_INVALID', `${where} ${problem}`, {
       hint: `fix or delete it, then run "shipgraph state mark --stage ${stage}" to record what is deployed`,
     });
   let parsed: unknown;
@@ -299,8 +299,8 @@ export function parseState(text: string, stage: string, where: string): StageSta
   const state = parsed as { version?: unknown; services?: unknown } | null;
   if (typeof state?.version === 'number' && state.version > 1) {
     // Deleting it would lose every record: the way on is a shipgraph that reads it.
-    throw new ShipgraphError(
-      'E_STATE',
+    throw new CliError(
+      'E_STATE_VERSION',
       `${where} was written by a newer shipgraph (state version ${state.version}; this one reads version 1)`,
       { hint: 'upgrade shipgraph (npm i -D shipgraph@latest), and run the same version in CI and locally' },
     );

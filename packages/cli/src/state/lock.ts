@@ -5,8 +5,9 @@
 // for different services go in parallel. The two kinds exclude each other: a stage run waits until no
 // service lock is held, and a service run gives its locks back and waits while the stage lock is held.
 import { hostname } from 'node:os';
-import { ShipgraphError, type PackageName } from '@shipgraph/core';
+import type { PackageName } from '@shipgraph/core';
 import type { LockInfo, StateStore } from './store.js';
+import { CliError } from '../errors.js';
 
 export interface HeldLock {
   info: LockInfo;
@@ -24,7 +25,7 @@ export interface LockOptions {
   /** Aborting stops the wait for another run's lock (E_INTERRUPTED). */
   signal?: AbortSignal;
   /** Called when a renewal finds that another run took the lock (ours had expired). */
-  onLost?: (error: ShipgraphError) => void;
+  onLost?: (error: CliError) => void;
 }
 
 /** One lock item, whichever it is. */
@@ -130,15 +131,12 @@ async function acquire(slot: LockSlot, deadline: number, options: LockOptions): 
   }
 }
 
-const interrupted = (slot: LockSlot, signal: AbortSignal): ShipgraphError => {
+const interrupted = (slot: LockSlot, signal: AbortSignal): CliError => {
   const name = typeof signal.reason === 'string' ? signal.reason : 'a signal';
-  return new ShipgraphError(
-    'E_INTERRUPTED',
+  return new CliError(
+    name === 'SIGTERM' ? 'E_TERMINATED' : 'E_INTERRUPTED',
     `interrupted by ${name} while waiting for the lock of ${slot.what}`,
-    {
-      hint: 'nothing was deployed or recorded; run again',
-      exitCode: name === 'SIGINT' ? 130 : name === 'SIGTERM' ? 143 : 1,
-    },
+    { hint: 'nothing was deployed or recorded; run again' },
   );
 };
 
@@ -200,18 +198,18 @@ function serviceSlot(store: StateStore, stage: string, service: PackageName): Lo
   };
 }
 
-const lockedError = (slot: LockSlot, holder: LockInfo): ShipgraphError =>
-  new ShipgraphError(
+const lockedError = (slot: LockSlot, holder: LockInfo): CliError =>
+  new CliError(
     'E_LOCKED',
     `${slot.what} is locked by ${holder.owner} since ${holder.acquiredAt} (${slot.where})`,
-    { hint: `wait for that run, or if it is gone: ${slot.unlockHint}`, exitCode: 1 },
+    { hint: `wait for that run, or if it is gone: ${slot.unlockHint}` },
   );
 
 function keepAlive(
   slot: LockSlot,
   info: LockInfo,
   ttlMs: number,
-  onLost: ((error: ShipgraphError) => void) | undefined,
+  onLost: ((error: CliError) => void) | undefined,
 ): HeldLock {
   let current = info;
   const timer = setInterval(() => {
@@ -219,7 +217,7 @@ function keepAlive(
     slot.renew(current).catch((error: unknown) => {
       // Another run took the lock (ours expired): this run must start nothing more. A failure to
       // reach the store is tried again at the next renewal, well before the lock expires.
-      if (error instanceof ShipgraphError && error.code === 'E_LOCK_LOST') {
+      if (error instanceof CliError && error.code === 'E_LOCK_LOST') {
         clearInterval(timer);
         onLost?.(error);
       }

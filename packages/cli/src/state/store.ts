@@ -1,5 +1,6 @@
 // Where shipgraph records what is deployed, per stage, and holds the stage's deploy lock.
-import { ShipgraphError, type PackageName, type ServiceRecord, type StageState } from '@shipgraph/core';
+import { type PackageName, type ServiceRecord, type StageState } from '@shipgraph/core';
+import { CliError } from '../errors.js';
 
 export interface LockInfo {
   /** Who holds it, for messages: the CodeBuild build id, else host:pid. */
@@ -53,9 +54,9 @@ export interface ServiceLocks {
 export const emptyState = (stage: string): StageState => ({ version: 1, stage, services: {} });
 
 /** Renewing a lock that another run took (ours expired): the run must stop. */
-export const lostLock = (where: string, holder: LockInfo | undefined): ShipgraphError =>
-  new ShipgraphError(
+export const lostLock = (where: string, holder: LockInfo | undefined): CliError =>
+  new CliError(
     'E_LOCK_LOST',
     `the lock (${where}) is no longer held by this run: ${holder === undefined ? 'it was removed' : `${holder.owner} took it since ${holder.acquiredAt}`}`,
-    { hint: 'the run stopped renewing it in time (the process was suspended?): run again', exitCode: 1 },
+    { hint: 'the run stopped renewing it in time (the process was suspended?): run again' },
   );

@@ -1,6 +1,7 @@
 // Which folders hold workspace packages: the package manager's workspaces and lerna's packages.
-import { ShipgraphError, type RepoPath } from '@shipgraph/core';
+import { type RepoPath } from '@shipgraph/core';
 import { parseJson } from './json.js';
+import { CliError } from '../errors.js';
 
 /** The globs of package folders, and the files they came from (for --explain). */
 export interface WorkspaceGlobs {
@@ -33,7 +34,7 @@ export async function workspaceGlobs(
     unknown
   > | null;
   if (manifest !== null && (typeof manifest !== 'object' || Array.isArray(manifest))) {
-    throw new ShipgraphError('E_WORKSPACE', 'package.json must be a JSON object', {
+    throw new CliError('E_WORKSPACE', 'package.json must be a JSON object', {
       hint: 'fix package.json',
     });
   }
@@ -83,7 +84,7 @@ async function parseYaml(text: string, file: string): Promise<{ packages?: unkno
     return parse(text) as { packages?: unknown } | null;
   } catch (error) {
     const message = (error as Error).message.replace(/:?\s*\n[\s\S]*$/, '');
-    throw new ShipgraphError('E_WORKSPACE', `${file} is not valid YAML: ${message}`, {
+    throw new CliError('E_WORKSPACE', `${file} is not valid YAML: ${message}`, {
       hint: `fix ${file}`,
       cause: error,
     });
@@ -92,7 +93,7 @@ async function parseYaml(text: string, file: string): Promise<{ packages?: unkno
 
 function stringList(value: unknown, what: string): string[] {
   if (!Array.isArray(value) || !value.every((entry): entry is string => typeof entry === 'string')) {
-    throw new ShipgraphError('E_WORKSPACE', `${what} must be a list of globs`, {
+    throw new CliError('E_WORKSPACE', `${what} must be a list of globs`, {
       hint: 'list folder globs, e.g. ["services/*", "libs/*"]',
     });
   }

@@ -1,6 +1,6 @@
 // Parses a workspace file's JSON, or fails with an error naming the file.
-import { ShipgraphError } from '@shipgraph/core';
 import type { ParseError } from 'jsonc-parser';
+import { CliError } from '../errors.js';
 
 /** Strict JSON, as npm and yarn read package.json. */
 export function parseJson(text: string | null, file: string): unknown {
@@ -8,7 +8,7 @@ export function parseJson(text: string | null, file: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new ShipgraphError('E_WORKSPACE', `${file} is not valid JSON: ${(error as Error).message}`, {
+    throw new CliError('E_WORKSPACE', `${file} is not valid JSON: ${(error as Error).message}`, {
       hint: `fix ${file}`,
       cause: error,
     });
@@ -43,7 +43,7 @@ export async function parseJsonWithComments(
     const first = errors[0];
     if (first !== undefined) {
       const line = text.slice(0, first.offset).split('\n').length;
-      throw new ShipgraphError(
+      throw new CliError(
         'E_WORKSPACE',
         `${file} is not valid JSON: ${printParseErrorCode(first.error)} at line ${line}`,
         { hint: `fix ${file}` },

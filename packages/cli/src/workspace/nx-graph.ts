@@ -17,7 +17,6 @@ import { join, resolve } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { execa } from 'execa';
 import {
-  ShipgraphError,
   type EdgeSource,
   type HeadFile,
   type PackageName,
@@ -25,6 +24,7 @@ import {
   type Workspace,
   type WorkspacePackage,
 } from '@shipgraph/core';
+import { CliError } from '../errors.js';
 
 export interface NxProject {
   name: PackageName;
@@ -102,7 +102,7 @@ export async function findWorkspaceNx(root: string): Promise<NxInstall | null> {
 export async function readNxProjectGraph(options: NxGraphOptions): Promise<NxGraphResult> {
   const nx = await findWorkspaceNx(options.root);
   if (nx === null) {
-    throw new ShipgraphError(
+    throw new CliError(
       'E_NX_MISSING',
       'nx is not installed in the workspace (no node_modules/nx), so it cannot give the project graph',
       {
@@ -186,7 +186,7 @@ async function runNxGraph(
             ? `exit code ${result.exitCode}`
             : (result.shortMessage ?? 'did not start');
       const said = nxSays(result.stderr || result.stdout, root);
-      throw new ShipgraphError('E_NX', `nx graph failed (${why})${said === '' ? '' : `: ${said}`}`, {
+      throw new CliError('E_NX', `nx graph failed (${why})${said === '' ? '' : `: ${said}`}`, {
         hint: 'run `npx nx graph --file=graph.json` in the workspace to see all of it, or set "graph": "packages"',
         cause: result,
       });
@@ -195,13 +195,13 @@ async function runNxGraph(
     try {
       text = await readFile(file, 'utf8');
     } catch (error) {
-      throw new ShipgraphError('E_NX', `nx graph succeeded but wrote no graph file`, { cause: error });
+      throw new CliError('E_NX', `nx graph succeeded but wrote no graph file`, { cause: error });
     }
     let output: unknown;
     try {
       output = JSON.parse(text);
     } catch (error) {
-      throw new ShipgraphError('E_NX', `nx graph wrote a graph file that is not JSON`, { cause: error });
+      throw new CliError('E_NX', `nx graph wrote a graph file that is not JSON`, { cause: error });
     }
     return graphFromNxOutput(output);
   } finally {
@@ -253,7 +253,7 @@ interface NxGraphFile {
 function graphFromNxOutput(output: unknown): NxGraph {
   const { nodes, dependencies } = (output as NxGraphFile | null)?.graph ?? {};
   if (typeof nodes !== 'object' || typeof dependencies !== 'object') {
-    throw new ShipgraphError('E_NX', 'nx graph wrote a file without graph.nodes and graph.dependencies', {
+    throw new CliError('E_NX', 'nx graph wrote a file without graph.nodes and graph.dependencies', {
       hint: 'report this with your nx version; set "graph": "packages" meanwhile',
     });
   }
@@ -261,7 +261,7 @@ function graphFromNxOutput(output: unknown): NxGraph {
   for (const [name, node] of Object.entries(nodes)) {
     const root = node.data?.root;
     if (typeof root !== 'string') {
-      throw new ShipgraphError('E_NX', `nx graph gave project ${name} no root directory`);
+      throw new CliError('E_NX', `nx graph gave project ${name} no root directory`);
     }
     const dir = root.replace(/^\.\/|\/+$/g, '');
     projects.push({ name, root: dir === '' ? '.' : dir });

@@ -1,7 +1,6 @@
 // Finds the workspace's packages, Nx projects and config-declared services in a commit's tree, and builds the package graph.
 import picomatch from 'picomatch';
 import {
-  ShipgraphError,
   type EdgeSource,
   type HeadFile,
   type PackageName,
@@ -20,6 +19,7 @@ import {
   workspaceJsonProjects,
   type NxRules,
 } from './nx-projects.js';
+import { CliError } from '../errors.js';
 
 /** The config files the Serverless Framework looks for in a service's folder, in its order. */
 export const SERVERLESS_FILES = [
@@ -150,7 +150,7 @@ export async function readWorkspace(
     ) as Manifest | null;
     const project = projectTexts.get(`${dir}/project.json`) ?? null;
     if (manifest !== null && (typeof manifest !== 'object' || Array.isArray(manifest))) {
-      throw new ShipgraphError('E_WORKSPACE', `${dir}/package.json must be a JSON object`, {
+      throw new CliError('E_WORKSPACE', `${dir}/package.json must be a JSON object`, {
         hint: `fix ${dir}/package.json`,
       });
     }
@@ -273,7 +273,7 @@ function nameNode(
     file = 'shipgraph.config.json';
   }
   if (name === null) {
-    throw new ShipgraphError('E_WORKSPACE', `${file} has no "name"`, {
+    throw new CliError('E_WORKSPACE', `${file} has no "name"`, {
       hint: 'give every workspace package a unique name',
     });
   }
@@ -287,7 +287,7 @@ function linkNodes(nodes: Node[], paths: ReadonlySet<RepoPath>, config: Shipgrap
   for (const node of nodes) {
     const clash = byName.get(node.name);
     if (clash !== undefined) {
-      throw new ShipgraphError(
+      throw new CliError(
         'E_DUPLICATE_PACKAGE',
         `two packages are named ${node.name}: ${clash.dir} and ${node.dir}`,
         {
@@ -307,7 +307,7 @@ function linkNodes(nodes: Node[], paths: ReadonlySet<RepoPath>, config: Shipgrap
   for (const [name, service] of Object.entries(config.services)) {
     const node = byName.get(name);
     if (node === undefined) {
-      throw new ShipgraphError(
+      throw new CliError(
         'E_CONFIG',
         `${config.file ?? 'config'}: services."${name}" is not a workspace package`,
         {
@@ -316,14 +316,14 @@ function linkNodes(nodes: Node[], paths: ReadonlySet<RepoPath>, config: Shipgrap
       );
     }
     if (service.path !== null && node.dir !== service.path) {
-      throw new ShipgraphError(
+      throw new CliError(
         'E_CONFIG',
         `${config.file ?? 'config'}: services."${name}".path is ${service.path}, but ${name} is the package in ${node.dir}`,
         { hint: `drop "path", or give the service a name of its own` },
       );
     }
     if (service.path !== null && ![...paths].some((path) => path.startsWith(`${service.path}/`))) {
-      throw new ShipgraphError(
+      throw new CliError(
         'E_CONFIG',
         `${config.file ?? 'config'}: services."${name}".path ${service.path} has no files in this commit`,
         { hint: 'give the folder of the service, relative to the repository root' },
@@ -347,7 +347,7 @@ function linkNodes(nodes: Node[], paths: ReadonlySet<RepoPath>, config: Shipgrap
       for (const dep of config.services[node.name]?.dependsOn ?? []) {
         const target = known(dep);
         if (target === undefined) {
-          throw new ShipgraphError(
+          throw new CliError(
             'E_CONFIG',
             `${config.file ?? 'config'}: services."${node.name}".dependsOn names "${dep}", which is not a workspace package`,
             {
@@ -384,26 +384,18 @@ function applyImplicitDependencies(
   const implicit = node.project?.implicitDependencies;
   if (implicit === undefined) return;
   if (!Array.isArray(implicit) || implicit.some((entry) => typeof entry !== 'string')) {
-    throw new ShipgraphError(
-      'E_WORKSPACE',
-      `${node.file}: implicitDependencies must be a list of project names`,
-      {
-        hint: 'list project names, globs or tag:<tag>',
-      },
-    );
+    throw new CliError('E_WORKSPACE', `${node.file}: implicitDependencies must be a list of project names`, {
+      hint: 'list project names, globs or tag:<tag>',
+    });
   }
   for (const entry of implicit as string[]) {
     const negated = entry.startsWith('!');
     const pattern = negated ? entry.slice(1) : entry;
     const targets = matchProjects(pattern, projects, known);
     if (targets.length === 0 && !negated && !/[*?[{]/.test(pattern) && !pattern.startsWith('tag:')) {
-      throw new ShipgraphError(
-        'E_WORKSPACE',
-        `${node.file}: implicit dependency "${entry}" is not a project`,
-        {
-          hint: 'name a project of the workspace',
-        },
-      );
+      throw new CliError('E_WORKSPACE', `${node.file}: implicit dependency "${entry}" is not a project`, {
+        hint: 'name a project of the workspace',
+      });
     }
     for (const target of targets) {
       if (target === node.name) continue;

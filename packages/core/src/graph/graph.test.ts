@@ -81,9 +81,9 @@ describe('buildGraph', () => {
     expect(errorOf(graph)).toMatchObject({ code: 'E_CYCLE', message: 'dependency cycle: x → y → z → x' });
   });
 
-  it('rejects a dependency on a package outside the workspace with E_WORKSPACE', () => {
+  it('rejects a dependency on a package outside the workspace with E_UNKNOWN_DEPENDENCY', () => {
     expect(errorOf(() => buildGraph(workspace(service('orders', ['ghost']))))).toMatchObject({
-      code: 'E_WORKSPACE',
+      code: 'E_UNKNOWN_DEPENDENCY',
       message: 'orders depends on ghost, which is not in the workspace',
       hint: 'add ghost to the workspace or remove the dependency',
     });

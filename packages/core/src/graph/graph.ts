@@ -24,7 +24,7 @@ export function buildGraph(workspace: Workspace): Graph {
     for (const dep of unique) {
       if (!packages.has(dep)) {
         throw new ShipgraphError(
-          'E_WORKSPACE',
+          'E_UNKNOWN_DEPENDENCY',
           `${pkg.name} depends on ${dep}, which is not in the workspace`,
           {
             hint: `add ${dep} to the workspace or remove the dependency`,

@@ -2,8 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Capability, Parameter } from '@aws-sdk/client-cloudformation';
-import { ShipgraphError } from '@shipgraph/core';
-import { cloudFormation, isMissingStack, stackOutputs } from '../../aws/cloudformation.js';
+import { cloudFormation, deleteStack, isMissingStack, stackOutputs } from '../../aws/cloudformation.js';
 import type { CloudFormationDeployerConfig } from '../../config/config.js';
 import { fillPlaceholders } from '../../stacks/stack-name.js';
 import {
@@ -15,6 +14,7 @@ import {
   type DeployOutcome,
   type Deployer,
 } from '../deployer.js';
+import { CliError } from '../../errors.js';
 
 const TEMPLATES = ['template.yml', 'template.yaml', 'template.json'];
 
@@ -91,13 +91,9 @@ export class CloudFormationDeployer implements Deployer {
         // try the next name
       }
     }
-    throw new ShipgraphError(
-      'E_DEPLOYER',
-      `no CloudFormation template (${candidates.join(', ')}) in ${dir}`,
-      {
-        hint: 'add one, or set services.<name>.deployer.template in shipgraph.config.json',
-      },
-    );
+    throw new CliError('E_DEPLOYER', `no CloudFormation template (${candidates.join(', ')}) in ${dir}`, {
+      hint: 'add one, or set services.<name>.deployer.template in shipgraph.config.json',
+    });
   }
 }
 
@@ -108,7 +104,7 @@ function resolveValue(value: string, context: DeployContext): string {
     (_whole, service: string, key: string) => {
       const found = context.dependencyOutputs[service]?.[key];
       if (found === undefined) {
-        throw new ShipgraphError(
+        throw new CliError(
           'E_DEPLOYER',
           `parameter value needs output ${key} of ${service}, which has none`,
           {
@@ -119,30 +115,4 @@ function resolveValue(value: string, context: DeployContext): string {
       return found;
     },
   );
-}
-
-/** Deletes a stack and waits until it is gone; a stack that does not exist is already gone. */
-export async function deleteStack(
-  region: string,
-  stackName: string,
-  log: (line: string) => void,
-): Promise<void> {
-  const sdk = await import('@aws-sdk/client-cloudformation');
-  const client = await cloudFormation(region);
-  try {
-    await client.send(new sdk.DescribeStacksCommand({ StackName: stackName }));
-  } catch (error) {
-    if (isMissingStack(error)) {
-      log(`stack ${stackName} does not exist in ${region}`);
-      return;
-    }
-    throw error;
-  }
-  log(`deleting stack ${stackName} in ${region}`);
-  await client.send(new sdk.DeleteStackCommand({ StackName: stackName }));
-  await sdk.waitUntilStackDeleteComplete(
-    { client, maxWaitTime: 3600, minDelay: 1, maxDelay: 15 },
-    { StackName: stackName },
-  );
-  log(`stack ${stackName}: deleted`);
 }

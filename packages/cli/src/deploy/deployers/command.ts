@@ -1,9 +1,9 @@
 // Deploys with any command from the config (cdk, sam, terraform...), with {stage} and {region} filled in.
-import { ShipgraphError } from '@shipgraph/core';
 import { stackOutputs } from '../../aws/cloudformation.js';
 import { fillPlaceholders } from '../../stacks/stack-name.js';
 import type { DeployContext, DeployOutcome, Deployer } from '../deployer.js';
 import { runDeployCommand, saidNoChange } from './process.js';
+import { CliError } from '../../errors.js';
 
 export class CommandDeployer implements Deployer {
   constructor(
@@ -20,7 +20,7 @@ export class CommandDeployer implements Deployer {
 
   async remove(context: DeployContext): Promise<void> {
     if (this.removeCommand === null) {
-      throw new ShipgraphError('E_DEPLOYER', `${context.service} has no remove command`, {
+      throw new CliError('E_DEPLOYER', `${context.service} has no remove command`, {
         hint: `set services."${context.service}".deployer.remove in shipgraph.config.json`,
       });
     }

@@ -1,10 +1,10 @@
 // The default deployer for services with serverless.yml: `serverless deploy` from the nearest node_modules/.bin.
 import { access } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { ShipgraphError } from '@shipgraph/core';
 import { stackOutputs } from '../../aws/cloudformation.js';
 import type { DeployContext, DeployOutcome, Deployer } from '../deployer.js';
 import { runDeployCommand, saidNoChange } from './process.js';
+import { CliError } from '../../errors.js';
 
 export class ServerlessDeployer implements Deployer {
   async deploy(context: DeployContext): Promise<DeployOutcome> {
@@ -37,7 +37,7 @@ export async function findBin(name: string, from: string): Promise<string> {
       if (dirname(dir) === dir) break;
     }
   }
-  throw new ShipgraphError('E_DEPLOYER', `no ${name} binary in node_modules/.bin above ${from}`, {
+  throw new CliError('E_DEPLOYER', `no ${name} binary in node_modules/.bin above ${from}`, {
     hint: 'install the Serverless Framework in the workspace (npm i -D osls, or serverless for v4)',
   });
 }

@@ -1,10 +1,11 @@
 // A run that changes a stage: its lock and its signal handlers, taken and released together by one owner.
-import type { PackageName, ShipgraphError } from '@shipgraph/core';
+import type { PackageName } from '@shipgraph/core';
+import type { CliError } from '../errors.js';
 import { acquireRunLock, type HeldLock } from '../state/lock.js';
 import type { StateStore } from '../state/store.js';
 import { listenForInterrupts, signalExitCode, type Interrupts } from './interrupts.js';
 
-export interface StageRun {
+export interface StageLock extends AsyncDisposable {
   /** Aborted by SIGINT/SIGTERM, or when the lock was lost: start nothing new. */
   signal: AbortSignal;
   /** Kill functions of running child processes, which get the signal as it came. */
@@ -14,12 +15,10 @@ export interface StageRun {
   /** The signal that interrupted the run, if any. */
   received: () => NodeJS.Signals | null;
   /** Why the run lost its lock, if it did. */
-  lost: () => ShipgraphError | null;
-  /** Releases the lock, then stops listening for signals. */
-  release: () => Promise<void>;
+  lost: () => CliError | null;
 }
 
-export interface StageRunOptions {
+export interface StageLockOptions {
   store: StateStore;
   stage: string;
   /** Lock only these services (where the backend can), or the whole stage (null). */
@@ -30,13 +29,14 @@ export interface StageRunOptions {
 }
 
 /**
- * Listens for signals before it takes the lock, and stops listening only after it has released it:
- * a signal at any moment of the run, even while the lock is taken or given back, leaves no lock
- * behind. A signal while waiting for another run's lock ends the wait (E_INTERRUPTED).
+ * Listens for signals before it takes the lock, and stops listening only after it has released it
+ * (`await using lock = await lockStage(...)`): a signal at any moment of the run, even while the
+ * lock is taken or given back, leaves no lock behind. A signal while waiting for another run's lock
+ * ends the wait (E_INTERRUPTED, E_TERMINATED).
  */
-export async function openStageRun(options: StageRunOptions): Promise<StageRun> {
+export async function lockStage(options: StageLockOptions): Promise<StageLock> {
   const interrupts: Interrupts = listenForInterrupts(options.log);
-  let lost: ShipgraphError | null = null;
+  let lost: CliError | null = null;
   let lock: HeldLock;
   try {
     lock = await acquireRunLock(options.store, options.stage, options.services, {
@@ -63,7 +63,7 @@ export async function openStageRun(options: StageRunOptions): Promise<StageRun> 
     },
     received: interrupts.received,
     lost: () => lost,
-    release: async () => {
+    [Symbol.asyncDispose]: async () => {
       try {
         await lock.release();
       } finally {

@@ -1,0 +1,13 @@
+// What a command is: its flags, declared once, and a run that turns the checked flags into an exit code.
+import type { ArgumentsCamelCase, Argv } from 'yargs';
+import type { Io } from '../run/io.js';
+
+export interface Command<Flags> {
+  /** Declares the command's flags (with `withFlags`); yargs infers their types from this. */
+  flags(argv: Argv): Argv<Flags>;
+  /** Runs with the parsed, checked flags; resolves to the exit code. */
+  run(flags: ArgumentsCamelCase<Flags>, io: Io): Promise<number>;
+}
+
+/** Ties a command's run to the types of its flags, so using a flag it does not declare is a type error. */
+export const defineCommand = <Flags>(command: Command<Flags>): Command<Flags> => command;

@@ -1,0 +1,64 @@
+// `shipgraph state mark`: records services as deployed at a commit, to adopt stacks that already exist.
+import { fingerprintsOf, selectServices, servicesOf } from '@shipgraph/core';
+import { externalSignatures } from '../planning/signatures.js';
+import { openRun } from '../run/context.js';
+import { lockStage } from '../run/stage-lock.js';
+import { defineCommand } from './command.js';
+import { onlyFlag, stageFlags, withFlags } from './options.js';
+
+export const command = defineCommand({
+  flags: (argv) =>
+    withFlags(argv, {
+      ...stageFlags,
+      commit: {
+        type: 'string',
+        requiresArg: true,
+        describe: 'Commit the services are deployed at (default HEAD)',
+      },
+      only: onlyFlag('Only these services (comma-separated)'),
+    }),
+
+  async run(flags, io) {
+    const { checkout, stage, store, log } = await openRun(io, {
+      stage: flags.stage,
+      head: flags.commit,
+      build: false,
+    });
+    const services = selectServices(servicesOf(checkout.workspace), flags.only ?? null, []);
+    const fingerprints = fingerprintsOf(
+      checkout.workspace,
+      checkout.config.planner,
+      checkout.files,
+      await externalSignatures(checkout),
+    );
+    const lock = await lockStage({
+      store,
+      stage: stage.name,
+      services: null,
+      timeoutMs: 60_000,
+      env: io.env,
+      log,
+    });
+    try {
+      const deployedAt = io.now().toISOString();
+      for (const service of services) {
+        if (lock.signal.aborted) break;
+        await store.record(stage.name, service.name, {
+          commit: checkout.head,
+          fingerprint: fingerprints.of(service.name),
+          deployedAt,
+          regions: stage.regions,
+        });
+      }
+    } finally {
+      await lock[Symbol.asyncDispose]();
+    }
+    // Asked after the release: a signal while the lock was given back counts too.
+    const interrupted = lock.interruptedExit();
+    if (interrupted !== null) return interrupted;
+    log(
+      `recorded ${services.length} service${services.length === 1 ? '' : 's'} as deployed at ${checkout.head.slice(0, 12)} in stage ${stage.name} (${store.describe(stage.name)})`,
+    );
+    return 0;
+  },
+});

@@ -1,0 +1,51 @@
+// Opens what every command works on: the checkout at its commit, the stage, its state store and the log.
+import { decide, type Decision } from '../config/trigger.js';
+import { resolveStage, type Stage } from '../config/stage.js';
+import { openCheckout, type Checkout } from '../planning/checkout.js';
+import { openStateStore } from '../state/open.js';
+import type { StateStore } from '../state/store.js';
+import { readBuildEnvironment, readLocalEnvironment, type BuildEnvironment } from './environment.js';
+import type { Io } from './io.js';
+
+export interface RunContext {
+  io: Io;
+  /** Writes one line of progress to stderr. */
+  log: (line: string) => void;
+  checkout: Checkout;
+  /** What the build asked for (its commit, trigger, --all). */
+  build: BuildEnvironment;
+  /** What this build is for; when it deploys nothing, `stage` is still the one a plan compares with. */
+  decision: Decision;
+  stage: Stage;
+  store: StateStore;
+}
+
+export interface RunRequest {
+  stage?: string | undefined;
+  /** The commit to work on (default: the build's, else HEAD). */
+  head?: string | undefined;
+  all?: boolean | undefined;
+  /**
+   * A build step (plan, deploy, e2e, destroy) reads CodeBuild's variables: they choose the commit
+   * and, through the config's triggers, the stage. Other commands work on HEAD.
+   */
+  build: boolean;
+}
+
+export async function openRun(io: Io, request: RunRequest): Promise<RunContext> {
+  const build = request.build ? readBuildEnvironment(request, io.env) : readLocalEnvironment(request, io.env);
+  const checkout = await openCheckout(io.cwd, build.headRef);
+  const decision = decide(checkout.config, build.trigger, build.event, build.explicitStage);
+  const stage = resolveStage(checkout.config, decision.stage ?? request.stage, io.env);
+  return {
+    io,
+    log: (line) => {
+      io.stderr(`${line}\n`);
+    },
+    checkout,
+    build,
+    decision,
+    stage,
+    store: openStateStore(checkout.config.state, checkout.repo.root, io.env),
+  };
+}
