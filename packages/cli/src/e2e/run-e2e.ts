@@ -2,9 +2,9 @@
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CommitSha, PackageName } from '@shipgraph/core';
-import { packageManager } from '../deploy/deployers/npm-script.js';
-import { NotStarted } from '../deploy/deployer.js';
-import { runDeployCommand } from '../deploy/deployers/process.js';
+import { packageManager } from '../process/package-manager.js';
+import { runCommand } from '../process/run-command.js';
+import { NotStarted } from '../run/interrupts.js';
 import { stepEnvironment, type OutputCache } from '../deploy/outputs.js';
 import { openStepLog } from '../deploy/step-log.js';
 import { readJUnitCases, type E2eCase } from './junit-cases.js';
@@ -120,7 +120,7 @@ async function runOne(
       outputs,
     });
     env.SHIPGRAPH_E2E_JUNIT = junit;
-    await runDeployCommand(manager, ['run', options.script], {
+    await runCommand(manager, ['run', options.script], {
       dir: target.dir,
       env,
       log: stepLog.line,

@@ -1,8 +1,9 @@
 // Plans a run: which bases to compare, what changed since each, then the core's plan.
 import { basesToCompare, plan, type CommitSha, type Plan, type StageState } from '@shipgraph/core';
+import type { BuildEnvironment } from '../config/build-environment.js';
+import type { Stage } from '../config/stage.js';
 import type { Decision } from '../config/trigger.js';
 import { CliError } from '../errors.js';
-import type { RunContext } from '../run/context.js';
 import type { Checkout } from './checkout.js';
 import { compareBases } from './compare.js';
 import { externalSignatures } from './signatures.js';
@@ -18,9 +19,17 @@ export interface PlanRequest {
   checkStacks: boolean;
 }
 
+/** What is planned: a checkout, for a stage, as the build asked (a run's context is one). */
+export interface PlanTarget {
+  checkout: Checkout;
+  stage: Stage;
+  build: BuildEnvironment;
+  decision: Decision;
+}
+
 /** Plans the run against a state read by the caller (deploy reads it under the stage lock). */
-export async function planRun(context: RunContext, state: StageState, request: PlanRequest): Promise<Plan> {
-  const { build, checkout, stage, decision } = context;
+export async function planRun(target: PlanTarget, state: StageState, request: PlanRequest): Promise<Plan> {
+  const { build, checkout, stage, decision } = target;
   const baseOverride = request.base === undefined ? null : await checkout.repo.resolveCommit(request.base);
   const skip = skippedBy(decision);
   const planOptions = {

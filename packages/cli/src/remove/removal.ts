@@ -9,11 +9,12 @@ import {
   type StageState,
 } from '@shipgraph/core';
 import { deleteStack } from '../aws/cloudformation.js';
-import { deployerFor, NotStarted, startUnlessInterrupted } from '../deploy/deployer.js';
 import { openStepLog } from '../deploy/step-log.js';
+import { deployerFor } from '../deployers/registry.js';
 import { CliError } from '../errors.js';
 import type { Checkout } from '../planning/checkout.js';
 import type { RunContext } from '../run/context.js';
+import { NotStarted, startUnlessInterrupted } from '../run/interrupts.js';
 import type { StageLock } from '../run/stage-lock.js';
 import { serviceSettings } from '../stacks/services.js';
 

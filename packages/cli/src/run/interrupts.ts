@@ -43,3 +43,15 @@ export function listenForInterrupts(log: (line: string) => void): Interrupts {
 /** The exit code of a run a signal interrupted: 128 + the signal's number, as shells report it. */
 export const signalExitCode = (signal: NodeJS.Signals): number =>
   signal === 'SIGINT' ? 130 : signal === 'SIGTERM' ? 143 : 1;
+
+/** A deploy (or remove, or e2e run) that did not start because the run was interrupted first. */
+export class NotStarted extends Error {
+  constructor(signal: AbortSignal) {
+    super(`not started: interrupted by ${typeof signal.reason === 'string' ? signal.reason : 'a signal'}`);
+  }
+}
+
+/** Throws NotStarted if the run was interrupted: call it right before starting anything. */
+export function startUnlessInterrupted(signal: AbortSignal): void {
+  if (signal.aborted) throw new NotStarted(signal);
+}

@@ -1,6 +1,6 @@
 // What a CI build says about the run (CodeBuild's variables, STAGE, FORCE_DEPLOY_ALL), read once.
 import { CliError } from '../errors.js';
-import { parseTrigger, type Trigger } from '../config/trigger.js';
+import { parseTrigger, type Trigger } from './trigger.js';
 
 export interface BuildEnvironment {
   /** The commit to plan and deploy: --head, else CODEBUILD_RESOLVED_SOURCE_VERSION, else HEAD. */

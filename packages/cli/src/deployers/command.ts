@@ -1,9 +1,9 @@
 // Deploys with any command from the config (cdk, sam, terraform...), with {stage} and {region} filled in.
-import { stackOutputs } from '../../aws/cloudformation.js';
-import { fillPlaceholders } from '../../stacks/stack-name.js';
-import type { DeployContext, DeployOutcome, Deployer } from '../deployer.js';
-import { runDeployCommand, saidNoChange } from './process.js';
-import { CliError } from '../../errors.js';
+import { stackOutputs } from '../aws/cloudformation.js';
+import { fillPlaceholders } from '../stacks/stack-name.js';
+import type { DeployContext, DeployOutcome, Deployer } from './contract.js';
+import { runDeployTool, saidNoChange } from './tool.js';
+import { CliError } from '../errors.js';
 
 export class CommandDeployer implements Deployer {
   constructor(
@@ -29,6 +29,6 @@ export class CommandDeployer implements Deployer {
 
   private async run(command: readonly string[], context: DeployContext): Promise<string[]> {
     const [file = '', ...args] = command.map((part) => fillPlaceholders(part, context.stage, context.region));
-    return runDeployCommand(file, args, context);
+    return runDeployTool(file, args, context);
   }
 }

@@ -1,33 +1,36 @@
-// Runs a deploy command (an argv, never a shell), streaming its output line by line.
+// Runs a tool as an argv (never through a shell) in a folder, streaming its output line by line.
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { execa } from 'execa';
-import { DeployFailure, looksTransient, startUnlessInterrupted, type DeployContext } from '../deployer.js';
+import { startUnlessInterrupted } from '../run/interrupts.js';
 
-/**
- * What deploy tools print when a deploy changed nothing: the Serverless Framework (v3, osls, v4),
- * `aws cloudformation deploy` and SAM, Terraform.
- */
-const NO_CHANGE = [
-  /No changes to deploy\. Deployment skipped/,
-  /Service files not changed\. Skipping deployment/,
-  /No changes to deploy\. Stack \S+ is up to date/,
-  /No changes\. Your infrastructure matches the configuration/,
-  /Apply complete! Resources: 0 added, 0 changed, 0 destroyed/,
-];
+export interface CommandContext {
+  /** The folder it runs in. */
+  dir: string;
+  env: Record<string, string>;
+  /** One line of its output (stdout and stderr, as they come). */
+  log: (line: string) => void;
+  /** Registers the running process so a signal can be passed on to it. */
+  track: (kill: (signal: NodeJS.Signals) => void) => () => void;
+  /** Aborted by a signal: the command does not start after that. */
+  signal: AbortSignal;
+}
 
-/** Whether a deploy's last lines say it changed nothing. */
-export const saidNoChange = (lines: readonly string[]): boolean =>
-  lines.some((line) => NO_CHANGE.some((pattern) => pattern.test(line)));
+/** A command that ran and failed; `tail` holds its last lines, to tell why. */
+export class CommandFailed extends Error {
+  constructor(
+    message: string,
+    readonly tail: readonly string[],
+  ) {
+    super(message);
+  }
+}
 
-/**
- * Runs a command in `context.dir` and returns its last lines; fails with a DeployFailure that says
- * whether a retry may help.
- */
-export async function runDeployCommand(
+/** Runs `file args` and returns its last lines (up to 200); throws CommandFailed when it fails. */
+export async function runCommand(
   file: string,
   args: readonly string[],
-  context: Pick<DeployContext, 'dir' | 'env' | 'log' | 'track' | 'signal'>,
+  context: CommandContext,
 ): Promise<string[]> {
   // The last moment to notice a signal: nothing starts after one.
   startUnlessInterrupted(context.signal);
@@ -62,7 +65,7 @@ export async function runDeployCommand(
           : result.exitCode !== undefined
             ? `exit code ${result.exitCode}`
             : result.shortMessage;
-      throw new DeployFailure(`${file} failed (${why})`, looksTransient(tail.join('\n')));
+      throw new CommandFailed(`${file} failed (${why})`, tail);
     }
     return tail;
   } finally {

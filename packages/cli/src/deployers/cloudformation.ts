@@ -2,19 +2,18 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Capability, Parameter } from '@aws-sdk/client-cloudformation';
-import { cloudFormation, deleteStack, isMissingStack, stackOutputs } from '../../aws/cloudformation.js';
-import type { CloudFormationDeployerConfig } from '../../config/config.js';
-import { fillPlaceholders } from '../../stacks/stack-name.js';
+import { cloudFormation, deleteStack, isMissingStack, stackOutputs } from '../aws/cloudformation.js';
+import type { CloudFormationDeployerConfig } from '../config/config.js';
+import { fillPlaceholders } from '../stacks/stack-name.js';
+import { NotStarted, startUnlessInterrupted } from '../run/interrupts.js';
 import {
   DeployFailure,
   looksTransient,
-  NotStarted,
-  startUnlessInterrupted,
   type DeployContext,
   type DeployOutcome,
   type Deployer,
-} from '../deployer.js';
-import { CliError } from '../../errors.js';
+} from './contract.js';
+import { CliError } from '../errors.js';
 
 const TEMPLATES = ['template.yml', 'template.yaml', 'template.json'];
 

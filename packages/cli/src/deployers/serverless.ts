@@ -1,15 +1,15 @@
 // The default deployer for services with serverless.yml: `serverless deploy` from the nearest node_modules/.bin.
 import { access } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { stackOutputs } from '../../aws/cloudformation.js';
-import type { DeployContext, DeployOutcome, Deployer } from '../deployer.js';
-import { runDeployCommand, saidNoChange } from './process.js';
-import { CliError } from '../../errors.js';
+import { stackOutputs } from '../aws/cloudformation.js';
+import type { DeployContext, DeployOutcome, Deployer } from './contract.js';
+import { runDeployTool, saidNoChange } from './tool.js';
+import { CliError } from '../errors.js';
 
 export class ServerlessDeployer implements Deployer {
   async deploy(context: DeployContext): Promise<DeployOutcome> {
     const bin = await findBin('serverless', context.dir);
-    const said = await runDeployCommand(
+    const said = await runDeployTool(
       bin,
       ['deploy', '--stage', context.stage, '--region', context.region],
       context,
@@ -22,7 +22,7 @@ export class ServerlessDeployer implements Deployer {
 
   async remove(context: DeployContext): Promise<void> {
     const bin = await findBin('serverless', context.dir);
-    await runDeployCommand(bin, ['remove', '--stage', context.stage, '--region', context.region], context);
+    await runDeployTool(bin, ['remove', '--stage', context.stage, '--region', context.region], context);
   }
 }
 

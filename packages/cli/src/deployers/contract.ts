@@ -1,0 +1,60 @@
+// What every deployer gets and gives back: the contract the adapters in this folder implement.
+import type { PackageName } from '@shipgraph/core';
+
+export interface DeployContext {
+  service: PackageName;
+  /** Absolute directory of the service. */
+  dir: string;
+  /** Absolute repository root. */
+  root: string;
+  stage: string;
+  region: string;
+  commit: string;
+  /** The stack this deploy creates or updates, when shipgraph knows it. */
+  stackName: string | null;
+  /** SHIPGRAPH_* variables: stage, region, commit, dependency outputs. */
+  env: Record<string, string>;
+  /** Outputs of the services this one depends on: service → output key → value. */
+  dependencyOutputs: Record<PackageName, Record<string, string>>;
+  /** One line of the deploy's output (already without its newline). */
+  log: (line: string) => void;
+  /** Registers a running child process so a signal can be passed on to it. */
+  track: (kill: (signal: NodeJS.Signals) => void) => () => void;
+  /** Aborted by a signal: nothing may start after that, up to the moment a process is spawned. */
+  signal: AbortSignal;
+}
+
+/** What a deploy did: the stack outputs (empty when there is no stack), and whether it changed anything. */
+export interface DeployOutcome {
+  outputs: Record<string, string>;
+  /** False when the deploy found nothing to change; null when the deployer cannot tell. */
+  changed: boolean | null;
+}
+
+export interface Deployer {
+  deploy(context: DeployContext): Promise<DeployOutcome>;
+  /** Removes what deploy created (a missing stack is already removed). */
+  remove(context: DeployContext): Promise<void>;
+}
+
+/** A deploy that failed; `transient` says whether trying again may help (throttling, stack busy). */
+export class DeployFailure extends Error {
+  constructor(
+    message: string,
+    readonly transient: boolean,
+  ) {
+    super(message);
+  }
+}
+
+const TRANSIENT = [
+  /Rate exceeded/i,
+  /Throttl/i,
+  /TooManyRequests/i,
+  /RequestLimitExceeded/i,
+  /ResourceConflictException/,
+  /_IN_PROGRESS state and can ?not be updated/i,
+  /is in [A-Z_]+_IN_PROGRESS state/,
+];
+
+export const looksTransient = (text: string): boolean => TRANSIENT.some((pattern) => pattern.test(text));
