@@ -3,6 +3,7 @@
 // wave-by-wave scheduler, and shipgraph's own time per no-op deploy.
 //
 //   node tools/bench/scheduling.mjs [--services 40] [--seed 7] [--noop 500] [--out results.json]
+//   node tools/bench/scheduling.mjs --seeds 1,2,3,4,5 --noop 0     (the DAG for each seed; no no-op part)
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,12 +16,13 @@ const { values } = parseArgs({
   options: {
     services: { type: 'string', default: '40' },
     seed: { type: 'string', default: '7' },
+    seeds: { type: 'string' },
     noop: { type: 'string', default: '500' },
     out: { type: 'string' },
   },
 });
 
-let state = Number(values.seed) >>> 0 || 1;
+let state = 1;
 const random = () => {
   // mulberry32, as in shared/bench/make-monorepo.mjs
   state = (state + 0x6d2b79f5) >>> 0;
@@ -99,73 +101,85 @@ function bounds(results, deps, concurrency) {
 }
 
 const count = Number(values.services);
-const durations = Array.from({ length: count }, () => 100 + Math.floor(random() * 900));
-const depLists = Array.from({ length: count }, (_, i) =>
-  i === 0
-    ? []
-    : [...new Set(Array.from({ length: Math.floor(random() * 4) }, () => Math.floor(random() * i)))],
-);
-const dag = makeRepo(
-  count,
-  (i) => durations[i],
-  (i) => depLists[i],
-);
-const deps = new Map(
-  depLists.map((list, i) => [
-    `svc-${String(i).padStart(4, '0')}`,
-    list.map((d) => `svc-${String(d).padStart(4, '0')}`),
-  ]),
-);
-
+const seeds = (values.seeds ?? values.seed).split(',').map(Number);
+if (seeds.some((seed) => !Number.isInteger(seed)))
+  throw new Error(`--seeds: whole numbers, not ${values.seeds}`);
 const rows = [];
-for (const concurrency of [1000, 8, 4, 2]) {
-  const run = deploy(dag, concurrency);
-  const b = bounds(run.results, deps, concurrency);
-  rows.push({
-    concurrency: concurrency === 1000 ? 'unbounded' : concurrency,
-    makespanMs: Math.round(run.makespan),
-    criticalPathMs: Math.round(b.criticalPath),
-    lowerBoundMs: Math.round(b.lowerBound),
-    ratio: +(run.makespan / b.lowerBound).toFixed(3),
-    idealWavesMs: concurrency === 1000 ? Math.round(b.waveMakespan) : null,
-  });
+for (const seed of seeds) {
+  state = seed >>> 0 || 1;
+  const durations = Array.from({ length: count }, () => 100 + Math.floor(random() * 900));
+  const depLists = Array.from({ length: count }, (_, i) =>
+    i === 0
+      ? []
+      : [...new Set(Array.from({ length: Math.floor(random() * 4) }, () => Math.floor(random() * i)))],
+  );
+  const dag = makeRepo(
+    count,
+    (i) => durations[i],
+    (i) => depLists[i],
+  );
+  const deps = new Map(
+    depLists.map((list, i) => [
+      `svc-${String(i).padStart(4, '0')}`,
+      list.map((d) => `svc-${String(d).padStart(4, '0')}`),
+    ]),
+  );
+  for (const concurrency of [1000, 8, 4, 2]) {
+    const run = deploy(dag, concurrency);
+    const b = bounds(run.results, deps, concurrency);
+    rows.push({
+      seed,
+      concurrency: concurrency === 1000 ? 'unbounded' : concurrency,
+      makespanMs: Math.round(run.makespan),
+      criticalPathMs: Math.round(b.criticalPath),
+      lowerBoundMs: Math.round(b.lowerBound),
+      ratio: +(run.makespan / b.lowerBound).toFixed(3),
+      idealWavesMs: concurrency === 1000 ? Math.round(b.waveMakespan) : null,
+    });
+  }
+  rmSync(dag, { recursive: true, force: true });
 }
-rmSync(dag, { recursive: true, force: true });
 
 const noopCount = Number(values.noop);
-const noop = makeRepo(
-  noopCount,
-  () => 0,
-  () => [],
-);
-const single = makeRepo(
-  1,
-  () => 0,
-  () => [],
-);
-const noopRuns = [0, 1, 2].map(() => deploy(noop, 8).wallMs);
-const singleRuns = [0, 1, 2].map(() => deploy(single, 8).wallMs);
 const median = (list) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];
-const perDeployMs = (median(noopRuns) - median(singleRuns)) / (noopCount - 1);
-rmSync(noop, { recursive: true, force: true });
-rmSync(single, { recursive: true, force: true });
-
-console.log(`DAG of ${count} services (seed ${values.seed}), deploys sleep 100-999 ms`);
-console.log('concurrency  makespan  critical path  lower bound  makespan/bound  ideal waves');
-for (const row of rows) {
-  console.log(
-    `${String(row.concurrency).padEnd(11)}  ${String(row.makespanMs).padStart(6)}ms  ${String(row.criticalPathMs).padStart(11)}ms  ${String(row.lowerBoundMs).padStart(9)}ms  ${String(row.ratio).padStart(14)}  ${row.idealWavesMs === null ? '-' : `${row.idealWavesMs}ms`}`,
+let noop = null;
+if (noopCount > 0) {
+  const many = makeRepo(
+    noopCount,
+    () => 0,
+    () => [],
   );
+  const single = makeRepo(
+    1,
+    () => 0,
+    () => [],
+  );
+  const runsMs = [0, 1, 2].map(() => deploy(many, 8).wallMs);
+  const singleMs = [0, 1, 2].map(() => deploy(single, 8).wallMs);
+  const perDeployMs = (median(runsMs) - median(singleMs)) / (noopCount - 1);
+  rmSync(many, { recursive: true, force: true });
+  rmSync(single, { recursive: true, force: true });
+  noop = { count: noopCount, runsMs, singleMs, perDeployMs };
 }
-console.log(
-  `no-op deploys: ${noopCount} at concurrency 8 took ${Math.round(median(noopRuns))} ms (1 service: ${Math.round(median(singleRuns))} ms) → ${perDeployMs.toFixed(2)} ms per deploy`,
-);
-if (values.out)
-  writeFileSync(
-    values.out,
-    JSON.stringify(
-      { rows, noop: { count: noopCount, runsMs: noopRuns, singleMs: singleRuns, perDeployMs } },
-      null,
-      2,
-    ),
+
+for (const seed of seeds) {
+  console.log(`DAG of ${count} services (seed ${seed}), deploys sleep 100-999 ms`);
+  console.log('concurrency  makespan  critical path  lower bound  makespan/bound  ideal waves');
+  for (const row of rows.filter((one) => one.seed === seed)) {
+    console.log(
+      `${String(row.concurrency).padEnd(11)}  ${String(row.makespanMs).padStart(6)}ms  ${String(row.criticalPathMs).padStart(11)}ms  ${String(row.lowerBoundMs).padStart(9)}ms  ${String(row.ratio).padStart(14)}  ${row.idealWavesMs === null ? '-' : `${row.idealWavesMs}ms`}`,
+    );
+  }
+}
+if (seeds.length > 1) {
+  console.log(`makespan/bound by seed (${seeds.join(', ')}), and the worst`);
+  for (const concurrency of ['unbounded', 8, 4, 2]) {
+    const ratios = rows.filter((row) => row.concurrency === concurrency).map((row) => row.ratio);
+    console.log(`${String(concurrency).padEnd(11)}  ${ratios.join('  ')}  worst ${Math.max(...ratios)}`);
+  }
+}
+if (noop !== null)
+  console.log(
+    `no-op deploys: ${noopCount} at concurrency 8 took ${Math.round(median(noop.runsMs))} ms (1 service: ${Math.round(median(noop.singleMs))} ms) → ${noop.perDeployMs.toFixed(2)} ms per deploy`,
   );
+if (values.out) writeFileSync(values.out, JSON.stringify({ rows, noop }, null, 2));

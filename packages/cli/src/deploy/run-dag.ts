@@ -1,6 +1,7 @@
 // Runs tasks as a DAG: each starts as soon as everything it needs has succeeded, within a concurrency cap.
+import { inCriticalPathOrder } from '@shipgraph/core';
 import pLimit from 'p-limit';
-import { NotStarted } from './deployer.js';
+import { NotStarted } from '../run/interrupts.js';
 
 export interface DagTask {
   id: string;
@@ -41,6 +42,10 @@ export function runDag<T extends DagTask>(
   const outcomes = new Map<string, TaskOutcome>();
   const limit = pLimit(options.concurrency);
   let stopReason: string | null = null;
+  // When a slot frees, the ready task heading the longest chain starts (critical-path list scheduling).
+  const rank = new Map(inCriticalPathOrder(tasks).map((id, index) => [id, index]));
+  const rankOf = (task: T): number => rank.get(task.id) ?? 0;
+  const ready: T[] = [];
 
   return new Promise((resolve) => {
     const settle = (id: string, outcome: TaskOutcome): void => {
@@ -53,37 +58,43 @@ export function runDag<T extends DagTask>(
       settle(id, { status: 'blocked', why });
       for (const next of dependents.get(id) ?? []) block(next, why);
     };
-    const start = (task: T): void => {
-      void limit(async () => {
-        const stopped = stopReason ?? (options.signal.aborted ? 'interrupted' : null);
-        if (stopped !== null) {
-          block(task.id, stopped);
+    // p-limit keeps the cap, but its queue is first come, first served: so each call it runs takes
+    // the most urgent task ready at the moment its slot frees, whichever task's readiness queued it.
+    const makeReady = (task: T): void => {
+      ready.push(task);
+      void limit(startMostUrgent);
+    };
+    const startMostUrgent = async (): Promise<void> => {
+      const task = ready.reduce((best, next) => (rankOf(next) < rankOf(best) ? next : best));
+      ready.splice(ready.indexOf(task), 1);
+      const stopped = stopReason ?? (options.signal.aborted ? 'interrupted' : null);
+      if (stopped !== null) {
+        block(task.id, stopped);
+        return;
+      }
+      const startedAt = now();
+      try {
+        await options.run(task);
+      } catch (error) {
+        // Interrupted before it started anything: it is not a failure of its own.
+        if (error instanceof NotStarted) {
+          block(task.id, 'interrupted');
           return;
         }
-        const startedAt = now();
-        try {
-          await options.run(task);
-        } catch (error) {
-          // Interrupted before it started anything: it is not a failure of its own.
-          if (error instanceof NotStarted) {
-            block(task.id, 'interrupted');
-            return;
-          }
-          if (options.failFast) stopReason = `not started: --fail-fast after ${task.id} failed`;
-          settle(task.id, { status: 'failed', startedAt, endedAt: now(), error });
-          for (const next of dependents.get(task.id) ?? []) block(next, `blocked by ${task.id}`);
-          return;
-        }
-        settle(task.id, { status: 'succeeded', startedAt, endedAt: now() });
-        for (const next of dependents.get(task.id) ?? []) {
-          const left = (waiting.get(next) ?? 0) - 1;
-          waiting.set(next, left);
-          const nextTask = byId.get(next);
-          if (left === 0 && nextTask !== undefined && !outcomes.has(next)) start(nextTask);
-        }
-      });
+        if (options.failFast) stopReason = `not started: --fail-fast after ${task.id} failed`;
+        settle(task.id, { status: 'failed', startedAt, endedAt: now(), error });
+        for (const next of dependents.get(task.id) ?? []) block(next, `blocked by ${task.id}`);
+        return;
+      }
+      settle(task.id, { status: 'succeeded', startedAt, endedAt: now() });
+      for (const next of dependents.get(task.id) ?? []) {
+        const left = (waiting.get(next) ?? 0) - 1;
+        waiting.set(next, left);
+        const nextTask = byId.get(next);
+        if (left === 0 && nextTask !== undefined && !outcomes.has(next)) makeReady(nextTask);
+      }
     };
     if (tasks.length === 0) resolve(outcomes);
-    for (const task of tasks) if (task.needs.length === 0) start(task);
+    for (const task of tasks) if (task.needs.length === 0) makeReady(task);
   });
 }
