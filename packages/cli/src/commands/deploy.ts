@@ -2,7 +2,6 @@
 import { selectServices, servicesOf, type PackageName, type Plan, type StageState } from '@shipgraph/core';
 import { checkDeployable } from '../deploy/checkout.js';
 import { executePlan } from '../deploy/execute.js';
-import { OutputCache } from '../deploy/outputs.js';
 import { readPlanFile } from '../deploy/plan-file.js';
 import { renderSummary, type DeploySummary } from '../deploy/summary.js';
 import { notProvenYet, runE2eStage } from '../e2e/stage.js';
@@ -14,7 +13,8 @@ import { describeRemoval, removalOf, removeServices } from '../remove/removal.js
 import { describeReason } from '../render/reasons.js';
 import { openRun, type RunContext } from '../run/context.js';
 import { lockStage } from '../run/stage-lock.js';
-import { serviceSettings } from '../stacks/services.js';
+import { OutputCache } from '../steps/outputs.js';
+import { serviceSettings } from '../planning/service-settings.js';
 import { defineCommand } from './command.js';
 import { deployFlags, lockFlags, planFlags, withFlags } from './options.js';
 

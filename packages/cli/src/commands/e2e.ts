@@ -1,10 +1,10 @@
 // `shipgraph e2e`: runs services' end-to-end tests against a stage on their own, without deploying.
 import { resolveServiceName, servicesOf } from '@shipgraph/core';
-import { OutputCache } from '../deploy/outputs.js';
 import { runE2eStage } from '../e2e/stage.js';
+import { serviceSettings } from '../planning/service-settings.js';
 import { openRun } from '../run/context.js';
 import { lockStage } from '../run/stage-lock.js';
-import { serviceSettings } from '../stacks/services.js';
+import { OutputCache } from '../steps/outputs.js';
 import { defineCommand } from './command.js';
 import { lockFlags, nameList, stageFlags, withFlags } from './options.js';
 

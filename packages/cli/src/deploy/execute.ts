@@ -1,20 +1,14 @@
 // Runs a plan's deploys: DAG order per region, retries, outputs to dependents, state recorded per service.
 import { join } from 'node:path';
-import { deployTasks, type DeployTask, type PackageName, type Plan } from '@shipgraph/core';
-import type { StateStore } from '../state/store.js';
-import type { ServiceSettings } from '../stacks/services.js';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ShipgraphError } from '@shipgraph/core';
-import {
-  DeployFailure,
-  deployerFor,
-  NotStarted,
-  startUnlessInterrupted,
-  type DeployContext,
-  type DeployOutcome,
-} from './deployer.js';
-import { stepEnvironment, type OutputCache } from './outputs.js';
-import { openStepLog } from './step-log.js';
+import { deployTasks, ShipgraphError, type DeployTask, type PackageName, type Plan } from '@shipgraph/core';
+import { DeployFailure, type DeployContext, type DeployOutcome } from '../deployers/contract.js';
+import { deployerFor } from '../deployers/registry.js';
+import type { ServiceSettings } from '../planning/service-settings.js';
+import { NotStarted, startUnlessInterrupted } from '../run/interrupts.js';
+import type { StateStore } from '../state/store.js';
+import { stepEnvironment, type OutputCache } from '../steps/outputs.js';
+import { openStepLog } from '../steps/step-log.js';
 import { runDag } from './run-dag.js';
 import type { DeployResult, DeploySummary } from './summary.js';
 

@@ -5,8 +5,8 @@ import type { CommitSha, PackageName } from '@shipgraph/core';
 import { packageManager } from '../process/package-manager.js';
 import { runCommand } from '../process/run-command.js';
 import { NotStarted } from '../run/interrupts.js';
-import { stepEnvironment, type OutputCache } from '../deploy/outputs.js';
-import { openStepLog } from '../deploy/step-log.js';
+import { stepEnvironment, type OutputCache } from '../steps/outputs.js';
+import { openStepLog } from '../steps/step-log.js';
 import { readJUnitCases, type E2eCase } from './junit-cases.js';
 
 export interface E2eResult {

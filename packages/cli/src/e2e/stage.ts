@@ -2,7 +2,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { buildGraph, inDependencyOrder, nearestServiceDeps, type PackageName } from '@shipgraph/core';
-import type { OutputCache } from '../deploy/outputs.js';
+import type { OutputCache } from '../steps/outputs.js';
 import { CliError } from '../errors.js';
 import type { RunContext } from '../run/context.js';
 import type { StageLock } from '../run/stage-lock.js';

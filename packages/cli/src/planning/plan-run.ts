@@ -48,7 +48,7 @@ export async function planRun(target: PlanTarget, state: StageState, request: Pl
     compareBases(checkout, bases),
     request.checkStacks
       ? // Loaded only to check stacks: reading stack names needs a YAML parser that plans rarely do.
-        import('../stacks/services.js').then(async ({ missingStacks, serviceSettings }) =>
+        import('./service-settings.js').then(async ({ missingStacks, serviceSettings }) =>
           missingStacks(await serviceSettings(checkout, stage.name), stage.regions),
         )
       : undefined,

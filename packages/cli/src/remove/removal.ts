@@ -9,14 +9,14 @@ import {
   type StageState,
 } from '@shipgraph/core';
 import { deleteStack } from '../aws/cloudformation.js';
-import { openStepLog } from '../deploy/step-log.js';
 import { deployerFor } from '../deployers/registry.js';
 import { CliError } from '../errors.js';
 import type { Checkout } from '../planning/checkout.js';
+import { serviceSettings } from '../planning/service-settings.js';
 import type { RunContext } from '../run/context.js';
 import { NotStarted, startUnlessInterrupted } from '../run/interrupts.js';
 import type { StageLock } from '../run/stage-lock.js';
-import { serviceSettings } from '../stacks/services.js';
+import { openStepLog } from '../steps/step-log.js';
 
 /** What a removal takes away: services dependents first, and recorded services no longer in the workspace. */
 export interface Removal {

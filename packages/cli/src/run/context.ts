@@ -4,7 +4,11 @@ import { resolveStage, type Stage } from '../config/stage.js';
 import { openCheckout, type Checkout } from '../planning/checkout.js';
 import { openStateStore } from '../state/open.js';
 import type { StateStore } from '../state/store.js';
-import { readBuildEnvironment, readLocalEnvironment, type BuildEnvironment } from '../config/build-environment.js';
+import {
+  readBuildEnvironment,
+  readLocalEnvironment,
+  type BuildEnvironment,
+} from '../config/build-environment.js';
 import type { Io } from './io.js';
 
 export interface RunContext {

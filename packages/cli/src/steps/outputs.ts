@@ -3,7 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CommitSha, PackageName } from '@shipgraph/core';
 import { stackOutputs } from '../aws/cloudformation.js';
-import type { ServiceSettings } from '../stacks/services.js';
+import type { ServiceSettings } from '../planning/service-settings.js';
 
 /** `@acme/orders-api` + `TableName` → `SHIPGRAPH_OUTPUT_ORDERS_API_TABLENAME`. */
 export function outputVariable(service: PackageName, key: string): string {

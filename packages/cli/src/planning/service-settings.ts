@@ -1,9 +1,9 @@
 // Per-service deploy settings: which deployer, and which stack in each region.
 import { servicesOf, type PackageName } from '@shipgraph/core';
 import type { DeployerConfig } from '../config/config.js';
-import type { Checkout } from '../planning/checkout.js';
+import type { Checkout } from './checkout.js';
 import { existingStacks } from '../aws/cloudformation.js';
-import { fillPlaceholders, serverlessStackName } from './stack-name.js';
+import { fillPlaceholders, serverlessStackName } from '../stacks/stack-name.js';
 import { CliError } from '../errors.js';
 
 export interface ServiceSettings {
