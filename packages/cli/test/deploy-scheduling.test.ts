@@ -142,4 +142,33 @@ describe('deploy: scheduling', () => {
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toContain('E_USAGE: --concurrency must be a whole number of at least 1, not 0');
   });
+
+  it('records how long each deploy took; the next run starts the longest chain by time, not by count', async () => {
+    // One slow deploy beside a chain of three quick ones, one deploy at a time.
+    const repo = commandRepo({ slow: [], s1: [], s2: ['s1'], s3: ['s2'] });
+    repo.write({
+      'deploy-behaviour.json': {
+        slow: { sleepMs: 600 },
+        s1: { sleepMs: 20 },
+        s2: { sleepMs: 20 },
+        s3: { sleepMs: 20 },
+      },
+    });
+    repo.commit();
+    const first = await deploy(repo, ['--concurrency', '1']);
+    expect(first.exitCode).toBe(0);
+    // Nothing recorded yet: the chain of three counts more than one deploy.
+    expect(timesOf(first.summary, 's1').start).toBeLessThan(timesOf(first.summary, 'slow').start);
+    const durations = (
+      JSON.parse(readFileSync(join(repo.dir, '.shipgraph/state/staging.json'), 'utf8')) as {
+        services: Record<string, { durationsMs?: Record<string, number> }>;
+      }
+    ).services;
+    expect(durations.slow?.durationsMs?.['us-east-1']).toBeGreaterThanOrEqual(600);
+    expect(durations.s1?.durationsMs?.['us-east-1']).toBeLessThan(600);
+
+    const second = await deploy(repo, ['--concurrency', '1', '--all']);
+    expect(second.exitCode).toBe(0);
+    expect(timesOf(second.summary, 'slow').start).toBeLessThan(timesOf(second.summary, 's1').start);
+  });
 });

@@ -33,9 +33,13 @@ describe('state in DynamoDB (moto)', () => {
     expect(Item?.fingerprint?.S).toMatch(/^[0-9a-f]{32}$/);
 
     const shown = JSON.parse((await repo.run(['state', 'show', '--json'])).stdout) as {
-      services: Record<string, { commit: string }>;
+      services: Record<string, { commit: string; durationsMs?: Record<string, number> }>;
     };
     expect(Object.keys(shown.services).sort()).toEqual(['api', 'web']);
+    // How long the deploy took, kept as a number and read back as one.
+    const took = Item?.durationsMs?.M?.['us-east-1']?.N;
+    expect(took).toMatch(/^\d+$/);
+    expect(shown.services.web?.durationsMs).toEqual({ 'us-east-1': Number(took) });
     expect(statusOf((await deploy(repo)).summary)).toEqual({ api: 'skipped', web: 'skipped' });
   });
 

@@ -26,4 +26,9 @@ export { Fingerprints, fingerprintsOf, type HeadFile } from './plan/fingerprint.
 export { plan, basesToCompare, servicesOf, type PlanInput, type PlanOptions } from './plan/plan.js';
 export { resolveServiceName, selectServices } from './plan/select.js';
 export { deployTasks, deployingDependencies, taskId, type DeployTask } from './schedule/tasks.js';
-export { inCriticalPathOrder, remainingPaths, type WaitingTask } from './schedule/critical-path.js';
+export {
+  expectedDurations,
+  inCriticalPathOrder,
+  remainingPaths,
+  type WaitingTask,
+} from './schedule/critical-path.js';

@@ -74,6 +74,8 @@ export interface ServiceRecord {
   regions: string[];
   /** Region → the CloudFormation stack deployed there, when known (how an orphan is removed). */
   stacks?: Record<string, string>;
+  /** Region → how long its last deploy took (ms): the next run starts long chains of deploys first. */
+  durationsMs?: Record<string, number>;
   /**
    * The end-to-end tests of what is deployed: `untested` after a deploy whose e2e did not run (or was
    * interrupted). Anything but `passed` makes the next run that runs e2e test the service again.

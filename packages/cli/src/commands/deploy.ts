@@ -104,6 +104,7 @@ export const command = defineCommand({
       log,
       now: io.now,
       dirty: dirty !== null,
+      previous: state.services,
     });
     if (flags.skipE2e || !stage.e2e) {
       log(

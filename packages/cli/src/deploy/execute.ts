@@ -1,7 +1,15 @@
 // Runs a plan's deploys: DAG order per region, retries, outputs to dependents, state recorded per service.
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { deployTasks, ShipgraphError, type DeployTask, type PackageName, type Plan } from '@shipgraph/core';
+import {
+  deployTasks,
+  expectedDurations,
+  ShipgraphError,
+  type DeployTask,
+  type PackageName,
+  type Plan,
+  type ServiceRecord,
+} from '@shipgraph/core';
 import { DeployFailure, type DeployContext, type DeployOutcome } from '../deployers/contract.js';
 import { deployerFor } from '../deployers/registry.js';
 import type { ServiceSettings } from '../planning/service-settings.js';
@@ -30,6 +38,8 @@ export interface ExecuteOptions {
   now: () => Date;
   /** The checkout differed from the planned commit (--allow-dirty): records say so. */
   dirty?: boolean;
+  /** The stage's records before this run: how long each deploy took last time. */
+  previous?: Readonly<Record<PackageName, ServiceRecord>>;
 }
 
 export async function executePlan(options: ExecuteOptions): Promise<DeploySummary> {
@@ -41,8 +51,9 @@ export async function executePlan(options: ExecuteOptions): Promise<DeploySummar
     string,
     { attempts: number; log: string; outputs?: Record<string, string>; changed?: boolean | null }
   >();
-  // Per service, what each region's deploy changed, for the record written once all are done.
+  // Per service, what each region's deploy changed and how long it took, for the record written once all are done.
   const changes = new Map<PackageName, (boolean | null)[]>();
+  const durations = new Map<PackageName, Record<string, number>>();
   const planned = new Map(plan.services.map((service) => [service.name, service]));
 
   const interrupted = (): boolean => options.signal.aborted;
@@ -90,6 +101,7 @@ export async function executePlan(options: ExecuteOptions): Promise<DeploySummar
         signal: options.signal,
       };
       let result: DeployOutcome | undefined;
+      const started = Date.now();
       for (let attempt = 0; result === undefined; attempt++) {
         detail.attempts = attempt + 1;
         startUnlessInterrupted(options.signal);
@@ -111,6 +123,7 @@ export async function executePlan(options: ExecuteOptions): Promise<DeploySummar
       details.set(task.id, { ...detail, outputs: result.outputs, changed: result.changed });
       if (result.changed === false) log('nothing changed: the deploy found everything already as it is');
       changes.set(task.service, [...(changes.get(task.service) ?? []), result.changed]);
+      durations.set(task.service, { ...durations.get(task.service), [task.region]: Date.now() - started });
       await recordWhenAllRegionsDone(task, service.fingerprint);
     } catch (error) {
       log(error instanceof NotStarted ? error.message : `failed: ${describeError(error)}`);
@@ -140,6 +153,7 @@ export async function executePlan(options: ExecuteOptions): Promise<DeploySummar
       deployedAt: options.now().toISOString(),
       regions: [...regions],
       ...(Object.keys(stacks).length > 0 ? { stacks } : {}),
+      durationsMs: durations.get(task.service) ?? {},
     });
   };
 
@@ -148,6 +162,7 @@ export async function executePlan(options: ExecuteOptions): Promise<DeploySummar
     failFast: options.failFast,
     signal: options.signal,
     run: deployOne,
+    durations: expectedDurations(tasks, options.previous ?? {}),
   });
 
   const results: DeployResult[] = [];

@@ -21,6 +21,8 @@ export interface DagOptions<T> {
   signal: AbortSignal;
   run: (task: T) => Promise<void>;
   now?: () => number;
+  /** Expected duration of each task by id (any unit), to rank chains by time instead of by count. */
+  durations?: ReadonlyMap<string, number>;
 }
 
 export function runDag<T extends DagTask>(
@@ -43,7 +45,7 @@ export function runDag<T extends DagTask>(
   const limit = pLimit(options.concurrency);
   let stopReason: string | null = null;
   // When a slot frees, the ready task heading the longest chain starts (critical-path list scheduling).
-  const rank = new Map(inCriticalPathOrder(tasks).map((id, index) => [id, index]));
+  const rank = new Map(inCriticalPathOrder(tasks, options.durations).map((id, index) => [id, index]));
   const rankOf = (task: T): number => rank.get(task.id) ?? 0;
   const ready: T[] = [];
 

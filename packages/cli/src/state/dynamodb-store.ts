@@ -61,6 +61,15 @@ export class DynamoDbStateStore implements StateStore {
               ),
             },
           }),
+      ...(record.durationsMs === undefined
+        ? {}
+        : {
+            durationsMs: {
+              M: Object.fromEntries(
+                Object.entries(record.durationsMs).map(([region, ms]) => [region, { N: String(ms) }]),
+              ),
+            },
+          }),
       ...(record.e2e === undefined
         ? {}
         : {
@@ -359,6 +368,13 @@ const recordOf = (item: Item): ServiceRecord => {
       : {
           stacks: Object.fromEntries(
             Object.entries(item.stacks.M).map(([region, name]) => [region, name.S ?? '']),
+          ),
+        }),
+    ...(item.durationsMs?.M === undefined
+      ? {}
+      : {
+          durationsMs: Object.fromEntries(
+            Object.entries(item.durationsMs.M).map(([region, ms]) => [region, Number(ms.N ?? 0)]),
           ),
         }),
     ...(item.dirty?.BOOL === true ? { dirty: true } : {}),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { inCriticalPathOrder, remainingPaths, type WaitingTask } from './critical-path.js';
+import { expectedDurations, inCriticalPathOrder, remainingPaths, type WaitingTask } from './critical-path.js';
 
 const task = (id: string, ...needs: string[]): WaitingTask => ({ id, needs });
 
@@ -128,5 +128,40 @@ describe('inCriticalPathOrder', () => {
 
   it('gives the same order whatever order the tasks come in', () => {
     expect(inCriticalPathOrder([...chainAndLeaves].reverse())).toEqual(inCriticalPathOrder(chainAndLeaves));
+  });
+});
+
+describe('expectedDurations', () => {
+  const tasks = [
+    { id: 'a@eu', service: 'a', region: 'eu' },
+    { id: 'a@us', service: 'a', region: 'us' },
+    { id: 'b@eu', service: 'b', region: 'eu' },
+    { id: 'c@eu', service: 'c', region: 'eu' },
+  ];
+
+  it("takes each task's last recorded deploy in its region, and the median of those for the rest", () => {
+    const records = { a: { durationsMs: { eu: 900, us: 100 } }, b: { durationsMs: { eu: 300 } }, c: {} };
+    expect(Object.fromEntries(expectedDurations(tasks, records))).toEqual({
+      'a@eu': 900,
+      'a@us': 100,
+      'b@eu': 300,
+      'c@eu': 300,
+    });
+  });
+
+  it('is empty when nothing is recorded, so every task counts 1', () => {
+    expect(expectedDurations(tasks, { a: {}, b: { durationsMs: {} } }).size).toBe(0);
+  });
+
+  it('lets one long deploy go before a chain of short ones', () => {
+    const chain = [task('long'), task('s1'), task('s2', 's1'), task('s3', 's2')];
+    expect(inCriticalPathOrder(chain)[0]).toBe('s1');
+    const durations = new Map([
+      ['long', 600],
+      ['s1', 20],
+      ['s2', 20],
+      ['s3', 20],
+    ]);
+    expect(inCriticalPathOrder(chain, durations)[0]).toBe('long');
   });
 });

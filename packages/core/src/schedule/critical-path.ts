@@ -1,4 +1,5 @@
 // Which ready deploy to start first: the one at the head of the longest chain of deploys still to run.
+import type { PackageName, ServiceRecord } from '../types.js';
 
 export interface WaitingTask {
   id: string;
@@ -62,4 +63,24 @@ function dependentsOf(tasks: readonly WaitingTask[]): Map<string, string[]> {
   const dependents = new Map<string, string[]>(tasks.map((task) => [task.id, []]));
   for (const task of tasks) for (const need of new Set(task.needs)) dependents.get(need)?.push(task.id);
   return dependents;
+}
+
+/**
+ * How long each task is expected to take: its service's last deploy in its region, as recorded. A
+ * task without one counts as the median of those known, so known and unknown mix in one unit; with
+ * none known the map is empty and every task counts 1.
+ */
+export function expectedDurations(
+  tasks: readonly { id: string; service: PackageName; region: string }[],
+  records: Readonly<Record<PackageName, Pick<ServiceRecord, 'durationsMs'>>>,
+): Map<string, number> {
+  const known = new Map<string, number>();
+  for (const task of tasks) {
+    const ms = records[task.service]?.durationsMs?.[task.region];
+    if (typeof ms === 'number' && Number.isFinite(ms) && ms >= 0) known.set(task.id, ms);
+  }
+  if (known.size === 0) return known;
+  const sorted = [...known.values()].sort((a, b) => a - b);
+  const median = sorted[Math.floor(sorted.length / 2)] ?? 1;
+  return new Map(tasks.map((task) => [task.id, known.get(task.id) ?? median]));
 }
