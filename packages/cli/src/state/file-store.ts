@@ -330,11 +330,13 @@ const isRecord = (value: unknown): value is ServiceRecord => {
     Array.isArray(record.regions) &&
     (record.dirty === undefined || typeof record.dirty === 'boolean') &&
     (record.changed === undefined || record.changed === null || typeof record.changed === 'boolean') &&
-    (record.durationsMs === undefined ||
-      (typeof record.durationsMs === 'object' &&
-        record.durationsMs !== null &&
-        Object.values(record.durationsMs).every((ms) => typeof ms === 'number'))) &&
+    (record.durationsMs === undefined || isNumberMap(record.durationsMs)) &&
     (record.e2e === undefined ||
       ['passed', 'failed', 'untested'].includes((record.e2e as { status?: unknown }).status as string))
   );
 };
+
+const isNumberMap = (value: unknown): boolean =>
+  typeof value === 'object' &&
+  value !== null &&
+  Object.values(value).every((entry) => typeof entry === 'number');
