@@ -13,7 +13,6 @@ import { build } from 'esbuild';
 
 const CLI = fileURLToPath(new URL('..', import.meta.url));
 const OUT = join(CLI, 'dist/bundle');
-// schema-check.js finds the schema validators at ../../schema from its own file: dist/bundle keeps that true.
 const ENTRY = `
 export { main } from './dist/main.js';
 export { dropWritesToClosedPipes } from './dist/commands/io.js';
