@@ -78,14 +78,15 @@ export class GitRepo {
     const stdout = await this.batch(['cat-file', '--batch'], names);
     let offset = 0;
     for (const name of names) {
+      // <oid> SP <type> SP <size> LF, or <name> SP missing|ambiguous LF: only the last word is decoded.
       const newline = stdout.indexOf(10, offset);
-      const header = stdout.subarray(offset, newline).toString('utf8');
+      const last = stdout.toString('latin1', stdout.lastIndexOf(32, newline) + 1, newline);
       offset = newline + 1;
-      if (header.endsWith(' missing') || header.endsWith(' ambiguous')) {
+      if (last === 'missing' || last === 'ambiguous') {
         result.set(name, null);
         continue;
       }
-      const size = Number(header.slice(header.lastIndexOf(' ') + 1));
+      const size = Number(last);
       result.set(name, stdout.subarray(offset, offset + size));
       offset += size + 1;
     }

@@ -143,10 +143,17 @@ export async function readWorkspace(
 
   const projectish = new Set([...projectDirs, ...namedByWorkspaceJson.keys()]);
   const dirs = new Set([...manifestDirs, ...projectish, ...configured.keys()]);
-  const texts = await readFiles([
-    ...[...dirs].filter((dir) => paths.has(`${dir}/package.json`)).map((dir) => `${dir}/package.json`),
-    ...[...projectish].filter((dir) => paths.has(`${dir}/project.json`)).map((dir) => `${dir}/project.json`),
-  ]);
+  // Each folder's package.json path, built once: at 10,000 packages every string per package counts.
+  const manifestFiles = new Map<RepoPath, RepoPath>();
+  const wanted: RepoPath[] = [];
+  for (const dir of dirs) {
+    const file = `${dir}/package.json`;
+    if (!paths.has(file)) continue;
+    manifestFiles.set(dir, file);
+    wanted.push(file);
+  }
+  for (const dir of projectish) if (paths.has(`${dir}/project.json`)) wanted.push(`${dir}/project.json`);
+  const texts = await readFiles(wanted);
 
   const projectTexts = await parseJsonWithComments(
     new Map([...projectish].map((dir) => [`${dir}/project.json`, texts.get(`${dir}/project.json`) ?? null])),
@@ -155,11 +162,11 @@ export async function readWorkspace(
   const manifests = new Map<RepoPath, Manifest>();
   if (rootManifest !== null) manifests.set('', rootManifest);
   for (const dir of [...dirs].sort()) {
-    const manifest = parseJson(
-      texts.get(`${dir}/package.json`) ?? null,
-      `${dir}/package.json`,
+    const file = manifestFiles.get(dir);
+    const manifest = (
+      file === undefined ? null : parseJson(texts.get(file) ?? null, file)
     ) as Manifest | null;
-    const project = projectTexts.get(`${dir}/project.json`) ?? null;
+    const project = projectish.has(dir) ? (projectTexts.get(`${dir}/project.json`) ?? null) : null;
     if (manifest !== null && (typeof manifest !== 'object' || Array.isArray(manifest))) {
       throw new ShipgraphError('E_WORKSPACE', `${dir}/package.json must be a JSON object`, {
         hint: `fix ${dir}/package.json`,
@@ -376,13 +383,14 @@ function linkNodes(
         }
         edges.set(target, 'config');
       }
+      const dependsOn: WorkspacePackage['dependsOn'] = [];
+      for (const [name, source] of edges) dependsOn.push({ name, source });
+      dependsOn.sort((a, b) => compare(a.name, b.name));
       return {
         name: node.name,
         dir: node.dir,
         isService: node.name in config.services || serverlessDirs.has(node.dir),
-        dependsOn: [...edges]
-          .map(([name, source]) => ({ name, source }))
-          .sort((a, b) => compare(a.name, b.name)),
+        dependsOn,
       };
     })
     .sort((a, b) => compare(a.name, b.name));

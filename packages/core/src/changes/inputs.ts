@@ -136,12 +136,12 @@ export class InputIndex {
   groupByOwner<T extends { path: RepoPath }>(files: Iterable<T>): Map<PackageName, T[]> {
     const groups = new Map<PackageName, T[]>();
     // Files come folder by folder (git lists a tree that way): one lookup per folder, not per file.
-    let lastDir: RepoPath | null = null;
+    let folder: RepoPath | null = null;
     let owner: { name: PackageName; dir: RepoPath } | undefined;
     for (const file of files) {
-      const dir = file.path.slice(0, Math.max(0, file.path.lastIndexOf('/')));
-      if (dir !== lastDir) {
-        lastDir = dir;
+      const slash = file.path.lastIndexOf('/');
+      if (folder === null || slash !== folder.length || !file.path.startsWith(folder)) {
+        folder = file.path.slice(0, Math.max(0, slash));
         owner = this.ownerDirOf(file.path);
       }
       if (owner === undefined) continue;
