@@ -130,8 +130,10 @@ export class GitRepo {
 
   /** Paths that differ between the working tree (untracked files included) and HEAD. */
   async uncommittedPaths(): Promise<RepoPath[]> {
-    const git = await this.simpleGit();
-    return parseStatus(await git.raw(['status', '--porcelain=v1', '-z', '--untracked-files=all']));
+    // Planning asks this when it uses Nx's graph: git spawned directly, like the other reads of a plan.
+    return parseStatus(
+      await gitOutput(this.root, ['status', '--porcelain=v1', '-z', '--untracked-files=all']),
+    );
   }
 
   /** The first of `refs` that names a commit here, or null; one git process. */
