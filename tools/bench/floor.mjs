@@ -1,9 +1,14 @@
 #!/usr/bin/env node
-// The least any correct planner must do, timed against shipgraph, Nx and Turborepo: read the
-// workspace manifests at head (git ls-tree + one cat-file --batch) and the diff (git diff-tree
-// --name-only), then walk the dependents of the changed packages. Prints the selected services as JSON.
+// The least any planner in Node must do, timed against shipgraph, Nx and Turborepo: start Node and
+// read from git what a plan needs, nothing more: the tree at head (git ls-tree), every package.json
+// in it (one git cat-file --batch) and the diff between the two commits (git diff-tree). It prints
+// how much it read, so the bench can check that it did read it.
 //
-//   node tools/bench/floor.mjs --base REF --head REF      (from the repository root)
+//   node tools/bench/floor.mjs --base REF --head REF          (from the repository root)
+//   node tools/bench/floor.mjs --base REF --head REF --walk   (also select the services, as before)
+//
+// With --walk it also parses the manifests, applies the workspace globs and walks the dependents of
+// the changed packages (the figure the bench called "floor" until 2026-12), and prints the services.
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -62,7 +67,7 @@ export function selectServices(packages, changedPaths) {
 
 function git(args, input) {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn('git', args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('git', args, { stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
     const out = [];
     const err = [];
     child.stdout.on('data', (chunk) => out.push(chunk));
@@ -73,9 +78,55 @@ function git(args, input) {
         ? resolvePromise(Buffer.concat(out))
         : reject(new Error(`git ${args[0]} failed: ${Buffer.concat(err).toString().trim()}`)),
     );
-    child.stdin.end(input);
+    if (input !== undefined) child.stdin.end(input);
   });
 }
+
+/**
+ * The git reads alone: ls-tree of head and diff-tree of base..head at once, then every package.json
+ * of the tree (outside node_modules) in one cat-file. Returns the raw outputs and the manifests' paths.
+ */
+async function readFromGit(base, head) {
+  const [tree, diff] = await Promise.all([
+    git(['ls-tree', '-r', '-z', '--full-tree', '--end-of-options', head]),
+    git(['diff-tree', '-r', '-z', '--name-only', '--no-commit-id', '--end-of-options', base, head]),
+  ]);
+  const paths = [];
+  const oids = [];
+  // <mode> SP <type> SP <oid> TAB <path> NUL; only the entries naming a package.json are decoded.
+  const needle = Buffer.from('package.json\0');
+  for (let at = tree.indexOf(needle); at >= 0; at = tree.indexOf(needle, at + needle.length)) {
+    const tab = tree.lastIndexOf(9, at);
+    if (tab !== at - 1 && tree[at - 1] !== 47) continue; // "xpackage.json" is not a manifest
+    const start = tree.lastIndexOf(0, tab) + 1;
+    const path = tree.toString('utf8', tab + 1, at + needle.length - 1);
+    if (path.includes('node_modules/')) continue;
+    paths.push(path);
+    oids.push(tree.toString('latin1', start + 12, tab));
+  }
+  const blobs = await git(['cat-file', '--batch'], oids.join('\n') + '\n');
+  return { tree, diff, paths, blobs };
+}
+
+/** Blob texts, in order, from the output of one `git cat-file --batch`. */
+function splitBlobs(output, count) {
+  const texts = [];
+  let offset = 0;
+  for (let i = 0; i < count; i++) {
+    const newline = output.indexOf(10, offset);
+    const header = output.toString('latin1', offset, newline);
+    const size = Number(header.slice(header.lastIndexOf(' ') + 1));
+    texts.push(output.toString('utf8', newline + 1, newline + 1 + size));
+    offset = newline + 1 + size + 1;
+  }
+  return texts;
+}
+
+const nulSeparated = (buffer) =>
+  buffer
+    .toString('utf8')
+    .split('\0')
+    .filter((entry) => entry !== '');
 
 /** `libs/*` → a RegExp for package directories; `*` is one path segment, `**` any number. */
 const globToRegExp = (glob) =>
@@ -89,34 +140,24 @@ const globToRegExp = (glob) =>
       .join('/')}$`,
   );
 
-async function floor(base, head) {
-  const [tree, diff] = await Promise.all([
-    git(['ls-tree', '-r', '-z', '--full-tree', '--end-of-options', head]),
-    git(['diff-tree', '-r', '-z', '--name-only', '--no-commit-id', '--end-of-options', base, head]),
-  ]);
-  // One pass over the tree: manifests (with their blob ids) and the directories holding a serverless file.
-  const manifestOids = new Map();
+/** The services to deploy, from what readFromGit read: the floor with the walk (--walk). */
+function walk({ tree, diff, paths, blobs }) {
+  const texts = splitBlobs(blobs, paths.length);
+  const manifests = new Map(
+    paths.map((path, i) => [path === 'package.json' ? '' : path.slice(0, -'/package.json'.length), texts[i]]),
+  );
   const serviceDirs = new Set();
-  for (const entry of tree.toString('utf8').split('\0')) {
-    const tab = entry.indexOf('\t');
-    if (tab < 0) continue;
-    const path = entry.slice(tab + 1);
+  for (const entry of nulSeparated(tree)) {
+    const path = entry.slice(entry.indexOf('\t') + 1);
     const slash = path.lastIndexOf('/');
-    const base = path.slice(slash + 1);
-    if (base === 'package.json')
-      manifestOids.set(slash < 0 ? '' : path.slice(0, slash), entry.slice(12, tab));
-    else if (slash > 0 && base.startsWith('serverless.') && SERVERLESS.test(base))
-      serviceDirs.add(path.slice(0, slash));
+    if (slash > 0 && SERVERLESS.test(path.slice(slash + 1))) serviceDirs.add(path.slice(0, slash));
   }
-  const rootOid = manifestOids.get('');
-  const root = rootOid === undefined ? {} : JSON.parse((await readBlobs([rootOid]))[0]);
+  const root = JSON.parse(manifests.get('') ?? '{}');
   const workspaces = Array.isArray(root.workspaces) ? root.workspaces : (root.workspaces?.packages ?? []);
   const inWorkspace = workspaces.map(globToRegExp);
-  const dirs = [...manifestOids.keys()].filter(
-    (dir) => !dir.includes('node_modules/') && inWorkspace.some((pattern) => pattern.test(dir)),
-  );
-  const manifests = await readBlobs(dirs.map((dir) => manifestOids.get(dir)));
-  const parsed = dirs.map((dir, i) => ({ dir, manifest: JSON.parse(manifests[i]) }));
+  const parsed = [...manifests]
+    .filter(([dir]) => dir !== '' && inWorkspace.some((pattern) => pattern.test(dir)))
+    .map(([dir, text]) => ({ dir, manifest: JSON.parse(text) }));
   const names = new Set(parsed.map(({ manifest }) => manifest.name));
   const packages = parsed.map(({ dir, manifest }) => ({
     name: manifest.name,
@@ -126,33 +167,25 @@ async function floor(base, head) {
       (dep) => names.has(dep),
     ),
   }));
-  const changed = diff
-    .toString('utf8')
-    .split('\0')
-    .filter((path) => path !== '');
-  return selectServices(packages, changed);
-}
-
-/** Blob texts, in order, from one `git cat-file --batch`. */
-async function readBlobs(oids) {
-  const output = await git(['cat-file', '--batch'], oids.join('\n') + '\n');
-  const texts = [];
-  let offset = 0;
-  for (let i = 0; i < oids.length; i++) {
-    const newline = output.indexOf(10, offset);
-    const header = output.subarray(offset, newline).toString('utf8');
-    const size = Number(header.slice(header.lastIndexOf(' ') + 1));
-    texts.push(output.subarray(newline + 1, newline + 1 + size).toString('utf8'));
-    offset = newline + 1 + size + 1;
-  }
-  return texts;
+  return selectServices(packages, nulSeparated(diff));
 }
 
 if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const { values } = parseArgs({ options: { base: { type: 'string' }, head: { type: 'string' } } });
+  const { values } = parseArgs({
+    options: { base: { type: 'string' }, head: { type: 'string' }, walk: { type: 'boolean' } },
+  });
   if (!values.base || !values.head) {
-    console.error('usage: floor.mjs --base REF --head REF');
+    console.error('usage: floor.mjs --base REF --head REF [--walk]');
     process.exit(2);
   }
-  console.log(JSON.stringify({ services: await floor(values.base, values.head) }));
+  const read = await readFromGit(values.base, values.head);
+  if (values.walk) console.log(JSON.stringify({ services: walk(read) }));
+  else
+    console.log(
+      JSON.stringify({
+        manifests: read.paths.length,
+        manifestBytes: read.blobs.length,
+        changed: nulSeparated(read.diff).length,
+      }),
+    );
 }

@@ -121,8 +121,21 @@ export const TOOLS = {
       return items.map((item) => item.name);
     },
   },
+  // The git reads alone; it selects nothing, so what it read is checked instead (see checkSelection).
   floor: {
     argv: (base, head) => ['node', FLOOR, '--base', base, '--head', head],
+    caches: [],
+    read: (stdout, repo) => {
+      const read = JSON.parse(stdout);
+      // Every package's manifest and the root's.
+      if (read.manifests !== repo.packages.length + 1)
+        throw new Error(`read ${read.manifests} manifests, the tree has ${repo.packages.length + 1}`);
+      return { projects: [], changed: read.changed };
+    },
+  },
+  // The git reads, then the dependents walked in JS: what the bench called the floor until 2026-12.
+  'floor-walk': {
+    argv: (base, head) => ['node', FLOOR, '--base', base, '--head', head, '--walk'],
     caches: [],
     read: (stdout) => JSON.parse(stdout).services,
   },
@@ -160,26 +173,39 @@ export function runTool(name, repo, base, head, { cold = false } = {}) {
     );
   if (result.error) throw fail(result.error.message);
   if (result.status !== 0) throw fail(`exit code ${result.status}`);
-  let projects;
+  let read;
   try {
-    projects = tool.read(result.stdout, repo);
+    read = tool.read(result.stdout, repo);
   } catch (error) {
     throw fail(`unreadable output (${error.message})`);
   }
+  const projects = Array.isArray(read) ? read : read.projects;
   const services = projects.filter((project) => repo.services.has(project)).sort();
-  return { ms, peakKb: peak === null ? null : Number(peak[1]), projects: projects.length, services };
+  return {
+    ms,
+    peakKb: peak === null ? null : Number(peak[1]),
+    projects: projects.length,
+    services,
+    changed: Array.isArray(read) ? null : read.changed,
+  };
 }
 
 const tail = (text = '') => lines(text).slice(-15).join('\n');
 
 /**
- * Checks that a run selected what it must: shipgraph and the floor exactly the truth (they follow
- * the same input rules); nx and turbo, which count docs and tests as inputs, at least the truth.
+ * Checks that a run selected what it must: shipgraph and floor-walk exactly the truth (they follow
+ * the same input rules); nx and turbo, which count docs and tests as inputs, at least the truth. The
+ * floor selects nothing: it must have seen every changed file.
  */
 export function checkSelection(name, run, truth) {
+  if (name === 'floor') {
+    if (run.changed !== truth.changed.length)
+      throw new Error(`floor saw ${run.changed} changed files, expected ${truth.changed.length}`);
+    return;
+  }
   const selected = new Set(run.services);
   const missed = truth.services.filter((service) => !selected.has(service));
-  const exact = name === 'shipgraph' || name === 'floor';
+  const exact = name === 'shipgraph' || name === 'floor-walk';
   if (missed.length > 0 || (exact && run.services.length !== truth.services.length)) {
     throw new Error(
       `${name} selected ${run.services.length} services, expected ${exact ? '' : 'at least '}${truth.services.length}` +

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Planning speed: `shipgraph plan --json` against `nx show projects --affected` and `turbo ls
 // --filter=...[B...H]` on the same commit range of generated monorepos, and against the floor
-// (floor.mjs: reading manifests and the diff, the least a correct planner does).
+// (floor.mjs: Node's start and the git reads a plan needs, nothing else) and the floor with the
+// walk of dependents in JS (floor-walk, what "floor" meant until 2026-12).
 //
 //   node tools/bench/planning.mjs [--sizes 250,2500,10000] [--rounds 5] [--distance 3] [--seed 1]
 //                                 [--commits 20] [--cold] [--no-auto] [--keep] [--out results.json]
@@ -28,7 +29,7 @@ import {
   truthOf,
 } from './harness.mjs';
 
-export const PLANNING_TOOLS = ['shipgraph', 'nx', 'turbo', 'floor'];
+export const PLANNING_TOOLS = ['shipgraph', 'nx', 'turbo', 'floor', 'floor-walk'];
 
 /** Measures planning at each size; returns one result per size. */
 export function benchPlanning({
@@ -196,7 +197,38 @@ export function formatPlanning(results) {
       '',
     );
   }
+  out.push('Planning, all sizes (median wall time, median peak RSS):', summaryTable(results), '');
   return out.join('\n');
+}
+
+/** One row per size: the four tools and shipgraph's ratios to each, as BENCHMARKS.md reports them. */
+function summaryTable(results) {
+  const cell = (tool) => (tool === undefined ? '-' : `${tool.medianMs} ms, ${tool.medianPeakMb ?? '-'} MB`);
+  const rows = [
+    [
+      'packages',
+      'shipgraph',
+      'nx',
+      'turbo',
+      'floor',
+      'shipgraph ÷ turbo',
+      'shipgraph ÷ nx',
+      'shipgraph ÷ floor',
+    ],
+  ];
+  for (const { packages, tools, ratios } of results) {
+    rows.push([
+      packages.toLocaleString('en-US'),
+      cell(tools.shipgraph),
+      cell(tools.nx),
+      cell(tools.turbo),
+      cell(tools.floor),
+      ratios.shipgraphToTurbo ?? '-',
+      ratios.shipgraphToNx ?? '-',
+      ratios.shipgraphToFloor ?? '-',
+    ]);
+  }
+  return table(rows);
 }
 
 if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

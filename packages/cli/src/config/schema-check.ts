@@ -11,7 +11,8 @@ interface CompiledValidator {
  * nothing is). A validator is loaded only when asked for: most of planning's start-up cost is module loading.
  */
 export async function schemaProblems(name: 'config' | 'plan', document: unknown): Promise<string[]> {
-  const { validate } = (await import(new URL(`../../schema/validate-${name}.js`, import.meta.url).href)) as {
+  // A path relative to this file, written out: esbuild bundles both validators (scripts/bundle.mjs).
+  const { validate } = (await import(`../../schema/validate-${name}.js`)) as {
     validate: CompiledValidator;
   };
   if (validate(document)) return [];

@@ -80,13 +80,14 @@ export const ROOT_FILES = [
 
 /** Files read from anywhere in the tree: manifests, Nx project files, and what Nx ignores. */
 export const isWorkspaceFile = (path: RepoPath): boolean =>
-  !path.includes('node_modules/') &&
+  // The name first: it rules out most of a big tree without scanning the path for node_modules.
   (path.endsWith('/package.json') ||
     path.endsWith('/project.json') ||
     path === '.gitignore' ||
     path.endsWith('/.gitignore') ||
     path === '.nxignore' ||
-    path.endsWith('/.nxignore'));
+    path.endsWith('/.nxignore')) &&
+  !path.includes('node_modules/');
 
 export interface WorkspaceRead {
   workspace: Workspace;
@@ -101,7 +102,8 @@ export async function readWorkspace(
   readFiles: ReadFiles,
   config: ShipgraphConfig,
 ): Promise<WorkspaceRead> {
-  const paths = new Set(files.map((file) => file.path));
+  const paths = new Set<RepoPath>();
+  for (const file of files) paths.add(file.path);
   const globs = await workspaceGlobs(rootFiles, paths);
   const rootManifest = parseJson(rootFiles.get('package.json') ?? null, 'package.json') as Manifest | null;
   const nx =
@@ -110,14 +112,23 @@ export async function readWorkspace(
   const inWorkspace = matcher(globs.patterns);
   const manifestDirs: RepoPath[] = [];
   const projectFiles: RepoPath[] = [];
+  // One pass over the tree, which also finds the serverless configs (services, and stray ones). Only
+  // these file names matter: the rest of a big tree is passed over without slicing a path.
+  const serverlessFiles: RepoPath[] = [];
+  const serverlessDirs = new Set<RepoPath>();
   for (const path of paths) {
-    if (path.includes('node_modules/')) continue;
     const slash = path.lastIndexOf('/');
-    if (slash < 0) continue;
-    const base = path.slice(slash + 1);
-    const dir = path.slice(0, slash);
-    if (base === 'package.json' && inWorkspace(dir)) manifestDirs.push(dir);
-    else if (base === 'project.json' && nx?.globs === true) projectFiles.push(path);
+    if (path.startsWith('serverless.', slash + 1)) {
+      if (!SERVERLESS_FILES.includes(path.slice(slash + 1))) continue;
+      serverlessFiles.push(path);
+      if (slash > 0) serverlessDirs.add(path.slice(0, slash));
+      continue;
+    }
+    const manifest = path.endsWith('/package.json');
+    if (!manifest && !(nx?.globs === true && path.endsWith('/project.json'))) continue;
+    if (slash < 0 || path.includes('node_modules/')) continue;
+    if (!manifest) projectFiles.push(path);
+    else if (inWorkspace(path.slice(0, slash))) manifestDirs.push(path.slice(0, slash));
   }
   const ignored = nx === null || projectFiles.length === 0 ? () => false : await nx.ignored();
   const projectDirs = projectFiles
@@ -132,10 +143,17 @@ export async function readWorkspace(
 
   const projectish = new Set([...projectDirs, ...namedByWorkspaceJson.keys()]);
   const dirs = new Set([...manifestDirs, ...projectish, ...configured.keys()]);
-  const texts = await readFiles([
-    ...[...dirs].filter((dir) => paths.has(`${dir}/package.json`)).map((dir) => `${dir}/package.json`),
-    ...[...projectish].filter((dir) => paths.has(`${dir}/project.json`)).map((dir) => `${dir}/project.json`),
-  ]);
+  // Each folder's package.json path, built once: at 10,000 packages every string per package counts.
+  const manifestFiles = new Map<RepoPath, RepoPath>();
+  const wanted: RepoPath[] = [];
+  for (const dir of dirs) {
+    const file = `${dir}/package.json`;
+    if (!paths.has(file)) continue;
+    manifestFiles.set(dir, file);
+    wanted.push(file);
+  }
+  for (const dir of projectish) if (paths.has(`${dir}/project.json`)) wanted.push(`${dir}/project.json`);
+  const texts = await readFiles(wanted);
 
   const projectTexts = await parseJsonWithComments(
     new Map([...projectish].map((dir) => [`${dir}/project.json`, texts.get(`${dir}/project.json`) ?? null])),
@@ -144,11 +162,11 @@ export async function readWorkspace(
   const manifests = new Map<RepoPath, Manifest>();
   if (rootManifest !== null) manifests.set('', rootManifest);
   for (const dir of [...dirs].sort()) {
-    const manifest = parseJson(
-      texts.get(`${dir}/package.json`) ?? null,
-      `${dir}/package.json`,
+    const file = manifestFiles.get(dir);
+    const manifest = (
+      file === undefined ? null : parseJson(texts.get(file) ?? null, file)
     ) as Manifest | null;
-    const project = projectTexts.get(`${dir}/project.json`) ?? null;
+    const project = projectish.has(dir) ? (projectTexts.get(`${dir}/project.json`) ?? null) : null;
     if (manifest !== null && (typeof manifest !== 'object' || Array.isArray(manifest))) {
       throw new CliError('E_WORKSPACE', `${dir}/package.json must be a JSON object`, {
         hint: `fix ${dir}/package.json`,
@@ -158,7 +176,7 @@ export async function readWorkspace(
     nodes.push(nameNode({ dir, manifest, project }, nx, namedByWorkspaceJson.get(dir), configured.get(dir)));
   }
   const workspace: Workspace = {
-    packages: linkNodes(nodes, paths, config),
+    packages: linkNodes(nodes, paths, serverlessDirs, config),
     sources: [
       ...globs.sources,
       ...(nx === null || projectish.size === 0
@@ -172,7 +190,7 @@ export async function readWorkspace(
     manifests,
     warnings: [
       ...unmatchedGlobs(globs.declared, manifestDirs, paths),
-      ...strayServerlessFiles(workspace, files),
+      ...strayServerlessFiles(workspace, serverlessFiles),
     ],
   };
 }
@@ -282,7 +300,12 @@ function nameNode(
   return { name, aliases: [...aliases], dir, manifest, project, file };
 }
 
-function linkNodes(nodes: Node[], paths: ReadonlySet<RepoPath>, config: ShipgraphConfig): WorkspacePackage[] {
+function linkNodes(
+  nodes: Node[],
+  paths: ReadonlySet<RepoPath>,
+  serverlessDirs: ReadonlySet<RepoPath>,
+  config: ShipgraphConfig,
+): WorkspacePackage[] {
   const byName = new Map<PackageName, Node>();
   for (const node of nodes) {
     const clash = byName.get(node.name);
@@ -331,7 +354,10 @@ function linkNodes(nodes: Node[], paths: ReadonlySet<RepoPath>, config: Shipgrap
     }
   }
 
-  const projects = nodes.map((node) => ({ node, tags: stringsOf(node.project?.tags) }));
+  // Only implicitDependencies look packages up by tag or glob: built the first time one does.
+  let projects: { node: Node; tags: string[] }[] | undefined;
+  const allProjects = () =>
+    (projects ??= nodes.map((node) => ({ node, tags: stringsOf(node.project?.tags) })));
   return nodes
     .map((node): WorkspacePackage => {
       const edges = new Map<PackageName, EdgeSource>();
@@ -343,7 +369,7 @@ function linkNodes(nodes: Node[], paths: ReadonlySet<RepoPath>, config: Shipgrap
           if (target !== undefined && target !== node.name) edges.set(target, 'package.json');
         }
       }
-      applyImplicitDependencies(node, projects, known, edges);
+      applyImplicitDependencies(node, allProjects, known, edges);
       for (const dep of config.services[node.name]?.dependsOn ?? []) {
         const target = known(dep);
         if (target === undefined) {
@@ -357,14 +383,14 @@ function linkNodes(nodes: Node[], paths: ReadonlySet<RepoPath>, config: Shipgrap
         }
         edges.set(target, 'config');
       }
+      const dependsOn: WorkspacePackage['dependsOn'] = [];
+      for (const [name, source] of edges) dependsOn.push({ name, source });
+      dependsOn.sort((a, b) => compare(a.name, b.name));
       return {
         name: node.name,
         dir: node.dir,
-        isService:
-          node.name in config.services || SERVERLESS_FILES.some((file) => paths.has(`${node.dir}/${file}`)),
-        dependsOn: [...edges]
-          .map(([name, source]) => ({ name, source }))
-          .sort((a, b) => compare(a.name, b.name)),
+        isService: node.name in config.services || serverlessDirs.has(node.dir),
+        dependsOn,
       };
     })
     .sort((a, b) => compare(a.name, b.name));
@@ -377,7 +403,7 @@ function linkNodes(nodes: Node[], paths: ReadonlySet<RepoPath>, config: Shipgrap
  */
 function applyImplicitDependencies(
   node: Node,
-  projects: readonly { node: Node; tags: string[] }[],
+  projects: () => readonly { node: Node; tags: string[] }[],
   known: (name: string) => PackageName | undefined,
   edges: Map<PackageName, EdgeSource>,
 ): void {
@@ -391,7 +417,7 @@ function applyImplicitDependencies(
   for (const entry of implicit as string[]) {
     const negated = entry.startsWith('!');
     const pattern = negated ? entry.slice(1) : entry;
-    const targets = matchProjects(pattern, projects, known);
+    const targets = matchProjects(pattern, projects(), known);
     if (targets.length === 0 && !negated && !/[*?[{]/.test(pattern) && !pattern.startsWith('tag:')) {
       throw new CliError('E_WORKSPACE', `${node.file}: implicit dependency "${entry}" is not a project`, {
         hint: 'name a project of the workspace',
@@ -458,8 +484,8 @@ function unmatchedGlobs(
   );
 }
 
-/** serverless.* files that belong to no service: their services would never deploy. */
-function strayServerlessFiles(workspace: Workspace, files: readonly HeadFile[]): string[] {
+/** serverless.* files (`serverlessFiles`, in tree order) that belong to no service: their services would never deploy. */
+function strayServerlessFiles(workspace: Workspace, serverlessFiles: readonly RepoPath[]): string[] {
   const serviceDirs = new Set(workspace.packages.filter((pkg) => pkg.isService).map((pkg) => pkg.dir));
   const inService = (path: RepoPath): boolean => {
     for (let end = path.indexOf('/'); end > 0; end = path.indexOf('/', end + 1)) {
@@ -467,13 +493,7 @@ function strayServerlessFiles(workspace: Workspace, files: readonly HeadFile[]):
     }
     return false;
   };
-  const stray = files
-    .map((file) => file.path)
-    .filter((path) => {
-      if (path.includes('node_modules/')) return false;
-      const base = path.slice(path.lastIndexOf('/') + 1);
-      return SERVERLESS_FILES.includes(base) && !inService(path);
-    });
+  const stray = serverlessFiles.filter((path) => !path.includes('node_modules/') && !inService(path));
   if (stray.length === 0) return [];
   const shown = stray.slice(0, 3).join(', ') + (stray.length > 3 ? ` and ${stray.length - 3} more` : '');
   const first = stray[0] ?? '';

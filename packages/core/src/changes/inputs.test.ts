@@ -1,4 +1,5 @@
 // InputIndex: which package owns a path, which files are its inputs, which files are global.
+import picomatch from 'picomatch';
 import { describe, expect, it } from 'vitest';
 import type { PlannerConfig, Workspace } from '../types.js';
 import { defaultPlannerConfig, InputIndex } from './inputs.js';
@@ -118,5 +119,38 @@ describe('InputIndex.isGlobal', () => {
     expect(index.isGlobal('config/aws/accounts.json')).toBe(true);
     expect(index.isGlobal('config/aws/accounts.yml')).toBe(false);
     expect(index.isGlobal('tsconfig.base.json')).toBe(false);
+  });
+
+  // Plain paths are looked up and the other globs joined into one RegExp: both must match as picomatch's RegExps do.
+  it("matches plain paths, globs and both mixed as picomatch's RegExps do", () => {
+    const globalFiles = ['.nvmrc', 'config/app.json', './setup.js', 'tools/*.mjs', '**/*.env', '@acme/x'];
+    const index = new InputIndex(layout, { ...defaultPlannerConfig(), globalFiles });
+    const paths = [
+      '.nvmrc',
+      'config/app.json',
+      'config/app.jsonx',
+      'xconfig/app.json',
+      'setup.js',
+      './setup.js',
+      'tools/build.mjs',
+      'tools/sub/build.mjs',
+      'services/api/.env',
+      '.env',
+      '@acme/x',
+      'tools/*.mjs',
+    ];
+    const patterns = globalFiles.map((glob) => picomatch.makeRe(glob, { dot: true }));
+    const isMatch = (path: string) => patterns.some((pattern) => pattern.test(path));
+    expect(paths.map((path) => index.isGlobal(path))).toEqual(paths.map(isMatch));
+    expect(paths.filter((path) => index.isGlobal(path))).toEqual([
+      '.nvmrc',
+      'config/app.json',
+      'setup.js',
+      'tools/build.mjs',
+      'services/api/.env',
+      '.env',
+      '@acme/x',
+      'tools/*.mjs',
+    ]);
   });
 });

@@ -4,12 +4,41 @@ import type { ExternalInput, InputRules, PackageName, PlannerConfig, RepoPath, W
 
 type Matcher = (path: string) => boolean;
 
-/** One RegExp per glob: far cheaper per call than picomatch's matcher objects, on every file of a big tree. */
+/**
+ * Globs as lookups and RegExps, far cheaper per call than picomatch's matcher objects, on every file
+ * of a big tree: a plain path (`tsconfig.base.json`) is a Set lookup, the other globs one RegExp.
+ */
 function compile(globs: string[]): Matcher {
   if (globs.length === 0) return () => false;
   if (globs.includes('**')) return () => true;
-  const patterns = globs.map((glob) => picomatch.makeRe(glob, { dot: true }));
-  return (path) => patterns.some((pattern) => pattern.test(path));
+  const exact = new Set<string>();
+  const patterns: RegExp[] = [];
+  for (const glob of globs) {
+    const pattern = picomatch.makeRe(glob, { dot: true });
+    if (isPlainPath(glob) && pattern.test(glob)) exact.add(glob);
+    else patterns.push(pattern);
+  }
+  const matches = anyOf(patterns);
+  if (matches === null) return (path) => exact.has(path);
+  return exact.size === 0 ? matches : (path) => exact.has(path) || matches(path);
+}
+
+/** A path with no glob syntax and no `.` or `..` part: picomatch matches it and nothing else. */
+const isPlainPath = (glob: string): boolean =>
+  /^[\w.@-]+(?:\/[\w.@-]+)*$/.test(glob) && !glob.split('/').some((part) => part === '.' || part === '..');
+
+/** Whether any of picomatch's RegExps (each anchored at both ends) matches: one RegExp of alternatives. */
+function anyOf(patterns: RegExp[]): Matcher | null {
+  const [first] = patterns;
+  if (first === undefined) return null;
+  // Joined, a backreference would count another alternative's groups.
+  if (patterns.some((pattern) => pattern.flags !== first.flags || /\\[1-9]/.test(pattern.source)))
+    return (path) => patterns.some((pattern) => pattern.test(path));
+  const one =
+    patterns.length === 1
+      ? first
+      : new RegExp(patterns.map((pattern) => pattern.source).join('|'), first.flags);
+  return (path) => one.test(path);
 }
 
 /** A package that refers to a file outside every package, and the reference. */
@@ -106,8 +135,15 @@ export class InputIndex {
   /** Groups files by the package that owns them; files outside every package are left out. */
   groupByOwner<T extends { path: RepoPath }>(files: Iterable<T>): Map<PackageName, T[]> {
     const groups = new Map<PackageName, T[]>();
+    // Files come folder by folder (git lists a tree that way): one lookup per folder, not per file.
+    let folder: RepoPath | null = null;
+    let owner: { name: PackageName; dir: RepoPath } | undefined;
     for (const file of files) {
-      const owner = this.ownerDirOf(file.path);
+      const slash = file.path.lastIndexOf('/');
+      if (folder === null || slash !== folder.length || !file.path.startsWith(folder)) {
+        folder = file.path.slice(0, Math.max(0, slash));
+        owner = this.ownerDirOf(file.path);
+      }
       if (owner === undefined) continue;
       let list = groups.get(owner.name);
       if (list === undefined) groups.set(owner.name, (list = []));

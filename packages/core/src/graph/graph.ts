@@ -20,7 +20,8 @@ export function buildGraph(workspace: Workspace): Graph {
   const dependents = new Map<PackageName, PackageName[]>();
   for (const name of packages.keys()) dependents.set(name, []);
   for (const pkg of packages.values()) {
-    const unique = [...new Set(pkg.dependsOn.map((edge) => edge.name))].filter((dep) => dep !== pkg.name);
+    const unique = new Set<PackageName>();
+    for (const edge of pkg.dependsOn) if (edge.name !== pkg.name) unique.add(edge.name);
     for (const dep of unique) {
       if (!packages.has(dep)) {
         throw new ShipgraphError(
@@ -33,7 +34,7 @@ export function buildGraph(workspace: Workspace): Graph {
       }
       dependents.get(dep)?.push(pkg.name);
     }
-    deps.set(pkg.name, unique);
+    deps.set(pkg.name, [...unique]);
   }
   return { packages, deps, dependents, order: topologicalOrder(packages, deps) };
 }
@@ -48,13 +49,14 @@ function topologicalOrder(
   for (const root of packages.keys()) {
     if (state.has(root)) continue;
     // Iterative DFS so a deep chain of packages cannot overflow the stack.
-    const stack: { name: PackageName; next: number }[] = [{ name: root, next: 0 }];
+    const stack: { name: PackageName; children: PackageName[]; next: number }[] = [
+      { name: root, children: deps.get(root) ?? [], next: 0 },
+    ];
     state.set(root, 'visiting');
     while (stack.length > 0) {
       const frame = stack[stack.length - 1];
       if (frame === undefined) break;
-      const children = deps.get(frame.name) ?? [];
-      const child = children[frame.next++];
+      const child = frame.children[frame.next++];
       if (child === undefined) {
         state.set(frame.name, 'done');
         order.push(frame.name);
@@ -71,7 +73,7 @@ function topologicalOrder(
       }
       if (seen === undefined) {
         state.set(child, 'visiting');
-        stack.push({ name: child, next: 0 });
+        stack.push({ name: child, children: deps.get(child) ?? [], next: 0 });
       }
     }
   }
