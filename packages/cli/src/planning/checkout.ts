@@ -69,15 +69,17 @@ export async function openCheckout(cwd: string, headRef: string): Promise<Checko
 
   const config = await parseConfig(texts.get(CONFIG_FILE) ?? null);
   const rootFiles = new Map(ROOT_FILES.map((path) => [path, texts.get(path) ?? null]));
+  const hasNxJson = rootFiles.get('nx.json') != null;
+  // Whether Nx's graph may be cached depends on uncommitted edits: `git status` (50 ms on a large
+  // tree) runs while the workspace is read.
+  const uncommitted =
+    config.graph === 'nx' || (config.graph === 'auto' && hasNxJson) ? repo.uncommittedPaths() : null;
+  uncommitted?.catch(() => undefined);
   const read = await readWorkspace(files, rootFiles, lookup, config);
-  const withGraph = await withGraphSource(
-    repo,
-    head,
-    files,
-    config,
-    read.workspace,
-    rootFiles.get('nx.json') != null,
-  );
+  const withGraph = await withGraphSource(repo, head, files, config, read.workspace, {
+    hasNxJson,
+    uncommitted,
+  });
   const oids = new Map(files.map((file) => [file.path, file.oid]));
   const workspace = await withFileReferences(
     withGraph.workspace,
@@ -122,7 +124,7 @@ async function withGraphSource(
   files: readonly HeadFile[],
   config: ShipgraphConfig,
   packages: Workspace,
-  hasNxJson: boolean,
+  { hasNxJson, uncommitted }: { hasNxJson: boolean; uncommitted: Promise<RepoPath[]> | null },
 ): Promise<{ workspace: Workspace; graph: GraphSource }> {
   if (config.graph === 'packages')
     return { workspace: packages, graph: { kind: 'packages', why: '"graph": "packages" in the config' } };
@@ -143,7 +145,7 @@ async function withGraphSource(
       { hint: `check out ${head.slice(0, 12)} first, or set "graph": "packages" in ${CONFIG_FILE}` },
     );
   }
-  const useCache = !(await repo.uncommittedPaths()).some(nx.nxReads);
+  const useCache = !(await (uncommitted ?? repo.uncommittedPaths())).some(nx.nxReads);
   const paths = new Set(files.map((file) => file.path));
   const result = await nx.readNxProjectGraph({
     root: repo.root,
