@@ -2,133 +2,102 @@
 // turns what it throws into one line and an exit code.
 import yargs, { type Argv } from 'yargs';
 import { isShipgraphError } from '@shipgraph/core';
-import type { Command } from './commands/command.js';
-import { CliError, EXIT_BUG, exitCodeOf } from './errors.js';
+import { COMMANDS, completionsAfter, findEntries, names, type Entry } from './commands/registry.js';
+import { EXIT_BUG, exitCodeOf } from './errors.js';
 import { processIo, type Io } from './run/io.js';
+import { unknownArgument, usageErrorOf, type Known } from './usage-errors.js';
+import { shipgraphVersion } from './version.js';
 
-interface Entry {
-  /** The command as yargs matches it, with its positionals. */
-  usage: string;
-  describe: string;
-  /** Loaded only when it runs (or shows its help): `plan` never pays for deploy's modules. */
-  load?: () => Promise<{ command: Command<unknown> }>;
-  subcommands?: readonly Entry[];
-}
+const COMPLETIONS = '--get-yargs-completions';
 
-const COMMANDS: readonly Entry[] = [
-  {
-    usage: 'plan',
-    describe: 'Show which services would deploy, why, and in which order (dry run)',
-    load: () => import('./commands/plan.js'),
-  },
-  {
-    usage: 'deploy',
-    describe: 'Deploy what the plan says, in dependency order, and record it (the CodeBuild build phase)',
-    load: () => import('./commands/deploy.js'),
-  },
-  {
-    usage: 'e2e [services..]',
-    describe: "Run services' end-to-end tests against a stage, without deploying",
-    load: () => import('./commands/e2e.js'),
-  },
-  {
-    usage: 'destroy',
-    describe: "Remove a stage's services (dependents first) and forget them",
-    load: () => import('./commands/destroy.js'),
-  },
-  {
-    usage: 'unlock',
-    describe: "Break a stage's deploy lock left by a run that is gone",
-    load: () => import('./commands/unlock.js'),
-  },
-  {
-    usage: 'state',
-    describe: 'Read or record what is deployed',
-    subcommands: [
-      {
-        usage: 'show',
-        describe: 'Print what is recorded as deployed in a stage',
-        load: () => import('./commands/state-show.js'),
-      },
-      {
-        usage: 'mark',
-        describe: 'Record services as deployed at a commit (to adopt stacks that already exist)',
-        load: () => import('./commands/state-mark.js'),
-      },
-      {
-        usage: 'init',
-        describe: 'Create the DynamoDB state table the config names',
-        load: () => import('./commands/state-init.js'),
-      },
-    ],
-  },
-];
+const USAGE = `$0 <command> [options]
 
-const names = (entries: readonly Entry[]): string =>
-  entries.map((entry) => entry.usage.split(' ')[0] ?? '').join(', ');
+Deploys exactly the services of a serverless monorepo that changed since they were last deployed.`;
 
 export async function main(args: string[], io: Io = processIo()): Promise<number> {
+  // The completion script calls `shipgraph --get-yargs-completions shipgraph <words...> <current>`.
+  // Answered here: commands declare their flags when loaded, which yargs' completion does not wait for.
+  if (args[0] === COMPLETIONS) {
+    const words = args.slice(2);
+    io.stdout((await completionsAfter(words.slice(0, -1), words.at(-1) ?? '')).join('\n') + '\n');
+    return 0;
+  }
   let exitCode = 0;
-  const register = (argv: Argv, entries: readonly Entry[], what: string): Argv => {
+  // What could have been meant where the user typed something unknown: the commands and flags of
+  // the level yargs reached, recorded as it descends.
+  let known: Known = { path: [], commands: [...names(COMMANDS), 'help', 'completion'], argv: undefined };
+  const register = (argv: Argv, entries: readonly Entry[], path: readonly string[]): Argv => {
     for (const entry of entries) {
       const { load, subcommands = [] } = entry;
       if (load === undefined) {
-        argv.command(entry.usage, entry.describe, (sub) =>
-          register(sub, subcommands, `a ${entry.usage} command`),
-        );
+        argv.command(entry.usage, entry.describe, (sub) => {
+          known = { path: [...path, entry.usage], commands: names(subcommands), argv: sub };
+          return register(sub, subcommands, [...path, entry.usage]);
+        });
         continue;
       }
       argv.command(
         entry.usage,
         entry.describe,
-        async (sub) => (await load()).command.flags(sub),
+        async (sub) => {
+          const { command } = await load();
+          known = { path: [...path, names([entry])[0] ?? ''], commands: [], argv: sub };
+          for (const [example, meaning] of command.examples) sub.example(example, meaning);
+          return command.flags(sub);
+        },
         async (flags) => {
           exitCode = await (await load()).command.run(flags, io);
         },
       );
     }
-    return argv.demandCommand(1, `name ${what}: ${names(entries)}`);
+    const what = path.length === 0 ? 'a command' : `a ${path.join(' ')} command`;
+    return argv.demandCommand(1, `name ${what}: ${names(entries).join(', ')}`);
   };
   try {
     const cli = yargs(args)
       .scriptName('shipgraph')
-      .usage(
-        '$0 <command> [options]\n\nDeploys exactly the services of a serverless monorepo that changed since they were last deployed.',
-      )
+      .usage(USAGE)
       .option('debug', { type: 'boolean', describe: 'Show stack traces on errors' });
-    await register(cli, COMMANDS, 'a command')
+    await register(cli, COMMANDS, [])
+      .command('help [command..]', 'Show the help of a command', {}, async (flags) => {
+        const words = (flags['command'] as string[] | undefined) ?? [];
+        const { found, unknown } = findEntries(words);
+        if (unknown !== null) {
+          const level = found.at(-1)?.subcommands ?? COMMANDS;
+          const path = found.map((entry) => names([entry])[0] ?? '');
+          throw unknownArgument(unknown, [], {
+            path,
+            commands: names(level),
+            argv: undefined,
+          });
+        }
+        exitCode = await main([...words, '--help'], io);
+      })
+      .completion(
+        'completion',
+        'Print a bash/zsh completion script (add its output to ~/.bashrc or ~/.zshrc)',
+      )
       .strict()
       .help()
-      .version(false)
+      .alias('h', 'help')
+      .version(shipgraphVersion())
+      .alias('v', 'version')
       .wrap(Math.min(110, process.stdout.columns || 110))
       .exitProcess(false)
-      .fail(usageError)
+      .fail((message: string | null, error: Error | undefined) => {
+        throw isShipgraphError(error)
+          ? error
+          : usageErrorOf(message ?? error?.message ?? 'invalid arguments', args, known);
+      })
       .parseAsync();
   } catch (error) {
     // A command's flags are declared when it is loaded, and yargs throws what it finds wrong in
     // them instead of passing it to `fail`.
-    const usage = error instanceof Error && error.name === 'YError' ? usageErrorOf(error.message) : error;
+    const usage =
+      error instanceof Error && error.name === 'YError' ? usageErrorOf(error.message, args, known) : error;
     return report(usage, io, args.includes('--debug'));
   }
   return exitCode;
-}
-
-/** What yargs rejects (unknown flags, missing values) as one line; our own errors pass through. */
-function usageError(message: string | null, error: Error | undefined): never {
-  if (isShipgraphError(error)) throw error;
-  throw usageErrorOf(message ?? error?.message ?? 'invalid arguments');
-}
-
-function usageErrorOf(message: string): CliError {
-  // yargs spreads some messages over lines; ours are one line.
-  const oneLine = message.replace(/\s*\n\s*/g, ' ');
-  const missing = /^Not enough arguments following: (\S+)$/.exec(oneLine)?.[1];
-  if (missing !== undefined) {
-    return new CliError('E_USAGE', `--${missing} needs a value`, {
-      hint: `give it one (--${missing} <value>), or leave the flag out`,
-    });
-  }
-  return new CliError('E_USAGE', oneLine, { hint: 'see shipgraph --help' });
 }
 
 function report(error: unknown, io: Io, debug: boolean): number {

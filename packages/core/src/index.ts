@@ -1,7 +1,7 @@
 // Public API of @shipgraph/core.
 export * from './errors.js';
 export * from './types.js';
-export { buildGraph, inDependencyOrder, nearestServiceDeps, type Graph } from './graph/graph.js';
+export { buildGraph, inDependencyOrder, nearestServiceDeps, reachable, type Graph } from './graph/graph.js';
 export {
   ExternalInputMatcher,
   InputIndex,
@@ -24,7 +24,7 @@ export { withReferences, type FoundReference } from './graph/references.js';
 // The lockfile readers are the subpath export @shipgraph/core/lockfile.
 export { Fingerprints, fingerprintsOf, type HeadFile } from './plan/fingerprint.js';
 export { plan, basesToCompare, servicesOf, type PlanInput, type PlanOptions } from './plan/plan.js';
-export { resolveServiceName, selectServices } from './plan/select.js';
+export { parseSelector, selectServices, servicesSelectedBy, type Selector } from './plan/select.js';
 export { deployTasks, deployingDependencies, taskId, type DeployTask } from './schedule/tasks.js';
 export {
   expectedDurations,

@@ -3,6 +3,8 @@ import type { ArgumentsCamelCase, Argv } from 'yargs';
 import type { Io } from '../run/io.js';
 
 export interface Command<Flags> {
+  /** Two or three command lines that show what the command is for, each with what it does. */
+  examples: readonly (readonly [string, string])[];
   /** Declares the command's flags (with `withFlags`); yargs infers their types from this. */
   flags(argv: Argv): Argv<Flags>;
   /** Runs with the parsed, checked flags; resolves to the exit code. */

@@ -1,5 +1,5 @@
 // `shipgraph deploy`: the CodeBuild build phase. Lock the stage, plan, deploy, record, summarise.
-import { selectServices, servicesOf, type PackageName, type Plan, type StageState } from '@shipgraph/core';
+import { buildGraph, selectServices, type PackageName, type Plan, type StageState } from '@shipgraph/core';
 import { checkDeployable } from '../deploy/checkout.js';
 import { executePlan } from '../deploy/execute.js';
 import { readPlanFile } from '../deploy/plan-file.js';
@@ -16,9 +16,21 @@ import { lockStage } from '../run/stage-lock.js';
 import { OutputCache } from '../steps/outputs.js';
 import { serviceSettings } from '../planning/service-settings.js';
 import { defineCommand } from './command.js';
-import { deployFlags, lockFlags, planFlags, withFlags } from './options.js';
+import { deployFlags, jsonFlag, lockFlags, planFlags, withFlags } from './options.js';
 
 export const command = defineCommand({
+  examples: [
+    ['$0 deploy', "Deploy what changed since each service's last deploy, then run their e2e tests"],
+    [
+      "$0 deploy --stage prod --only 'orders...' --concurrency 2",
+      'orders and what it depends on, two deploys at a time',
+    ],
+    [
+      '$0 deploy --plan plan.json --json',
+      'Run exactly a saved plan (plan --json); print the summary as JSON',
+    ],
+  ],
+
   flags: (argv) =>
     withFlags(argv, {
       ...planFlags,
@@ -43,7 +55,7 @@ export const command = defineCommand({
         describe:
           'Deploy even if the checkout is not the planned commit as committed (recorded as dirty: deployed again next time)',
       },
-      json: { type: 'boolean', default: false, describe: 'Print the summary as JSON' },
+      ...jsonFlag('Print the summary as JSON'),
     }),
 
   async run(flags, io) {
@@ -72,7 +84,7 @@ export const command = defineCommand({
     const only =
       flags.only === undefined
         ? null
-        : selectServices(servicesOf(checkout.workspace), flags.only, flags.exclude ?? []).map(
+        : selectServices(buildGraph(checkout.workspace), flags.only, flags.exclude ?? []).map(
             (service) => service.name,
           );
     await using lock = await lockStage({

@@ -1,14 +1,25 @@
 // `shipgraph destroy`: removes a stage's services in reverse dependency order and forgets them.
 import { createInterface } from 'node:readline/promises';
-import { resolveServiceName, servicesOf } from '@shipgraph/core';
+import { buildGraph, selectServices } from '@shipgraph/core';
 import { CliError } from '../errors.js';
-import { describeRemoval, removalOf, removeServices } from '../remove/removal.js';
+import { describeRemoval, removalOf, removeServices, type RemovalResult } from '../remove/removal.js';
 import { openRun } from '../run/context.js';
 import { lockStage } from '../run/stage-lock.js';
 import { defineCommand } from './command.js';
-import { lockFlags, onlyFlag, stageFlags, withFlags } from './options.js';
+import { jsonFlag, lockFlags, onlyFlag, stageFlags, withFlags } from './options.js';
 
 export const command = defineCommand({
+  examples: [
+    [
+      '$0 destroy --stage pr-42 --yes',
+      "Remove a pull request's preview stage (in CI, where no one can confirm)",
+    ],
+    [
+      '$0 destroy --stage dev --only orders --orphans',
+      'Remove orders, and the stacks of services gone from the workspace',
+    ],
+  ],
+
   flags: (argv) =>
     withFlags(argv, {
       ...stageFlags,
@@ -21,6 +32,7 @@ export const command = defineCommand({
       },
       force: { type: 'boolean', default: false, describe: 'Destroy a protected stage' },
       ...lockFlags,
+      ...jsonFlag('Print what was removed as JSON'),
     }),
 
   async run(flags, io) {
@@ -44,12 +56,20 @@ export const command = defineCommand({
       log,
     });
     const state = await store.read(stage.name);
-    const present = servicesOf(checkout.workspace);
     const only =
-      flags.only === undefined ? null : new Set(flags.only.map((name) => resolveServiceName(name, present)));
+      flags.only === undefined
+        ? null
+        : new Set(
+            selectServices(buildGraph(checkout.workspace), flags.only, []).map((service) => service.name),
+          );
     const removal = removalOf(checkout, state, { only, orphans: flags.orphans });
+    const print = (results: readonly RemovalResult[]): void => {
+      if (flags.json) io.stdout(JSON.stringify({ version: 1, stage: stage.name, results }, null, 2) + '\n');
+      else for (const result of results) io.stdout(`${describeRemoval(result)}\n`);
+    };
     if (removal.targets.length === 0 && removal.orphans.length === 0) {
       log(`nothing recorded to remove in stage ${stage.name}`);
+      print([]);
       return 0;
     }
     const list = [...removal.orphans.map((name) => `${name} (orphan)`), ...removal.targets].join(', ');
@@ -63,11 +83,12 @@ export const command = defineCommand({
       }
       if (!(await askOnTerminal(`Remove ${list} from stage ${stage.name}? [y/N] `))) {
         log('nothing removed');
+        print([]);
         return 1;
       }
     }
     const results = await removeServices(context, lock, state, removal);
-    for (const result of results) io.stdout(`${describeRemoval(result)}\n`);
+    print(results);
     return lock.interruptedExit() ?? (results.some((result) => result.status !== 'removed') ? 1 : 0);
   },
 });

@@ -1,14 +1,19 @@
 // `shipgraph e2e`: runs services' end-to-end tests against a stage on their own, without deploying.
-import { resolveServiceName, servicesOf } from '@shipgraph/core';
+import { buildGraph, selectServices } from '@shipgraph/core';
 import { runE2eStage } from '../e2e/stage.js';
 import { serviceSettings } from '../planning/service-settings.js';
 import { openRun } from '../run/context.js';
 import { lockStage } from '../run/stage-lock.js';
 import { OutputCache } from '../steps/outputs.js';
 import { defineCommand } from './command.js';
-import { lockFlags, nameList, stageFlags, withFlags } from './options.js';
+import { jsonFlag, lockFlags, nameList, stageFlags, withFlags } from './options.js';
 
 export const command = defineCommand({
+  examples: [
+    ['$0 e2e', "Run every service's e2e tests against the default stage"],
+    ['$0 e2e orders billing --junit reports/e2e.xml', "Two services' tests, written as JUnit XML too"],
+  ],
+
   flags: (argv) =>
     withFlags(
       argv.positional('services', {
@@ -21,19 +26,18 @@ export const command = defineCommand({
         ...stageFlags,
         junit: { type: 'string', requiresArg: true, describe: 'Write the results as JUnit XML to this file' },
         ...lockFlags,
-        json: { type: 'boolean', default: false, describe: 'Print the results as JSON' },
+        ...jsonFlag('Print the results as JSON'),
       },
     ),
 
   async run(flags, io) {
     const context = await openRun(io, { stage: flags.stage, build: true });
     const { checkout, stage, store, log } = context;
-    const all = servicesOf(checkout.workspace);
     const names = flags.services ?? [];
     const chosen = new Set(
-      names.length === 0
-        ? all.map((service) => service.name)
-        : names.map((name) => resolveServiceName(name, all)),
+      selectServices(buildGraph(checkout.workspace), names.length === 0 ? null : names, []).map(
+        (service) => service.name,
+      ),
     );
     // The outcome is recorded in the state, so this holds the stage lock like a deploy.
     await using lock = await lockStage({

@@ -84,6 +84,10 @@ export const selectionFlags = {
   },
 } as const satisfies Record<string, Flag>;
 
+/** `--json`: the result as one JSON document on stdout (progress stays on stderr). */
+export const jsonFlag = (what: string) =>
+  ({ json: { type: 'boolean', default: false, describe: what } }) as const satisfies Record<string, Flag>;
+
 export const lockFlags = {
   'lock-timeout': {
     type: 'number',
@@ -135,6 +139,12 @@ export const deployFlags = {
     check: seconds('retry-delay'),
   },
 } as const satisfies Record<string, Flag>;
+
+/** The flags declared on `argv`, as typed (kebab-case): without yargs' camelCase copies and one-letter aliases. */
+export function declaredFlags(argv: Argv): string[] {
+  const options = (argv as unknown as { getOptions(): { key: Record<string, unknown> } }).getOptions();
+  return Object.keys(options.key).filter((key) => key.length > 1 && !/[A-Z]/.test(key));
+}
 
 /**
  * Declares the flags on a command and checks every one given, putting the checked value in its

@@ -12,6 +12,12 @@ import { planFlags, withFlags } from './options.js';
 const FORMATS = ['table', 'json', 'mermaid', 'dot', 'codebuild-batch', 'github-matrix'] as const;
 
 export const command = defineCommand({
+  examples: [
+    ['$0 plan', 'What would deploy to the default stage, and why'],
+    ['$0 plan --stage prod --explain', 'The same for prod, with the files behind each reason'],
+    ["$0 plan --only '...@acme/shared' --json", 'The services that use @acme/shared, as JSON'],
+  ],
+
   flags: (argv) =>
     withFlags(argv, {
       ...planFlags,

@@ -1,13 +1,18 @@
 // `shipgraph state show`: prints what is recorded as deployed in a stage.
 import { openRun } from '../run/context.js';
 import { defineCommand } from './command.js';
-import { stageFlags, withFlags } from './options.js';
+import { jsonFlag, stageFlags, withFlags } from './options.js';
 
 export const command = defineCommand({
+  examples: [
+    ['$0 state show --stage prod', 'What is deployed in prod: service, commit, when, regions'],
+    ['$0 state show --stage prod --json', 'The whole state document'],
+  ],
+
   flags: (argv) =>
     withFlags(argv, {
       ...stageFlags,
-      json: { type: 'boolean', default: false, describe: 'Print the raw state document' },
+      ...jsonFlag('Print the raw state document'),
     }),
 
   async run(flags, io) {

@@ -113,3 +113,20 @@ export function inDependencyOrder(
   const sign = reverse ? -1 : 1;
   return [...names].sort((a, b) => sign * ((depth.get(a) ?? 0) - (depth.get(b) ?? 0)) || (a < b ? -1 : 1));
 }
+
+/** Every package reached from `from`, not counting `from` itself, along one direction of the edges. */
+export function reachable(
+  graph: Graph,
+  from: Iterable<PackageName>,
+  direction: 'deps' | 'dependents',
+): Set<PackageName> {
+  const edges = graph[direction];
+  const seen = new Set<PackageName>();
+  const stack = [...from].flatMap((name) => edges.get(name) ?? []);
+  for (let name = stack.pop(); name !== undefined; name = stack.pop()) {
+    if (seen.has(name)) continue;
+    seen.add(name);
+    stack.push(...(edges.get(name) ?? []));
+  }
+  return seen;
+}

@@ -507,7 +507,7 @@ describe('plan: scope of the run', () => {
       errorOf(() => planOf({ workspace: twoBillings, options: { exclude: ['billing'] } })),
     ).toMatchObject({
       code: 'E_UNKNOWN_SERVICE',
-      message: '"billing" matches several services: @acme/billing, @other/billing',
+      message: '"billing" matches several packages: @acme/billing, @other/billing',
     });
   });
 

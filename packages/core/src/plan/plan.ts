@@ -1,6 +1,6 @@
 // The planner: which services deploy, why, and in which order. A pure function of its input.
 import { InputIndex } from '../changes/inputs.js';
-import { buildGraph, nearestServiceDeps, type Graph } from '../graph/graph.js';
+import { buildGraph, nearestServiceDeps, reachable, type Graph } from '../graph/graph.js';
 import type {
   BaseComparison,
   ChangedFile,
@@ -58,7 +58,10 @@ export function basesToCompare(
   options: Pick<PlanOptions, 'force' | 'baseOverride' | 'only' | 'exclude' | 'unrecordedBase'>,
 ): CommitSha[] {
   if (options.force) return [];
-  const services = selectServices(servicesOf(workspace), options.only, options.exclude);
+  const services =
+    options.only === null && options.exclude.length === 0
+      ? servicesOf(workspace)
+      : selectServices(buildGraph(workspace), options.only, options.exclude);
   const bases = new Set<CommitSha>();
   for (const service of services) {
     const record = state.services[service.name];
@@ -84,7 +87,7 @@ export function plan(input: PlanInput): Plan {
     return found;
   };
 
-  const considered = selectServices(servicesOf(workspace), options.only, options.exclude);
+  const considered = selectServices(graph, options.only, options.exclude);
   const recreatedDeps = dependentsOfMissing(graph, input.missingStacks?.keys() ?? []);
   const planned: PlannedService[] = considered.map((service) => {
     const record = state.services[service.name];
@@ -298,18 +301,10 @@ function baseEffects(
 
   const via = new Map<PackageName, Set<PackageName>>();
   for (const changed of direct.keys()) {
-    const queue = [...(graph.dependents.get(changed) ?? [])];
-    const seen = new Set(queue);
-    for (let name = queue.pop(); name !== undefined; name = queue.pop()) {
+    for (const name of reachable(graph, [changed], 'dependents')) {
       let set = via.get(name);
       if (set === undefined) via.set(name, (set = new Set()));
       set.add(changed);
-      for (const next of graph.dependents.get(name) ?? []) {
-        if (!seen.has(next)) {
-          seen.add(next);
-          queue.push(next);
-        }
-      }
     }
   }
   return { global, direct, via };
