@@ -7,6 +7,7 @@ from moto.awslambda_simple import models as lambda_simple
 from moto.cloudformation import models as cloudformation, utils
 from moto.core.base_backend import BackendDict
 from moto.core.config import default_user_config
+from moto.dynamodb.models import DynamoDBBackend
 from moto.server import main
 from moto.stepfunctions import models as stepfunctions
 from moto.stepfunctions.parser.models import stepfunctions_parser_backends
@@ -25,6 +26,21 @@ class DockerFreeLambdaBackend(lambda_simple.LambdaSimpleBackend):
     def invoke(self, function_name, qualifier, body, headers, response_headers):
         self.get_function(function_name, qualifier)
         return super().invoke(function_name, qualifier, body, headers, response_headers)
+
+
+def one_write_at_a_time(write):
+    # DynamoDB applies a conditional write atomically: of writes racing for one item, the condition
+    # sees each one's predecessor. moto_server answers requests on threads and checks a condition
+    # and then writes, unguarded, so two racing PutItems can both find the item absent. Writes go
+    # one at a time here, as DynamoDB orders them.
+    def guarded(*args, **kwargs):
+        with DYNAMODB_WRITES:
+            return write(*args, **kwargs)
+
+    return guarded
+
+
+DYNAMODB_WRITES = threading.Lock()
 
 
 def exit_when_parent_exits():
@@ -47,5 +63,7 @@ default_user_config["stepfunctions"] = {"execute_state_machine": True}
 default_user_config["lambda"] = {"use_docker": False}
 lambda_simple.lambda_simple_backends = BackendDict(DockerFreeLambdaBackend, "lambda")
 stepfunctions.stepfunctions_backends = stepfunctions_parser_backends
+for name in ("put_item", "update_item", "delete_item", "transact_write_items"):
+    setattr(DynamoDBBackend, name, one_write_at_a_time(getattr(DynamoDBBackend, name)))
 threading.Thread(target=exit_when_parent_exits, daemon=True).start()
 main(sys.argv[1:])
