@@ -380,6 +380,20 @@ const CASES: Case[] = [
     says: /\/stages\/staging\/regions\/0 must match pattern/,
   },
   {
+    name: 'a stage roleArn that is not a role ARN',
+    args: ['plan'],
+    files: { 'shipgraph.config.json': { stages: { prod: { roleArn: 'arn:aws:iam::1234:user/me' } } } },
+    code: 'E_CONFIG',
+    says: /\/stages\/prod\/roleArn must match pattern/,
+  },
+  {
+    name: 'an externalId without a roleArn',
+    args: ['plan'],
+    files: { 'shipgraph.config.json': { stages: { prod: { externalId: 'acme-ci' } } } },
+    code: 'E_CONFIG',
+    says: /\/stages\/prod must have property roleArn when property externalId is present/,
+  },
+  {
     name: 'a configured service that is not a package',
     args: ['plan'],
     files: { 'shipgraph.config.json': { services: { ghost: {} } } },

@@ -1,6 +1,7 @@
 // CloudFormation calls shipgraph makes itself: which stacks exist, a stack's outputs, deleting a stack.
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CliError } from '../errors.js';
+import { stageCredentials } from './access.js';
 
 // The SDK warns on every run under Node 20 that its releases from 2027 need Node 22; shipgraph pins
 // its SDK in the lockfile, so the notice is for us, not for each deploy's output.
@@ -8,13 +9,14 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const clients = new Map<string, Promise<CloudFormationClient>>();
 
-/** One client per region, the SDK loaded on first use (planning without AWS never pays for it). */
+/** One client per region, in the stage's account; the SDK loaded on first use (planning without AWS never pays for it). */
 export function cloudFormation(region: string): Promise<CloudFormationClient> {
   let client = clients.get(region);
   if (client === undefined) {
-    client = import('@aws-sdk/client-cloudformation').then(
-      ({ CloudFormationClient }) => new CloudFormationClient({ region, maxAttempts: 5 }),
-    );
+    client = import('@aws-sdk/client-cloudformation').then(({ CloudFormationClient }) => {
+      const credentials = stageCredentials();
+      return new CloudFormationClient({ region, maxAttempts: 5, ...(credentials && { credentials }) });
+    });
     clients.set(region, client);
   }
   return client;

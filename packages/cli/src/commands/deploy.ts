@@ -1,5 +1,6 @@
 // `shipgraph deploy`: the CodeBuild build phase. Lock the stage, plan, deploy, record, summarise.
 import { buildGraph, selectServices, type PackageName, type Plan, type StageState } from '@shipgraph/core';
+import { stageEnvironment } from '../aws/access.js';
 import { checkDeployable } from '../deploy/checkout.js';
 import { executePlan } from '../deploy/execute.js';
 import { readPlanFile } from '../deploy/plan-file.js';
@@ -75,6 +76,8 @@ export const command = defineCommand({
     // Before the lock: a refused run leaves the state and the lock as they were.
     const { dirty } = await checkDeployable(checkout, flags.allowDirty);
     const planned = flags.plan === undefined ? null : await readPlanFile(flags.plan, context);
+    // A stage's role is assumed now: one that cannot be stops the run before the lock and any deploy.
+    await stageEnvironment();
     if (dirty !== null)
       log(
         `warning: ${dirty}; deploying it anyway (--allow-dirty): recorded as dirty, deployed again next time`,

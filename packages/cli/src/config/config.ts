@@ -6,6 +6,7 @@ import {
   type PackageName,
   type PlannerConfig,
 } from '@shipgraph/core';
+import type { StageRole } from '../aws/access.js';
 import { schemaProblems } from './schema-check.js';
 import { CliError } from '../errors.js';
 
@@ -48,7 +49,14 @@ interface RawConfig {
   defaultStage?: string;
   stages?: Record<
     string,
-    { regions?: string[]; e2e?: boolean; protected?: boolean; notify?: 'changes' | 'always' }
+    {
+      regions?: string[];
+      e2e?: boolean;
+      protected?: boolean;
+      notify?: 'changes' | 'always';
+      roleArn?: string;
+      externalId?: string;
+    }
   >;
   notifications?: { webhookUrlEnv: string } | { webhookUrlParameter: string; region?: string };
   e2e?: { script?: string };
@@ -69,7 +77,14 @@ export interface ShipgraphConfig {
   defaultStage: string;
   stages: Record<
     string,
-    { regions: string[] | null; e2e: boolean; protected: boolean; notify: 'changes' | 'always' }
+    {
+      regions: string[] | null;
+      e2e: boolean;
+      protected: boolean;
+      notify: 'changes' | 'always';
+      /** The role shipgraph assumes for everything it does in the stage, or null for the build's own. */
+      role: StageRole | null;
+    }
   >;
   /** Where the notification webhook URL comes from, or null for no notifications. */
   webhookUrl: WebhookUrlSource | null;
@@ -145,6 +160,7 @@ function resolve(raw: RawConfig, file: string | null): ShipgraphConfig {
       e2e: stage.e2e ?? true,
       protected: stage.protected ?? false,
       notify: stage.notify ?? 'changes',
+      role: stage.roleArn === undefined ? null : { arn: stage.roleArn, externalId: stage.externalId ?? null },
     };
   }
   return {

@@ -1,6 +1,7 @@
 // Which stage a run is for, and the regions it deploys to.
 import picomatch from 'picomatch';
 import type { ShipgraphConfig } from './config.js';
+import type { StageRole } from '../aws/access.js';
 import { CliError } from '../errors.js';
 
 export interface Stage {
@@ -12,6 +13,8 @@ export interface Stage {
   protected: boolean;
   /** When a notification is sent: on a change of outcome, or after every deploy. */
   notify: 'changes' | 'always';
+  /** The role assumed for everything shipgraph does in the stage, or null for the build's own credentials. */
+  role: StageRole | null;
 }
 
 // Stage names go into stack names (128 characters with the service's) and file names.
@@ -33,7 +36,7 @@ export function resolveStage(
   const fallbackRegion = env.AWS_REGION || env.AWS_DEFAULT_REGION || 'us-east-1';
   const declared = Object.keys(config.stages);
   if (declared.length === 0)
-    return { name, regions: [fallbackRegion], e2e: true, protected: false, notify: 'changes' };
+    return { name, regions: [fallbackRegion], e2e: true, protected: false, notify: 'changes', role: null };
   const key =
     declared.find((pattern) => pattern === name) ??
     declared.find((pattern) => picomatch.isMatch(name, pattern));
@@ -53,5 +56,6 @@ export function resolveStage(
     e2e: settings?.e2e ?? true,
     protected: settings?.protected ?? false,
     notify: settings?.notify ?? 'changes',
+    role: settings?.role ?? null,
   };
 }

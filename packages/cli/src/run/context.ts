@@ -1,4 +1,5 @@
 // Opens what every command works on: the checkout at its commit, the stage, its state store and the log.
+import { StageAccess, useStageAccess } from '../aws/access.js';
 import { decide, type Decision } from '../config/trigger.js';
 import { resolveStage, type Stage } from '../config/stage.js';
 import { openCheckout, type Checkout } from '../planning/checkout.js';
@@ -41,6 +42,7 @@ export async function openRun(io: Io, request: RunRequest): Promise<RunContext> 
   const checkout = await openCheckout(io.cwd, build.headRef);
   const decision = decide(checkout.config, build.trigger, build.event, build.explicitStage);
   const stage = resolveStage(checkout.config, decision.stage ?? request.stage, io.env);
+  useStageAccess(new StageAccess(stage.name, stage.role, stage.regions[0] ?? 'us-east-1'));
   return {
     io,
     log: (line) => {

@@ -2,6 +2,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CommitSha, PackageName } from '@shipgraph/core';
+import { stageEnvironment } from '../aws/access.js';
 import { stackOutputs } from '../aws/cloudformation.js';
 import type { ServiceSettings } from '../planning/service-settings.js';
 
@@ -70,7 +71,7 @@ export interface StepEnvironment {
   outputs: Record<PackageName, Record<string, string>>;
 }
 
-/** The SHIPGRAPH_* environment of one deploy or e2e run, with its outputs file written. */
+/** The SHIPGRAPH_* and AWS_* environment of one deploy or e2e run, with its outputs file written. */
 export async function stepEnvironment(step: StepEnvironment): Promise<Record<string, string>> {
   const dir = join(step.root, '.shipgraph', 'outputs', step.stage);
   await mkdir(dir, { recursive: true });
@@ -82,6 +83,7 @@ export async function stepEnvironment(step: StepEnvironment): Promise<Record<str
     SHIPGRAPH_COMMIT: step.commit,
     SHIPGRAPH_SERVICE: step.service,
     SHIPGRAPH_OUTPUTS_FILE: file,
+    ...(await stageEnvironment()),
     AWS_REGION: step.region,
     AWS_DEFAULT_REGION: step.region,
     ...outputVariables(step.outputs),
