@@ -25,6 +25,13 @@ export { withReferences, type FoundReference } from './graph/references.js';
 export { Fingerprints, fingerprintsOf, type HeadFile } from './plan/fingerprint.js';
 export { plan, basesToCompare, servicesOf, type PlanInput, type PlanOptions } from './plan/plan.js';
 export { parseSelector, selectServices, servicesSelectedBy, type Selector } from './plan/select.js';
+export {
+  planPromotion,
+  type Promotion,
+  type PromotionEntry,
+  type PromotionInput,
+  type Refusal,
+} from './promote/promotion.js';
 export { deployTasks, deployingDependencies, taskId, type DeployTask } from './schedule/tasks.js';
 export {
   expectedDurations,

@@ -60,6 +60,12 @@ export interface PlannerConfig {
   inputs: Record<PackageName, InputRules>;
 }
 
+/** A deploy's package kept in the stage's artifact store: where, and the hash that names its content. */
+export interface ArtifactRef {
+  uri: string;
+  sha256: string;
+}
+
 export interface ServiceRecord {
   commit: CommitSha;
   fingerprint: string | null;
@@ -81,6 +87,10 @@ export interface ServiceRecord {
    * interrupted). Anything but `passed` makes the next run that runs e2e test the service again.
    */
   e2e?: { status: 'passed' | 'failed' | 'untested'; commit: CommitSha; at: string };
+  /** The package this deploy ran, when the stage keeps artifacts. */
+  artifact?: ArtifactRef;
+  /** Set when the deploy was a promotion: the stage whose proven artifact it ran. */
+  promotedFrom?: { stage: string; commit: CommitSha };
 }
 
 export interface StageState {
