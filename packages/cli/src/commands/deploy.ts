@@ -11,12 +11,13 @@ import { webhookUrl } from '../notify/webhook-url.js';
 import { planRun, skippedBy } from '../planning/plan-run.js';
 import { describeRemoval, removalOf, removeServices } from '../remove/removal.js';
 import { describeReason } from '../render/reasons.js';
+import { openReport } from '../report/run-report.js';
 import { openRun, type RunContext } from '../run/context.js';
 import { lockStage } from '../run/stage-lock.js';
 import { OutputCache } from '../steps/outputs.js';
 import { serviceSettings } from '../planning/service-settings.js';
 import { defineCommand } from './command.js';
-import { deployFlags, lockFlags, planFlags, withFlags } from './options.js';
+import { deployFlags, lockFlags, planFlags, reportFlags, withFlags } from './options.js';
 
 export const command = defineCommand({
   flags: (argv) =>
@@ -44,6 +45,7 @@ export const command = defineCommand({
           'Deploy even if the checkout is not the planned commit as committed (recorded as dirty: deployed again next time)',
       },
       json: { type: 'boolean', default: false, describe: 'Print the summary as JSON' },
+      ...reportFlags,
     }),
 
   async run(flags, io) {
@@ -52,10 +54,18 @@ export const command = defineCommand({
     // What this build is for, and why, comes first.
     log(`shipgraph deploy: ${decision.why}`);
     for (const warning of checkout.warnings) log(`shipgraph: warning: ${warning}`);
-    if (decision.action === 'teardown') return teardownPreview(context, flags);
+    // Before anything deploys: a report that cannot be written fails the run now, not at its end.
+    await using report = await openReport(flags.report, 'deploy', context);
+    if (decision.action !== 'deploy') report.notes.push(decision.why);
+    if (decision.action === 'teardown') {
+      const exitCode = await teardownPreview(context, flags);
+      await report.write();
+      return exitCode;
+    }
     const skipped = skippedBy(decision);
     if (skipped !== null) {
       log('nothing deploys');
+      await report.write();
       if (flags.json) io.stdout(JSON.stringify(emptySummary(context, skipped), null, 2) + '\n');
       return 0;
     }
@@ -85,6 +95,7 @@ export const command = defineCommand({
     });
     const state = await store.read(stage.name);
     const plan = planned ?? (await planRun(context, state, flags));
+    report.plan = plan;
     announce(plan, log);
     const settings = await serviceSettings(checkout, stage.name);
     const outputs = new OutputCache(settings);
@@ -106,6 +117,7 @@ export const command = defineCommand({
       dirty: dirty !== null,
       previous: state.services,
     });
+    report.summary = summary;
     if (flags.skipE2e || !stage.e2e) {
       log(
         `e2e: skipped (${flags.skipE2e ? '--skip-e2e' : `turned off for stage ${stage.name} in the config`})`,
@@ -123,6 +135,8 @@ export const command = defineCommand({
     summary.interrupted = interrupted ?? (lock.lost() === null ? null : 'lost lock');
     if (!lock.signal.aborted || interrupted !== null) summary.ok &&= interrupted === null;
     if (lock.lost() !== null) summary.ok = false;
+    report.e2e = summary.e2e;
+    await report.write();
     io.stdout(flags.json ? JSON.stringify(summary, null, 2) + '\n' : renderSummary(summary));
     return lock.interruptedExit() ?? (summary.ok ? 0 : 1);
   },
