@@ -1,6 +1,6 @@
 // --report in a real headless Chromium: the report of a real deploy (one service failing, its
 // dependent blocked, e2e tests with JUnit cases) and of a plan, opened from file://.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { criticalChain } from '@shipgraph/core';
@@ -82,6 +82,8 @@ describe.skipIf(missing !== null)('--report, opened in Chromium', () => {
       worker: 'failed',
     });
     expect(stderr).toContain('report: reports/shipgraph.html');
+    // Written through a temporary file that was renamed: nothing else is left beside it.
+    expect(readdirSync(join(repo.dir, 'reports'))).toEqual(['shipgraph.html']);
 
     const opened = await openFile(join(repo.dir, 'reports/shipgraph.html'));
     const { page } = opened;
@@ -127,6 +129,20 @@ describe.skipIf(missing !== null)('--report, opened in Chromium', () => {
     expect(opened.errors).toEqual([]);
     expect(opened.requests).toEqual([]);
     await screenshot(opened, 'deploy-report.png');
+  });
+
+  it('e2e on its own: the services tested highlighted, each test case', async () => {
+    const repo = reportRepo();
+    await repo.mark(repo.git('rev-parse', 'HEAD'));
+    const result = await repo.run(['e2e', 'api', 'web', '--report', 'e2e.html']);
+    expect(result.exitCode).toBe(1);
+
+    const opened = await openFile(join(repo.dir, 'e2e.html'));
+    expect(await texts(opened, 'svg.graph .node.highlight', 'data-name')).toEqual(['api', 'web']);
+    expect(await opened.page.getByText('api.e2e › lists orders').isVisible()).toBe(true);
+    expect(await opened.page.locator('h1 .outcome').textContent()).toBe('failed');
+    expect(opened.errors).toEqual([]);
+    expect(opened.requests).toEqual([]);
   });
 
   it('a plan: what deploys highlighted with its reasons, no timeline', async () => {
