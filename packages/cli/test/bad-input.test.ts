@@ -585,6 +585,28 @@ const CASES: Case[] = [
     says: /cannot read \.shipgraph\/state\/staging\.lock: a file stands where a directory should be/,
   },
 
+  // Where --report is asked to go: checked before the lock, so nothing deploys.
+  {
+    name: 'an empty --report',
+    args: ['deploy', '--report', ''],
+    code: 'E_USAGE',
+    says: /--report was given no file/,
+  },
+  {
+    name: 'a --report under a file',
+    args: ['deploy', '--report', 'services/api/package.json/report.html'],
+    exit: 1,
+    code: 'E_REPORT',
+    says: /cannot write the report services\/api\/package\.json\/report\.html: a file stands where a directory should be/,
+  },
+  {
+    name: 'a --report that is a directory',
+    args: ['plan', '--report', 'services'],
+    exit: 1,
+    code: 'E_REPORT',
+    says: /cannot write the report services: it is a directory/,
+  },
+
   // The checkout deploy would ship.
   {
     name: 'uncommitted changes to tracked files',

@@ -157,18 +157,19 @@ describe('ci/pipeline.yml', () => {
 });
 
 describe('buildspec.yml', () => {
-  it('installs, tests, deploys with shipgraph and reports both JUnit files', () => {
+  it('installs, tests, deploys with shipgraph, reports both JUnit files and keeps the HTML report', () => {
     const buildspec = parse(readFileSync(join(repoRoot, 'buildspec.yml'), 'utf8')) as Record<string, Json>;
     expect(buildspec.version).toBe(0.2);
     expect(buildspec.phases).toMatchObject({
       install: { 'runtime-versions': { nodejs: '$NODE_VERSION' }, commands: ['npm ci --no-audit --no-fund'] },
       pre_build: { commands: ['npm run lint --if-present', 'npm test --if-present'] },
-      build: { commands: ['npx shipgraph deploy --junit reports/e2e.xml'] },
+      build: { commands: ['npx shipgraph deploy --junit reports/e2e.xml --report reports/shipgraph.html'] },
     });
     expect(buildspec.reports).toMatchObject({
       unit: { 'file-format': 'JUNITXML' },
       e2e: { files: ['reports/e2e.xml'], 'file-format': 'JUNITXML' },
     });
+    expect(buildspec.artifacts).toEqual({ files: ['reports/shipgraph.html'] });
     expect(buildspec.cache).toEqual({ paths: ['/root/.npm/**/*'] });
   });
 });

@@ -39,3 +39,4 @@ export {
   remainingPaths,
   type WaitingTask,
 } from './schedule/critical-path.js';
+export { criticalChain, type TimedTask } from './schedule/critical-chain.js';

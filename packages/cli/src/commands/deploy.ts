@@ -12,12 +12,13 @@ import { webhookUrl } from '../notify/webhook-url.js';
 import { planRun, skippedBy } from '../planning/plan-run.js';
 import { describeRemoval, removalOf, removeServices } from '../remove/removal.js';
 import { describeReason } from '../render/reasons.js';
+import { openReport } from '../report/run-report.js';
 import { openRun, type RunContext } from '../run/context.js';
 import { lockStage } from '../run/stage-lock.js';
 import { OutputCache } from '../steps/outputs.js';
 import { serviceSettings } from '../planning/service-settings.js';
 import { defineCommand } from './command.js';
-import { deployFlags, jsonFlag, lockFlags, planFlags, withFlags } from './options.js';
+import { deployFlags, jsonFlag, lockFlags, planFlags, reportFlags, withFlags } from './options.js';
 
 export const command = defineCommand({
   examples: [
@@ -57,6 +58,7 @@ export const command = defineCommand({
           'Deploy even if the checkout is not the planned commit as committed (recorded as dirty: deployed again next time)',
       },
       ...jsonFlag('Print the summary as JSON'),
+      ...reportFlags,
     }),
 
   async run(flags, io) {
@@ -65,10 +67,18 @@ export const command = defineCommand({
     // What this build is for, and why, comes first.
     log(`shipgraph deploy: ${decision.why}`);
     for (const warning of checkout.warnings) log(`shipgraph: warning: ${warning}`);
-    if (decision.action === 'teardown') return teardownPreview(context, flags);
+    // Before anything deploys: a report that cannot be written fails the run now, not at its end.
+    await using report = await openReport(flags.report, 'deploy', context);
+    if (decision.action !== 'deploy') report.notes.push(decision.why);
+    if (decision.action === 'teardown') {
+      const exitCode = await teardownPreview(context, flags);
+      await report.write();
+      return exitCode;
+    }
     const skipped = skippedBy(decision);
     if (skipped !== null) {
       log('nothing deploys');
+      await report.write();
       if (flags.json) io.stdout(JSON.stringify(emptySummary(context, skipped), null, 2) + '\n');
       return 0;
     }
@@ -100,6 +110,7 @@ export const command = defineCommand({
     });
     const state = await store.read(stage.name);
     const plan = planned ?? (await planRun(context, state, flags));
+    report.plan = plan;
     announce(plan, log);
     const settings = await serviceSettings(checkout, stage.name);
     const outputs = new OutputCache(settings);
@@ -121,6 +132,7 @@ export const command = defineCommand({
       dirty: dirty !== null,
       previous: state.services,
     });
+    report.summary = summary;
     if (flags.skipE2e || !stage.e2e) {
       log(
         `e2e: skipped (${flags.skipE2e ? '--skip-e2e' : `turned off for stage ${stage.name} in the config`})`,
@@ -138,6 +150,8 @@ export const command = defineCommand({
     summary.interrupted = interrupted ?? (lock.lost() === null ? null : 'lost lock');
     if (!lock.signal.aborted || interrupted !== null) summary.ok &&= interrupted === null;
     if (lock.lost() !== null) summary.ok = false;
+    report.e2e = summary.e2e;
+    await report.write();
     io.stdout(flags.json ? JSON.stringify(summary, null, 2) + '\n' : renderSummary(summary));
     return lock.interruptedExit() ?? (summary.ok ? 0 : 1);
   },

@@ -1,12 +1,13 @@
 // `shipgraph e2e`: runs services' end-to-end tests against a stage on their own, without deploying.
 import { buildGraph, selectServices } from '@shipgraph/core';
 import { runE2eStage } from '../e2e/stage.js';
+import { openReport } from '../report/run-report.js';
 import { serviceSettings } from '../planning/service-settings.js';
 import { openRun } from '../run/context.js';
 import { lockStage } from '../run/stage-lock.js';
 import { OutputCache } from '../steps/outputs.js';
 import { defineCommand } from './command.js';
-import { jsonFlag, lockFlags, nameList, stageFlags, withFlags } from './options.js';
+import { jsonFlag, lockFlags, nameList, reportFlags, stageFlags, withFlags } from './options.js';
 
 export const command = defineCommand({
   examples: [
@@ -27,6 +28,7 @@ export const command = defineCommand({
         junit: { type: 'string', requiresArg: true, describe: 'Write the results as JUnit XML to this file' },
         ...lockFlags,
         ...jsonFlag('Print the results as JSON'),
+        ...reportFlags,
       },
     ),
 
@@ -39,6 +41,7 @@ export const command = defineCommand({
         (service) => service.name,
       ),
     );
+    await using report = await openReport(flags.report, 'e2e', context);
     // The outcome is recorded in the state, so this holds the stage lock like a deploy.
     await using lock = await lockStage({
       store,
@@ -53,6 +56,8 @@ export const command = defineCommand({
       outputs: new OutputCache(await serviceSettings(checkout, stage.name)),
       junit: flags.junit,
     });
+    report.e2e = results;
+    await report.write();
     if (flags.json) {
       io.stdout(
         JSON.stringify({ version: 1, stage: stage.name, head: checkout.head, results }, null, 2) + '\n',

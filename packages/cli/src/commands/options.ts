@@ -116,6 +116,24 @@ export const planFlags = {
   only: onlyFlag('Consider only these services (comma-separated)'),
 } as const satisfies Record<string, Flag>;
 
+/** `--report`: on every command whose run is worth looking at afterwards (plan, deploy, e2e, promote). */
+export const reportFlags = {
+  report: {
+    type: 'string',
+    requiresArg: true,
+    describe: 'Also write the run as one self-contained HTML page to this file',
+    check: (value: unknown): string => {
+      if (typeof value !== 'string' || value.trim() === '') {
+        throw usage(
+          '--report was given no file',
+          'e.g. --report reports/shipgraph.html (is a CI variable empty?)',
+        );
+      }
+      return value;
+    },
+  },
+} as const satisfies Record<string, Flag>;
+
 export const deployFlags = {
   concurrency: {
     type: 'number',

@@ -5,9 +5,10 @@ import { planRun } from '../planning/plan-run.js';
 import { renderDot, renderMermaid } from '../render/graph.js';
 import { renderCodeBuildBatch, renderGithubMatrix } from '../render/fan-out.js';
 import { renderTable } from '../render/table.js';
+import { openReport } from '../report/run-report.js';
 import { openRun } from '../run/context.js';
 import { defineCommand } from './command.js';
-import { planFlags, withFlags } from './options.js';
+import { planFlags, reportFlags, withFlags } from './options.js';
 
 const FORMATS = ['table', 'json', 'mermaid', 'dot', 'codebuild-batch', 'github-matrix'] as const;
 
@@ -30,6 +31,7 @@ export const command = defineCommand({
         default: false,
         describe: 'Ask CloudFormation which stacks exist (a missing stack deploys); needs AWS credentials',
       },
+      ...reportFlags,
     }),
 
   async run(flags, io) {
@@ -41,7 +43,9 @@ export const command = defineCommand({
     }
     const context = await openRun(io, { ...flags, build: true });
     const { checkout, stage, store } = context;
+    await using report = await openReport(flags.report, 'plan', context);
     const plan = await planRun(context, await store.read(stage.name), flags);
+    report.plan = plan;
     for (const warning of checkout.warnings) io.stderr(`shipgraph: warning: ${warning}\n`);
     const fanOut = format === 'codebuild-batch' || format === 'github-matrix';
     if (fanOut && store.serviceLocks === undefined) {
@@ -79,6 +83,7 @@ export const command = defineCommand({
         io.stdout(renderTable(plan, flags.explain));
         break;
     }
+    await report.write();
     return 0;
   },
 });

@@ -1,0 +1,165 @@
+// --report in a real headless Chromium: the report of a real deploy (one service failing, its
+// dependent blocked, e2e tests with JUnit cases) and of a plan, opened from file://.
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { criticalChain } from '@shipgraph/core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { browserMissing, closeBrowser, openFile, type OpenedPage } from './helpers/browser.js';
+import { commandRepo, deploy, statusOf } from './helpers/deploys.js';
+import type { TestRepo } from './helpers/repo.js';
+
+const SCREENSHOTS = fileURLToPath(new URL('../../../reports/browser/', import.meta.url));
+const missing = browserMissing();
+if (missing !== null) console.warn(`report browser tests skipped: ${missing}`);
+
+/** Each service's direct dependencies among the services (shared is a library). */
+const NEEDS: Record<string, string[]> = { api: ['db'], web: ['api'], worker: ['db'], notifier: ['worker'] };
+
+/** db ← api ← web is the slow chain; worker fails, so notifier is blocked; cron stands alone. */
+function reportRepo(): TestRepo {
+  const repo = commandRepo(
+    { db: [], api: ['db', 'shared'], web: ['api'], worker: ['db'], notifier: ['worker'], cron: [] },
+    { shared: [] },
+  );
+  const junit = [
+    '<testsuites><testsuite name="api">',
+    '<testcase classname="api.e2e" name="creates an order &lt;b&gt;fast&lt;/b&gt;" time="0.012"/>',
+    '<testcase classname="api.e2e" name="lists orders" time="0.020"><failure message="expected 200, got 500"/></testcase>',
+    '</testsuite></testsuites>',
+  ].join('');
+  const e2e = {
+    api: `import { writeFileSync } from 'node:fs';\nwriteFileSync(process.env.SHIPGRAPH_E2E_JUNIT, ${JSON.stringify(junit)});\nprocess.exit(1);\n`,
+    web: `console.log('web ok');\n`,
+  };
+  for (const [name, script] of Object.entries(e2e)) {
+    const file = join(repo.dir, `services/${name}/package.json`);
+    const manifest = JSON.parse(readFileSync(file, 'utf8')) as object;
+    repo.write({
+      [`services/${name}/package.json`]: { ...manifest, scripts: { 'test:e2e': 'node e2e/run.mjs' } },
+      [`services/${name}/e2e/run.mjs`]: script,
+    });
+  }
+  repo.write({
+    'deploy-behaviour.json': {
+      db: { sleepMs: 300 },
+      api: { sleepMs: 700 },
+      web: { sleepMs: 300 },
+      worker: { fail: true },
+      cron: { sleepMs: 50 },
+    },
+  });
+  repo.commit();
+  return repo;
+}
+
+/** The full page as PNG, kept under reports/browser/ to look at; checked to be a real, non-empty PNG. */
+async function screenshot({ page }: OpenedPage, name: string): Promise<void> {
+  const png = await page.screenshot({ fullPage: true });
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  writeFileSync(join(SCREENSHOTS, name), png);
+  expect(png.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
+  expect(png.length).toBeGreaterThan(10_000);
+}
+
+/** An attribute of every element the selector finds, in document order. */
+const texts = async ({ page }: OpenedPage, selector: string, attribute: string) =>
+  Promise.all((await page.locator(selector).all()).map((element) => element.getAttribute(attribute)));
+
+describe.skipIf(missing !== null)('--report, opened in Chromium', () => {
+  afterAll(closeBrowser);
+
+  it('a failed deploy: every service in the graph and the timeline, statuses, the critical path, e2e cases', async () => {
+    const repo = reportRepo();
+    const { exitCode, summary, stderr } = await deploy(repo, ['--report', 'reports/shipgraph.html']);
+    expect(exitCode).toBe(1);
+    expect(statusOf(summary)).toEqual({
+      api: 'deployed',
+      cron: 'deployed',
+      db: 'deployed',
+      notifier: 'blocked',
+      web: 'deployed',
+      worker: 'failed',
+    });
+    expect(stderr).toContain('report: reports/shipgraph.html');
+    // Written through a temporary file that was renamed: nothing else is left beside it.
+    expect(readdirSync(join(repo.dir, 'reports'))).toEqual(['shipgraph.html']);
+
+    const opened = await openFile(join(repo.dir, 'reports/shipgraph.html'));
+    const { page } = opened;
+    const services = ['api', 'cron', 'db', 'notifier', 'web', 'worker'];
+    for (const name of [...services, 'shared']) {
+      await expect(page.locator(`svg.graph [data-name="${name}"] text`).first().textContent()).resolves.toBe(
+        name,
+      );
+      expect(await page.locator(`svg.graph [data-name="${name}"]`).isVisible()).toBe(true);
+    }
+    for (const name of services) {
+      const row = page.locator(`svg.gantt [data-service="${name}"]`);
+      expect(await row.isVisible()).toBe(true);
+      await expect(row.locator('tspan.service').textContent()).resolves.toBe(name);
+    }
+    expect(await page.locator('svg.gantt [data-service="worker"]').getAttribute('class')).toContain(
+      'status-failed',
+    );
+    expect(await page.locator('svg.gantt [data-service="notifier"] .why').textContent()).toBe(
+      'blocked: blocked by worker@us-east-1',
+    );
+
+    // The chain marked is the one the actual times give, and with these sleeps it is db → api → web.
+    const expected = criticalChain(
+      (summary?.results ?? []).map((result) => ({
+        ...result,
+        id: result.service,
+        needs: NEEDS[result.service] ?? [],
+      })),
+    );
+    expect(expected).toEqual(['db', 'api', 'web']);
+    expect(await texts(opened, 'svg.gantt [data-critical="true"]', 'data-service')).toEqual(expected);
+    expect(await page.locator('.critical-path').textContent()).toContain(
+      'db@us-east-1 → api@us-east-1 → web@us-east-1',
+    );
+
+    // JUnit cases, their text shown as written: markup in a test's name stays text.
+    expect(await page.getByText('api.e2e › creates an order <b>fast</b>').isVisible()).toBe(true);
+    expect(await page.getByText('expected 200, got 500').isVisible()).toBe(true);
+    expect(await page.locator('b').count()).toBe(0);
+    expect(await page.getByText(summary?.head ?? 'no head').isVisible()).toBe(true);
+
+    expect(opened.errors).toEqual([]);
+    expect(opened.requests).toEqual([]);
+    await screenshot(opened, 'deploy-report.png');
+  });
+
+  it('e2e on its own: the services tested highlighted, each test case', async () => {
+    const repo = reportRepo();
+    await repo.mark(repo.git('rev-parse', 'HEAD'));
+    const result = await repo.run(['e2e', 'api', 'web', '--report', 'e2e.html']);
+    expect(result.exitCode).toBe(1);
+
+    const opened = await openFile(join(repo.dir, 'e2e.html'));
+    expect(await texts(opened, 'svg.graph .node.highlight', 'data-name')).toEqual(['api', 'web']);
+    expect(await opened.page.getByText('api.e2e › lists orders').isVisible()).toBe(true);
+    expect(await opened.page.locator('h1 .outcome').textContent()).toBe('failed');
+    expect(opened.errors).toEqual([]);
+    expect(opened.requests).toEqual([]);
+  });
+
+  it('a plan: what deploys highlighted with its reasons, no timeline', async () => {
+    const repo = reportRepo();
+    await repo.mark(repo.git('rev-parse', 'HEAD'));
+    repo.write({ 'libs/shared/src/index.js': "export const name = 'shared v2';\n" }).commit();
+    const result = await repo.run(['plan', '--report', 'plan.html']);
+    expect(result.exitCode).toBe(0);
+
+    const opened = await openFile(join(repo.dir, 'plan.html'));
+    expect(await texts(opened, 'svg.graph .node.highlight', 'data-name')).toEqual(['api', 'web']);
+    const reasons = opened.page.locator('table li', { hasText: 'dependency shared' });
+    expect(await reasons.count()).toBe(2);
+    expect(await reasons.first().isVisible()).toBe(true);
+    expect(await opened.page.locator('svg.gantt').count()).toBe(0);
+    expect(opened.errors).toEqual([]);
+    expect(opened.requests).toEqual([]);
+    await screenshot(opened, 'plan-report.png');
+  });
+});
