@@ -308,6 +308,11 @@ describe('ci/pipeline.yml with Delivery codepipeline', () => {
     expect(objectAt(resources().PipelinePromoteProject, 'Properties')).toMatchObject({
       Source: { Type: 'CODEPIPELINE', BuildSpec: 'ci/buildspec-promote.yml' },
     });
+    // CodeBuild reads these paths from the checkout: the files must be where the projects say.
+    for (const id of ['PipelineStagingProject', 'PipelinePromoteProject']) {
+      const buildspec = stringOf(objectAt(resources()[id], 'Properties', 'Source').BuildSpec);
+      expect(existsSync(join(repoRoot, buildspec)), buildspec).toBe(true);
+    }
   });
 
   it('shows the promotion plan the staging build exports in the approval, within the length limit', () => {
@@ -523,7 +528,6 @@ describe('ci/buildspec-staging.yml and ci/buildspec-promote.yml', () => {
     for (const buildspec of [staging, promote]) {
       expect(objectAt(buildspec, 'phases', 'install').commands).toEqual(['npm ci --no-audit --no-fund']);
     }
-    expect(existsSync(join(repoRoot, 'buildspec.yml'))).toBe(true);
   });
 
   it('cuts the plan summary for the approval at 800 characters, never inside a character', async () => {
