@@ -142,7 +142,9 @@ export type ReasonKind =
   /** The recorded deploy was made from a checkout with uncommitted changes (`--allow-dirty`). */
   | 'dirty'
   /** A preview stage: a deploying service depends on it and it is not deployed there yet. */
-  | 'needed';
+  | 'needed'
+  /** `promote`: the package another stage deployed and proved. */
+  | 'promoted';
 
 export interface Reason {
   kind: ReasonKind;

@@ -1,6 +1,9 @@
 // `shipgraph deploy`: the CodeBuild build phase. Lock the stage, plan, deploy, record, summarise.
 import { buildGraph, selectServices, type PackageName, type Plan, type StageState } from '@shipgraph/core';
 import { stageEnvironment } from '../aws/access.js';
+import { fromSource, keptIn, type Keeping } from '../artifacts/keeping.js';
+import { ArtifactStore } from '../artifacts/store.js';
+import type { Stage } from '../config/stage.js';
 import { checkDeployable } from '../deploy/checkout.js';
 import { executePlan } from '../deploy/execute.js';
 import { readPlanFile } from '../deploy/plan-file.js';
@@ -131,6 +134,7 @@ export const command = defineCommand({
       now: io.now,
       dirty: dirty !== null,
       previous: state.services,
+      keeping: keepingFor(stage, dirty !== null, log),
     });
     report.summary = summary;
     if (flags.skipE2e || !stage.e2e) {
@@ -253,4 +257,14 @@ function emptySummary(
     results: [],
     e2e: [],
   };
+}
+
+/** Packages are kept when the stage says so, but never of a checkout that is not its commit. */
+function keepingFor(stage: Stage, dirty: boolean, log: (line: string) => void): Keeping {
+  if (stage.artifacts === null) return fromSource;
+  if (dirty) {
+    log(`warning: nothing is kept in s3://${stage.artifacts.bucket}: the checkout is not the planned commit`);
+    return fromSource;
+  }
+  return keptIn(new ArtifactStore(stage.artifacts, stage.name));
 }

@@ -24,6 +24,11 @@ export const COMMANDS: readonly Entry[] = [
     load: () => import('./deploy.js'),
   },
   {
+    usage: 'promote',
+    describe: 'Deploy to a stage exactly the packages another stage deployed and proved (staging → prod)',
+    load: () => import('./promote.js'),
+  },
+  {
     usage: 'e2e [services..]',
     describe: "Run services' end-to-end tests against a stage, without deploying",
     load: () => import('./e2e.js'),

@@ -29,8 +29,15 @@ export interface CloudFormationDeployerConfig {
 export type DeployerConfig =
   | { type: 'serverless' }
   | { type: 'npm-script'; script?: string }
-  | { type: 'command'; command: string[]; remove?: string[] }
+  | { type: 'command'; command: string[]; remove?: string[]; package?: string[] }
   | CloudFormationDeployerConfig;
+
+/** An S3 bucket and key prefix; the region is the stage's first when not given. */
+export interface ArtifactsConfig {
+  bucket: string;
+  prefix: string;
+  region: string | null;
+}
 
 /** An environment variable, or an SSM parameter (a SecureString, read with decryption). */
 export type WebhookUrlSource =
@@ -56,6 +63,7 @@ interface RawConfig {
       notify?: 'changes' | 'always';
       roleArn?: string;
       externalId?: string;
+      artifacts?: { bucket: string; prefix?: string; region?: string };
     }
   >;
   notifications?: { webhookUrlEnv: string } | { webhookUrlParameter: string; region?: string };
@@ -84,6 +92,8 @@ export interface ShipgraphConfig {
       notify: 'changes' | 'always';
       /** The role shipgraph assumes for everything it does in the stage, or null for the build's own. */
       role: StageRole | null;
+      /** Where the stage keeps what each deploy ran, or null when it keeps nothing. */
+      artifacts: ArtifactsConfig | null;
     }
   >;
   /** Where the notification webhook URL comes from, or null for no notifications. */
@@ -161,6 +171,14 @@ function resolve(raw: RawConfig, file: string | null): ShipgraphConfig {
       protected: stage.protected ?? false,
       notify: stage.notify ?? 'changes',
       role: stage.roleArn === undefined ? null : { arn: stage.roleArn, externalId: stage.externalId ?? null },
+      artifacts:
+        stage.artifacts === undefined
+          ? null
+          : {
+              bucket: stage.artifacts.bucket,
+              prefix: stage.artifacts.prefix?.replace(/^\/+|\/+$/g, '') ?? 'shipgraph',
+              region: stage.artifacts.region ?? null,
+            },
     };
   }
   return {

@@ -15,6 +15,8 @@ export interface Stage {
   notify: 'changes' | 'always';
   /** The role assumed for everything shipgraph does in the stage, or null for the build's own credentials. */
   role: StageRole | null;
+  /** Where the stage keeps its deploys' packages, or null when it keeps none. */
+  artifacts: { bucket: string; prefix: string; region: string } | null;
 }
 
 // Stage names go into stack names (128 characters with the service's) and file names.
@@ -36,7 +38,15 @@ export function resolveStage(
   const fallbackRegion = env.AWS_REGION || env.AWS_DEFAULT_REGION || 'us-east-1';
   const declared = Object.keys(config.stages);
   if (declared.length === 0)
-    return { name, regions: [fallbackRegion], e2e: true, protected: false, notify: 'changes', role: null };
+    return {
+      name,
+      regions: [fallbackRegion],
+      e2e: true,
+      protected: false,
+      notify: 'changes',
+      role: null,
+      artifacts: null,
+    };
   const key =
     declared.find((pattern) => pattern === name) ??
     declared.find((pattern) => picomatch.isMatch(name, pattern));
@@ -50,12 +60,17 @@ export function resolveStage(
     );
   }
   const settings = config.stages[key];
+  const regions = settings?.regions ?? [fallbackRegion];
   return {
     name,
-    regions: settings?.regions ?? [fallbackRegion],
+    regions,
     e2e: settings?.e2e ?? true,
     protected: settings?.protected ?? false,
     notify: settings?.notify ?? 'changes',
     role: settings?.role ?? null,
+    artifacts:
+      settings?.artifacts == null
+        ? null
+        : { ...settings.artifacts, region: settings.artifacts.region ?? regions[0] ?? fallbackRegion },
   };
 }

@@ -10,7 +10,9 @@ import {
   type Plan,
   type ServiceRecord,
 } from '@shipgraph/core';
-import { DeployFailure, type DeployContext, type DeployOutcome } from '../deployers/contract.js';
+import { fromSource, type Keeping } from '../artifacts/keeping.js';
+import type { KeptOutcome } from '../artifacts/kept-deploy.js';
+import { DeployFailure, type DeployContext } from '../deployers/contract.js';
 import { deployerFor } from '../deployers/registry.js';
 import type { ServiceSettings } from '../planning/service-settings.js';
 import { NotStarted, startUnlessInterrupted } from '../run/interrupts.js';
@@ -40,6 +42,8 @@ export interface ExecuteOptions {
   dirty?: boolean;
   /** The stage's records before this run: how long each deploy took last time. */
   previous?: Readonly<Record<PackageName, ServiceRecord>>;
+  /** How packages are made, kept and recorded (default: deployed from source, nothing kept). */
+  keeping?: Keeping;
 }
 
 export async function executePlan(options: ExecuteOptions): Promise<DeploySummary> {
@@ -55,6 +59,9 @@ export async function executePlan(options: ExecuteOptions): Promise<DeploySummar
   const changes = new Map<PackageName, (boolean | null)[]>();
   const durations = new Map<PackageName, Record<string, number>>();
   const planned = new Map(plan.services.map((service) => [service.name, service]));
+  const keeping = options.keeping ?? fromSource;
+  // Per service, the code hash of the package each region deployed (null: none kept).
+  const codes = new Map<PackageName, (string | null)[]>();
 
   const interrupted = (): boolean => options.signal.aborted;
   const deployOne = async (task: DeployTask): Promise<void> => {
@@ -77,7 +84,7 @@ export async function executePlan(options: ExecuteOptions): Promise<DeploySummar
         root,
         stage: plan.stage,
         region: task.region,
-        commit: plan.head,
+        commit: keeping.commitOf(task.service, plan.head),
         service: task.service,
         step: 'deploy',
         outputs: dependencyOutputs,
@@ -89,7 +96,7 @@ export async function executePlan(options: ExecuteOptions): Promise<DeploySummar
         root,
         stage: plan.stage,
         region: task.region,
-        commit: plan.head,
+        commit: keeping.commitOf(task.service, plan.head),
         stackName: setting.stackName(task.region),
         dependencyOutputs,
         env,
@@ -100,13 +107,13 @@ export async function executePlan(options: ExecuteOptions): Promise<DeploySummar
         },
         signal: options.signal,
       };
-      let result: DeployOutcome | undefined;
+      let result: KeptOutcome | undefined;
       const started = Date.now();
       for (let attempt = 0; result === undefined; attempt++) {
         detail.attempts = attempt + 1;
         startUnlessInterrupted(options.signal);
         try {
-          result = await deployer.deploy(context);
+          result = await keeping.deploy(deployer, context, service);
         } catch (error) {
           const transient = error instanceof DeployFailure && error.transient;
           if (!transient || attempt >= options.retries || options.signal.aborted) throw error;
@@ -123,6 +130,7 @@ export async function executePlan(options: ExecuteOptions): Promise<DeploySummar
       details.set(task.id, { ...detail, outputs: result.outputs, changed: result.changed });
       if (result.changed === false) log('nothing changed: the deploy found everything already as it is');
       changes.set(task.service, [...(changes.get(task.service) ?? []), result.changed]);
+      codes.set(task.service, [...(codes.get(task.service) ?? []), result.code]);
       durations.set(task.service, { ...durations.get(task.service), [task.region]: Date.now() - started });
       await recordWhenAllRegionsDone(task, service.fingerprint);
     } catch (error) {
@@ -143,11 +151,14 @@ export async function executePlan(options: ExecuteOptions): Promise<DeploySummar
       if (name !== null) stacks[region] = name;
     }
     const changed = changes.get(task.service) ?? [];
+    const commit = keeping.commitOf(task.service, plan.head);
+    const kept = await keeping.recorded(task.service, commit, codes.get(task.service) ?? []);
     await store.record(plan.stage, task.service, {
-      commit: plan.head,
+      ...kept,
+      commit,
       changed: changed.includes(true) ? true : changed.every((one) => one === false) ? false : null,
       // Tested by the e2e stage, if it runs: until then, what is deployed is not.
-      e2e: { status: 'untested', commit: plan.head, at: options.now().toISOString() },
+      e2e: { status: 'untested', commit, at: options.now().toISOString() },
       fingerprint: options.dirty === true ? null : fingerprint,
       ...(options.dirty === true ? { dirty: true } : {}),
       deployedAt: options.now().toISOString(),

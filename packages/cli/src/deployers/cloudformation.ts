@@ -1,6 +1,6 @@
 // Deploys a service's CloudFormation template with the AWS SDK: create or update, wait, read outputs.
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import type { Capability, Parameter } from '@aws-sdk/client-cloudformation';
 import { cloudFormation, deleteStack, isMissingStack, stackOutputs } from '../aws/cloudformation.js';
 import type { CloudFormationDeployerConfig } from '../config/config.js';
@@ -12,6 +12,7 @@ import {
   type DeployContext,
   type DeployOutcome,
   type Deployer,
+  type Packaging,
 } from './contract.js';
 import { CliError } from '../errors.js';
 
@@ -21,11 +22,29 @@ export class CloudFormationDeployer implements Deployer {
   constructor(private readonly config: CloudFormationDeployerConfig) {}
 
   async deploy(context: DeployContext): Promise<DeployOutcome> {
+    return this.deployTemplate(context, (await this.template(context.dir)).body);
+  }
+
+  // The template is the whole package: the stage and region come in as parameters when it deploys.
+  readonly packaging: Packaging = {
+    stageBound: false,
+    package: async (context, dir) => {
+      const { file, body } = await this.template(context.dir);
+      await writeFile(join(dir, basename(file)), body);
+    },
+    deployPackage: async (context, dir) => {
+      const [file] = (await readdir(dir)).filter((name) => /\.(ya?ml|json)$/.test(name));
+      if (file === undefined)
+        throw new CliError('E_ARTIFACT', `no template in the package of ${context.service}`);
+      return this.deployTemplate(context, await readFile(join(dir, file), 'utf8'));
+    },
+  };
+
+  private async deployTemplate(context: DeployContext, TemplateBody: string): Promise<DeployOutcome> {
     const sdk = await import('@aws-sdk/client-cloudformation');
     const client = await cloudFormation(context.region);
     const stackName = context.stackName;
     if (stackName === null) throw new Error('the cloudformation deployer always has a stack name');
-    const TemplateBody = await this.template(context.dir);
     const Parameters: Parameter[] = Object.entries(this.config.parameters ?? {}).map(([key, value]) => ({
       ParameterKey: key,
       ParameterValue: resolveValue(value, context),
@@ -81,11 +100,11 @@ export class CloudFormationDeployer implements Deployer {
     await deleteStack(context.region, stackName, context.log);
   }
 
-  private async template(dir: string): Promise<string> {
+  private async template(dir: string): Promise<{ file: string; body: string }> {
     const candidates = this.config.template === undefined ? TEMPLATES : [this.config.template];
     for (const file of candidates) {
       try {
-        return await readFile(join(dir, file), 'utf8');
+        return { file, body: await readFile(join(dir, file), 'utf8') };
       } catch {
         // try the next name
       }

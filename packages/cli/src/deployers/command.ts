@@ -1,15 +1,31 @@
 // Deploys with any command from the config (cdk, sam, terraform...), with {stage} and {region} filled in.
 import { stackOutputs } from '../aws/cloudformation.js';
 import { fillPlaceholders } from '../stacks/stack-name.js';
-import type { DeployContext, DeployOutcome, Deployer } from './contract.js';
+import type { DeployContext, DeployOutcome, Deployer, Packaging } from './contract.js';
 import { runDeployTool, saidNoChange } from './tool.js';
 import { CliError } from '../errors.js';
 
 export class CommandDeployer implements Deployer {
+  readonly packaging: Packaging | undefined;
+
   constructor(
     private readonly command: readonly string[],
     private readonly removeCommand: readonly string[] | null,
-  ) {}
+    packageCommand: readonly string[] | null = null,
+  ) {
+    // With a package command, the deploy command deploys what it wrote to $SHIPGRAPH_PACKAGE_DIR; the
+    // package must not depend on the stage, as another stage deploys the same one.
+    this.packaging =
+      packageCommand === null
+        ? undefined
+        : {
+            stageBound: false,
+            package: async (context, dir) => {
+              await this.run(packageCommand, withPackageDir(context, dir));
+            },
+            deployPackage: (context, dir) => this.deploy(withPackageDir(context, dir)),
+          };
+  }
 
   async deploy(context: DeployContext): Promise<DeployOutcome> {
     // Any tool: it changed nothing if it says so (cdk, sam, terraform...), else shipgraph cannot tell.
@@ -32,3 +48,8 @@ export class CommandDeployer implements Deployer {
     return runDeployTool(file, args, context);
   }
 }
+
+const withPackageDir = (context: DeployContext, dir: string): DeployContext => ({
+  ...context,
+  env: { ...context.env, SHIPGRAPH_PACKAGE_DIR: dir },
+});

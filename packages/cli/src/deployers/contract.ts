@@ -35,6 +35,23 @@ export interface Deployer {
   deploy(context: DeployContext): Promise<DeployOutcome>;
   /** Removes what deploy created (a missing stack is already removed). */
   remove(context: DeployContext): Promise<void>;
+  /** Deploying in two steps, a package kept between them; absent when the deployer cannot. */
+  packaging?: Packaging;
+}
+
+/** Builds a deployable package into a folder, and deploys from one: what a stage with `artifacts` keeps. */
+export interface Packaging {
+  /**
+   * Whether the package is made for one stage and region (the Serverless Framework writes them into
+   * its templates): then another stage packages again and checks its code is the same, byte for byte.
+   */
+  stageBound: boolean;
+  /** Writes the package into `dir` (empty). */
+  package(context: DeployContext, dir: string): Promise<void>;
+  /** Deploys the package in `dir`. */
+  deployPackage(context: DeployContext, dir: string): Promise<DeployOutcome>;
+  /** Whether a file of the package (a relative path) is code, which the artifact's hash covers; else all are. */
+  isCode?(path: string): boolean;
 }
 
 /** A deploy that failed; `transient` says whether trying again may help (throttling, stack busy). */

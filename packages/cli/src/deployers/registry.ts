@@ -9,7 +9,11 @@ export async function deployerFor(config: DeployerConfig): Promise<Deployer> {
     case 'npm-script':
       return new (await import('./npm-script.js')).NpmScriptDeployer(config.script ?? 'deploy');
     case 'command':
-      return new (await import('./command.js')).CommandDeployer(config.command, config.remove ?? null);
+      return new (await import('./command.js')).CommandDeployer(
+        config.command,
+        config.remove ?? null,
+        config.package ?? null,
+      );
     case 'cloudformation':
       return new (await import('./cloudformation.js')).CloudFormationDeployer(config);
   }

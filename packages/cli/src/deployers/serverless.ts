@@ -2,18 +2,29 @@
 import { access } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { stackOutputs } from '../aws/cloudformation.js';
-import type { DeployContext, DeployOutcome, Deployer } from './contract.js';
+import type { DeployContext, DeployOutcome, Deployer, Packaging } from './contract.js';
 import { runDeployTool, saidNoChange } from './tool.js';
 import { CliError } from '../errors.js';
 
 export class ServerlessDeployer implements Deployer {
-  async deploy(context: DeployContext): Promise<DeployOutcome> {
+  deploy(context: DeployContext): Promise<DeployOutcome> {
+    return this.run(context, []);
+  }
+
+  // `serverless package` writes its templates for one stage and region, with the code as zips.
+  readonly packaging: Packaging = {
+    stageBound: true,
+    package: async (context, dir) => {
+      const bin = await findBin('serverless', context.dir);
+      await runDeployTool(bin, ['package', ...where(context), '--package', dir], context);
+    },
+    deployPackage: (context, dir) => this.run(context, ['--package', dir]),
+    isCode: (path) => path.endsWith('.zip'),
+  };
+
+  private async run(context: DeployContext, extra: readonly string[]): Promise<DeployOutcome> {
     const bin = await findBin('serverless', context.dir);
-    const said = await runDeployTool(
-      bin,
-      ['deploy', '--stage', context.stage, '--region', context.region],
-      context,
-    );
+    const said = await runDeployTool(bin, ['deploy', ...where(context), ...extra], context);
     // The Serverless Framework compares its package with the last deployed one and says so.
     const changed = !saidNoChange(said);
     if (context.stackName === null) return { outputs: {}, changed };
@@ -22,9 +33,11 @@ export class ServerlessDeployer implements Deployer {
 
   async remove(context: DeployContext): Promise<void> {
     const bin = await findBin('serverless', context.dir);
-    await runDeployTool(bin, ['remove', '--stage', context.stage, '--region', context.region], context);
+    await runDeployTool(bin, ['remove', ...where(context)], context);
   }
 }
+
+const where = (context: DeployContext): string[] => ['--stage', context.stage, '--region', context.region];
 
 /** `node_modules/.bin/<name>` in the directory or the nearest parent that has it. */
 export async function findBin(name: string, from: string): Promise<string> {

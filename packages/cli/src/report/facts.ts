@@ -4,7 +4,7 @@ import type { Trigger } from '../config/trigger.js';
 import type { RunContext } from '../run/context.js';
 import { shipgraphVersion } from '../version.js';
 
-export type ReportCommand = 'plan' | 'deploy' | 'e2e';
+export type ReportCommand = 'plan' | 'deploy' | 'e2e' | 'promote';
 
 export interface RunFacts {
   command: ReportCommand;

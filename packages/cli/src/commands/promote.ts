@@ -1,0 +1,200 @@
+// `shipgraph promote --from staging --to prod`: deploys to the target stage, per service, exactly the
+// package the source stage deployed and proved with its e2e tests, in dependency order.
+import {
+  buildGraph,
+  fingerprintsOf,
+  planPromotion,
+  selectServices,
+  type Plan,
+  type Promotion,
+  type StageState,
+} from '@shipgraph/core';
+import { ArtifactStore } from '../artifacts/store.js';
+import { resolveStage } from '../config/stage.js';
+import { executePlan } from '../deploy/execute.js';
+import { renderSummary } from '../deploy/summary.js';
+import { runE2eStage } from '../e2e/stage.js';
+import { CliError } from '../errors.js';
+import { serviceSettings } from '../planning/service-settings.js';
+import { externalSignatures } from '../planning/signatures.js';
+import { promotedFrom } from '../promote/keeping.js';
+import { renderPromotion } from '../promote/render.js';
+import { openReport } from '../report/run-report.js';
+import { openRun } from '../run/context.js';
+import { lockStage } from '../run/stage-lock.js';
+import { OutputCache } from '../steps/outputs.js';
+import { defineCommand } from './command.js';
+import { deployFlags, jsonFlag, lockFlags, reportFlags, selectionFlags, withFlags } from './options.js';
+
+export const command = defineCommand({
+  examples: [
+    ['$0 promote --from staging --to prod --dry-run', 'What would be promoted, and what is refused and why'],
+    ['$0 promote --from staging --to prod', 'Promote every service staging proved, in dependency order'],
+    ["$0 promote --from staging --to prod --only 'orders...'", 'orders and what it depends on'],
+  ],
+
+  flags: (argv) =>
+    withFlags(argv, {
+      from: {
+        type: 'string',
+        demandOption: true,
+        requiresArg: true,
+        describe: 'The stage whose proven packages go',
+      },
+      to: { type: 'string', demandOption: true, requiresArg: true, describe: 'The stage they go to' },
+      ...selectionFlags,
+      'dry-run': { type: 'boolean', default: false, describe: 'Only say what would be promoted' },
+      ...deployFlags,
+      'skip-e2e': {
+        type: 'boolean',
+        default: false,
+        describe: 'Do not run e2e tests in the target stage after',
+      },
+      junit: {
+        type: 'string',
+        requiresArg: true,
+        describe: 'Write the e2e results as JUnit XML to this file',
+      },
+      ...lockFlags,
+      ...jsonFlag('Print the promotion (and with a run, its summary) as JSON'),
+      ...reportFlags,
+    }),
+
+  async run(flags, io) {
+    if (flags.from === flags.to) {
+      throw new CliError('E_USAGE', `--from and --to are both ${flags.to}`, {
+        hint: 'promote from one stage to another, e.g. --from staging --to prod',
+      });
+    }
+    const context = await openRun(io, { stage: flags.to, build: false });
+    const { checkout, stage, store, log } = context;
+    const source = resolveStage(checkout.config, flags.from, io.env);
+    if (source.artifacts === null) {
+      throw new CliError(
+        'E_CONFIG',
+        `stage ${source.name} keeps no artifacts, so there is nothing to promote`,
+        {
+          hint: `set stages.${source.name}.artifacts ({ "bucket": "..." }) and deploy it again`,
+        },
+      );
+    }
+    const graph = buildGraph(checkout.workspace);
+    const selected =
+      flags.only === undefined && flags.exclude === undefined
+        ? null
+        : new Set(
+            selectServices(graph, flags.only ?? null, flags.exclude ?? []).map((service) => service.name),
+          );
+    const promotionOf = async (): Promise<{ promotion: Promotion; from: StageState; to: StageState }> => {
+      const [from, to] = [await store.read(source.name), await store.read(stage.name)];
+      return { promotion: planPromotion({ graph, from, to, only: selected }), from, to };
+    };
+    await using report = await openReport(flags.report, 'promote', context);
+
+    if (flags.dryRun) {
+      const { promotion } = await promotionOf();
+      io.stdout(flags.json ? JSON.stringify(promotion, null, 2) + '\n' : renderPromotion(promotion));
+      return 0;
+    }
+    await using lock = await lockStage({
+      store,
+      stage: stage.name,
+      services: null,
+      timeoutMs: flags.lockTimeout * 1000,
+      env: io.env,
+      log,
+    });
+    // Read under the lock: what the target runs now decides what is promoted.
+    const { promotion, from, to } = await promotionOf();
+    log(renderPromotion(promotion).trimEnd());
+    const plan = promotionPlan(promotion, from, checkout.head, graph);
+    report.plan = plan;
+    const settings = await serviceSettings(checkout, stage.name);
+    const outputs = new OutputCache(settings);
+    const fingerprints = fingerprintsOf(
+      checkout.workspace,
+      checkout.config.planner,
+      checkout.files,
+      await externalSignatures(checkout),
+    );
+    const summary = await executePlan({
+      plan,
+      regions: stage.regions,
+      settings,
+      store,
+      outputs,
+      root: checkout.repo.root,
+      concurrency: flags.concurrency,
+      failFast: false,
+      retries: flags.retries,
+      retryDelayMs: flags.retryDelay * 1000,
+      signal: lock.signal,
+      children: lock.children,
+      log,
+      now: io.now,
+      previous: to.services,
+      keeping: promotedFrom({
+        stage: source.name,
+        store: new ArtifactStore(source.artifacts, source.name),
+        records: from.services,
+        fingerprintAtCheckout: (service) => fingerprints.of(service),
+      }),
+    });
+    report.summary = summary;
+    const promoted = new Set(
+      summary.results
+        .filter((result) => ['deployed', 'unchanged'].includes(result.status))
+        .map((r) => r.service),
+    );
+    if (!flags.skipE2e && stage.e2e && !lock.signal.aborted && promoted.size > 0) {
+      summary.e2e = await runE2eStage(context, lock, { services: promoted, outputs, junit: flags.junit });
+      report.e2e = summary.e2e;
+    }
+    const refused = promotion.services.some((entry) => entry.action === 'refused');
+    summary.ok &&= !refused && summary.e2e.every((result) => result.status !== 'failed');
+    summary.interrupted = lock.received() ?? (lock.lost() === null ? null : 'lost lock');
+    if (summary.interrupted !== null) summary.ok = false;
+    await report.write();
+    io.stdout(
+      flags.json ? JSON.stringify({ ...summary, promotion }, null, 2) + '\n' : renderSummary(summary),
+    );
+    return lock.interruptedExit() ?? (summary.ok ? 0 : 1);
+  },
+});
+
+/** The promotion as a plan executePlan runs: the promoted services, each in its wave. */
+function promotionPlan(
+  promotion: Promotion,
+  from: StageState,
+  head: string,
+  graph: ReturnType<typeof buildGraph>,
+): Plan {
+  const batchOf = new Map(promotion.batches.flatMap((batch, index) => batch.map((name) => [name, index])));
+  const services = promotion.services.flatMap((entry) =>
+    entry.action !== 'promote'
+      ? []
+      : [
+          {
+            name: entry.service,
+            path: graph.packages.get(entry.service)?.dir ?? '',
+            deploy: true,
+            batch: batchOf.get(entry.service) ?? 0,
+            base: null,
+            dependsOn: entry.dependsOn,
+            fingerprint: from.services[entry.service]?.fingerprint ?? null,
+            reasons: [
+              { kind: 'promoted' as const, detail: `from ${promotion.from} at ${entry.commit.slice(0, 12)}` },
+            ],
+          },
+        ],
+  );
+  return {
+    version: 1,
+    stage: promotion.to,
+    head,
+    skipped: null,
+    services,
+    batches: promotion.batches,
+    orphans: [],
+  };
+}
