@@ -11,12 +11,13 @@ import { webhookUrl } from '../notify/webhook-url.js';
 import { planRun, skippedBy } from '../planning/plan-run.js';
 import { describeRemoval, removalOf, removeServices } from '../remove/removal.js';
 import { describeReason } from '../render/reasons.js';
+import { openReporter } from '../progress/registry.js';
 import { openRun, type RunContext } from '../run/context.js';
 import { lockStage } from '../run/stage-lock.js';
 import { OutputCache } from '../steps/outputs.js';
 import { serviceSettings } from '../planning/service-settings.js';
 import { defineCommand } from './command.js';
-import { deployFlags, lockFlags, planFlags, withFlags } from './options.js';
+import { deployFlags, lockFlags, outputFlags, planFlags, withFlags } from './options.js';
 
 export const command = defineCommand({
   flags: (argv) =>
@@ -44,15 +45,18 @@ export const command = defineCommand({
           'Deploy even if the checkout is not the planned commit as committed (recorded as dirty: deployed again next time)',
       },
       json: { type: 'boolean', default: false, describe: 'Print the summary as JSON' },
+      ...outputFlags,
     }),
 
   async run(flags, io) {
-    const context = await openRun(io, { ...flags, build: true });
-    const { checkout, decision, stage, store, log } = context;
+    // Disposed after the lock (declared before it): the lock's last words still reach stderr.
+    using reporter = openReporter(io, flags);
+    const context = await openRun(io, { ...flags, build: true, reporter });
+    const { checkout, decision, stage, store, log, warn } = context;
     // What this build is for, and why, comes first.
     log(`shipgraph deploy: ${decision.why}`);
-    for (const warning of checkout.warnings) log(`shipgraph: warning: ${warning}`);
-    if (decision.action === 'teardown') return teardownPreview(context, flags);
+    for (const warning of checkout.warnings) warn(`shipgraph: warning: ${warning}`);
+    if (decision.action === 'teardown') return await teardownPreview(context, flags);
     const skipped = skippedBy(decision);
     if (skipped !== null) {
       log('nothing deploys');
@@ -64,7 +68,7 @@ export const command = defineCommand({
     const { dirty } = await checkDeployable(checkout, flags.allowDirty);
     const planned = flags.plan === undefined ? null : await readPlanFile(flags.plan, context);
     if (dirty !== null)
-      log(
+      warn(
         `warning: ${dirty}; deploying it anyway (--allow-dirty): recorded as dirty, deployed again next time`,
       );
 
@@ -101,7 +105,9 @@ export const command = defineCommand({
       retryDelayMs: flags.retryDelay * 1000,
       signal: lock.signal,
       children: lock.children,
-      log,
+      report: (event) => {
+        reporter.report(event);
+      },
       now: io.now,
       dirty: dirty !== null,
       previous: state.services,
@@ -123,6 +129,8 @@ export const command = defineCommand({
     summary.interrupted = interrupted ?? (lock.lost() === null ? null : 'lost lock');
     if (!lock.signal.aborted || interrupted !== null) summary.ok &&= interrupted === null;
     if (lock.lost() !== null) summary.ok = false;
+    // The live view ends before the summary: both may share one terminal.
+    reporter.close();
     io.stdout(flags.json ? JSON.stringify(summary, null, 2) + '\n' : renderSummary(summary));
     return lock.interruptedExit() ?? (summary.ok ? 0 : 1);
   },
@@ -151,6 +159,7 @@ async function teardownPreview(
   const removal = removalOf(checkout, state, { only: null, orphans: true });
   const results = await removeServices(context, lock, state, removal);
   const ok = results.every((result) => result.status === 'removed');
+  context.reporter.close();
   log(
     results.length === 0
       ? `nothing recorded in stage ${stage.name}`

@@ -3,10 +3,11 @@ import { createInterface } from 'node:readline/promises';
 import { resolveServiceName, servicesOf } from '@shipgraph/core';
 import { CliError } from '../errors.js';
 import { describeRemoval, removalOf, removeServices } from '../remove/removal.js';
+import { openReporter } from '../progress/registry.js';
 import { openRun } from '../run/context.js';
 import { lockStage } from '../run/stage-lock.js';
 import { defineCommand } from './command.js';
-import { lockFlags, onlyFlag, stageFlags, withFlags } from './options.js';
+import { lockFlags, onlyFlag, outputFlags, stageFlags, withFlags } from './options.js';
 
 export const command = defineCommand({
   flags: (argv) =>
@@ -21,10 +22,13 @@ export const command = defineCommand({
       },
       force: { type: 'boolean', default: false, describe: 'Destroy a protected stage' },
       ...lockFlags,
+      ...outputFlags,
     }),
 
   async run(flags, io) {
-    const context = await openRun(io, { stage: flags.stage, build: true });
+    // Disposed after the lock (declared before it): the lock's last words still reach stderr.
+    using reporter = openReporter(io, flags);
+    const context = await openRun(io, { stage: flags.stage, build: true, reporter });
     const { checkout, stage, store, log } = context;
     if (stage.protected && !flags.force) {
       throw new CliError(
@@ -67,6 +71,8 @@ export const command = defineCommand({
       }
     }
     const results = await removeServices(context, lock, state, removal);
+    // The live view ends before the results: both may share one terminal.
+    reporter.close();
     for (const result of results) io.stdout(`${describeRemoval(result)}\n`);
     return lock.interruptedExit() ?? (results.some((result) => result.status !== 'removed') ? 1 : 0);
   },

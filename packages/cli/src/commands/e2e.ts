@@ -2,11 +2,12 @@
 import { resolveServiceName, servicesOf } from '@shipgraph/core';
 import { runE2eStage } from '../e2e/stage.js';
 import { serviceSettings } from '../planning/service-settings.js';
+import { openReporter } from '../progress/registry.js';
 import { openRun } from '../run/context.js';
 import { lockStage } from '../run/stage-lock.js';
 import { OutputCache } from '../steps/outputs.js';
 import { defineCommand } from './command.js';
-import { lockFlags, nameList, stageFlags, withFlags } from './options.js';
+import { lockFlags, nameList, outputFlags, stageFlags, withFlags } from './options.js';
 
 export const command = defineCommand({
   flags: (argv) =>
@@ -22,11 +23,14 @@ export const command = defineCommand({
         junit: { type: 'string', requiresArg: true, describe: 'Write the results as JUnit XML to this file' },
         ...lockFlags,
         json: { type: 'boolean', default: false, describe: 'Print the results as JSON' },
+        ...outputFlags,
       },
     ),
 
   async run(flags, io) {
-    const context = await openRun(io, { stage: flags.stage, build: true });
+    // Disposed after the lock (declared before it): the lock's last words still reach stderr.
+    using reporter = openReporter(io, flags);
+    const context = await openRun(io, { stage: flags.stage, build: true, reporter });
     const { checkout, stage, store, log } = context;
     const all = servicesOf(checkout.workspace);
     const names = flags.services ?? [];
@@ -49,6 +53,8 @@ export const command = defineCommand({
       outputs: new OutputCache(await serviceSettings(checkout, stage.name)),
       junit: flags.junit,
     });
+    // The live view ends before the results: both may share one terminal.
+    reporter.close();
     if (flags.json) {
       io.stdout(
         JSON.stringify({ version: 1, stage: stage.name, head: checkout.head, results }, null, 2) + '\n',

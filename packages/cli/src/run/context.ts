@@ -9,12 +9,18 @@ import {
   readLocalEnvironment,
   type BuildEnvironment,
 } from '../config/build-environment.js';
+import type { Reporter } from '../progress/contract.js';
+import { openReporter } from '../progress/registry.js';
 import type { Io } from './io.js';
 
 export interface RunContext {
   io: Io;
-  /** Writes one line of progress to stderr. */
+  /** Writes one line of progress to stderr (a note to the reporter). */
   log: (line: string) => void;
+  /** A warning: shown even with --quiet. */
+  warn: (line: string) => void;
+  /** Where the steps of the run report what they do. */
+  reporter: Reporter;
   checkout: Checkout;
   /** What the build asked for (its commit, trigger, --all). */
   build: BuildEnvironment;
@@ -34,6 +40,8 @@ export interface RunRequest {
    * and, through the config's triggers, the stage. Other commands work on HEAD.
    */
   build: boolean;
+  /** The command's renderer; without one, notes go out as plain lines. */
+  reporter?: Reporter | undefined;
 }
 
 export async function openRun(io: Io, request: RunRequest): Promise<RunContext> {
@@ -41,11 +49,17 @@ export async function openRun(io: Io, request: RunRequest): Promise<RunContext> 
   const checkout = await openCheckout(io.cwd, build.headRef);
   const decision = decide(checkout.config, build.trigger, build.event, build.explicitStage);
   const stage = resolveStage(checkout.config, decision.stage ?? request.stage, io.env);
+  // A command with no steps to show (plan, state) writes its notes as lines, whatever the terminal.
+  const reporter = request.reporter ?? openReporter(io, { quiet: false, verbose: true });
   return {
     io,
     log: (line) => {
-      io.stderr(`${line}\n`);
+      reporter.report({ type: 'note', line });
     },
+    warn: (line) => {
+      reporter.report({ type: 'warning', line });
+    },
+    reporter,
     checkout,
     build,
     decision,
