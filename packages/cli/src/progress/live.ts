@@ -1,6 +1,7 @@
 // The live view on a terminal: a line per running or waiting step with its elapsed time, redrawn in
 // place under the lines already written (notes, and each step once it ended: a failure with its last lines).
 import { stripVTControlCharacters } from 'node:util';
+// log-update 7.2, not 8: 8 needs Node 22, and the CLI runs on Node 20 too.
 import { createLogUpdate } from 'log-update';
 import {
   failureDetail,
