@@ -191,25 +191,30 @@ describe('choosing the renderer', () => {
     expect(colourWanted(io(true, { FORCE_COLOR: '0' }))).toBe(false);
   });
 
-  it('the live view only on a terminal outside CI and without --verbose or --quiet', () => {
-    const kind = (stderrIsTTY: boolean, env: Record<string, string>, quiet = false, verbose = false) => {
+  it('the live view only on a terminal outside CI and without --verbose or --quiet', async () => {
+    const kind = async (
+      stderrIsTTY: boolean,
+      env: Record<string, string>,
+      quiet = false,
+      verbose = false,
+    ) => {
       let written = '';
       const target = {
         ...io(stderrIsTTY, { NO_COLOR: '1', ...env }),
         stderr: (text: string) => (written += text),
       };
-      const reporter = openReporter(target, { quiet, verbose });
+      const reporter = await openReporter(target, { quiet, verbose });
       reporter.report({ type: 'started', step: step('a') });
       reporter.report({ type: 'output', step: step('a'), line: 'tool line' });
       reporter.close();
       return written.includes('\u001b[') ? 'live' : written.includes('tool line') ? 'plain' : 'quiet';
     };
-    expect(kind(true, {})).toBe('live');
-    expect(kind(true, { CI: 'true' })).toBe('plain');
-    expect(kind(true, { CI: 'false' })).toBe('live');
-    expect(kind(false, {})).toBe('plain');
-    expect(kind(true, {}, false, true)).toBe('plain');
-    expect(kind(true, {}, true)).toBe('quiet');
-    expect(kind(false, {}, true)).toBe('quiet');
+    expect(await kind(true, {})).toBe('live');
+    expect(await kind(true, { CI: 'true' })).toBe('plain');
+    expect(await kind(true, { CI: 'false' })).toBe('live');
+    expect(await kind(false, {})).toBe('plain');
+    expect(await kind(true, {}, false, true)).toBe('plain');
+    expect(await kind(true, {}, true)).toBe('quiet');
+    expect(await kind(false, {}, true)).toBe('quiet');
   });
 });

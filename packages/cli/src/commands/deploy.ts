@@ -50,7 +50,7 @@ export const command = defineCommand({
 
   async run(flags, io) {
     // Disposed after the lock (declared before it): the lock's last words still reach stderr.
-    using reporter = openReporter(io, flags);
+    using reporter = await openReporter(io, flags);
     const context = await openRun(io, { ...flags, build: true, reporter });
     const { checkout, decision, stage, store, log, warn } = context;
     // What this build is for, and why, comes first.

@@ -29,7 +29,7 @@ export const command = defineCommand({
 
   async run(flags, io) {
     // Disposed after the lock (declared before it): the lock's last words still reach stderr.
-    using reporter = openReporter(io, flags);
+    using reporter = await openReporter(io, flags);
     const context = await openRun(io, { stage: flags.stage, build: true, reporter });
     const { checkout, stage, store, log } = context;
     const all = servicesOf(checkout.workspace);

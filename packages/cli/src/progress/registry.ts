@@ -1,7 +1,6 @@
 // Chooses the renderer once, at the edge, from the Io (terminal or not, CI, colour) and --quiet/--verbose.
 import type { Io } from '../run/io.js';
 import type { Paint, Reporter } from './contract.js';
-import { liveReporter } from './live.js';
 import { plainReporter } from './plain.js';
 import { quietReporter } from './quiet.js';
 
@@ -11,20 +10,25 @@ export interface Verbosity {
   verbose?: boolean | undefined;
 }
 
-export function openReporter(io: Io, { quiet, verbose }: Verbosity): Reporter {
-  const options = {
-    write: io.stderr,
-    now: io.now,
-    paint: paintFor(colourWanted(io)),
-  };
+export async function openReporter(io: Io, { quiet, verbose }: Verbosity): Promise<Reporter> {
+  const options = rendererOptions(io);
   if (quiet === true) return quietReporter(options);
   // --verbose on a terminal: every tool line, as in CI, instead of the view that hides them.
-  if (io.stderrIsTTY && !isCi(io.env) && verbose !== true)
+  if (io.stderrIsTTY && !isCi(io.env) && verbose !== true) {
+    // Loaded only for the view: plan, and runs in CI, do not pay for log-update and its helpers.
+    const { liveReporter } = await import('./live.js');
     return liveReporter({ ...options, columns: io.columns, rows: io.rows, refreshMs: 1000 });
-  // The build log is the only copy of the tools' output that outlives a CodeBuild container, so the
-  // plain lines keep every tool line by default.
-  return plainReporter({ ...options, toolLines: true });
+  }
+  return lineReporter(io);
 }
+
+/**
+ * Plain lines with every tool line: the build log is the only copy of the tools' output that
+ * outlives a CodeBuild container. Also what commands without steps to show (plan, state) write with.
+ */
+export const lineReporter = (io: Io): Reporter => plainReporter({ ...rendererOptions(io), toolLines: true });
+
+const rendererOptions = (io: Io) => ({ write: io.stderr, now: io.now, paint: paintFor(colourWanted(io)) });
 
 /** CI=true, CI=1...; CI=false and CI=0 say it is not. */
 const isCi = (env: NodeJS.ProcessEnv): boolean =>

@@ -10,7 +10,7 @@ import {
   type BuildEnvironment,
 } from '../config/build-environment.js';
 import type { Reporter } from '../progress/contract.js';
-import { openReporter } from '../progress/registry.js';
+import { lineReporter } from '../progress/registry.js';
 import type { Io } from './io.js';
 
 export interface RunContext {
@@ -50,7 +50,7 @@ export async function openRun(io: Io, request: RunRequest): Promise<RunContext> 
   const decision = decide(checkout.config, build.trigger, build.event, build.explicitStage);
   const stage = resolveStage(checkout.config, decision.stage ?? request.stage, io.env);
   // A command with no steps to show (plan, state) writes its notes as lines, whatever the terminal.
-  const reporter = request.reporter ?? openReporter(io, { quiet: false, verbose: true });
+  const reporter = request.reporter ?? lineReporter(io);
   return {
     io,
     log: (line) => {
