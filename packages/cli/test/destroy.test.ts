@@ -20,8 +20,11 @@ async function deployed(extraConfig: object = {}) {
   return repo;
 }
 
+/** The remove command's own lines, in order (a failure's last lines, repeated under it, are indented). */
 const removals = (stderr: string): string[] =>
-  [...stderr.matchAll(/removing (\w+) from staging\/us-east-1/g)].map((match) => match[1] ?? '');
+  [...stderr.matchAll(/^\[\w+ destroy\] removing (\w+) from staging\/us-east-1$/gm)].map(
+    (match) => match[1] ?? '',
+  );
 
 describe('destroy', () => {
   it('removes dependents first, then what they depend on, and forgets them', async () => {

@@ -16,12 +16,21 @@ import { planRun, skippedBy } from '../planning/plan-run.js';
 import { describeRemoval, removalOf, removeServices } from '../remove/removal.js';
 import { describeReason } from '../render/reasons.js';
 import { openReport } from '../report/run-report.js';
+import { openReporter } from '../progress/registry.js';
 import { openRun, type RunContext } from '../run/context.js';
 import { lockStage } from '../run/stage-lock.js';
 import { OutputCache } from '../steps/outputs.js';
 import { serviceSettings } from '../planning/service-settings.js';
 import { defineCommand } from './command.js';
-import { deployFlags, jsonFlag, lockFlags, planFlags, reportFlags, withFlags } from './options.js';
+import {
+  deployFlags,
+  jsonFlag,
+  lockFlags,
+  outputFlags,
+  planFlags,
+  reportFlags,
+  withFlags,
+} from './options.js';
 
 export const command = defineCommand({
   examples: [
@@ -62,14 +71,17 @@ export const command = defineCommand({
       },
       ...jsonFlag('Print the summary as JSON'),
       ...reportFlags,
+      ...outputFlags,
     }),
 
   async run(flags, io) {
-    const context = await openRun(io, { ...flags, build: true });
-    const { checkout, decision, stage, store, log } = context;
+    // Disposed after the lock (declared before it): the lock's last words still reach stderr.
+    using reporter = await openReporter(io, flags);
+    const context = await openRun(io, { ...flags, build: true, reporter });
+    const { checkout, decision, stage, store, log, warn } = context;
     // What this build is for, and why, comes first.
     log(`shipgraph deploy: ${decision.why}`);
-    for (const warning of checkout.warnings) log(`shipgraph: warning: ${warning}`);
+    for (const warning of checkout.warnings) warn(`shipgraph: warning: ${warning}`);
     // Before anything deploys: a report that cannot be written fails the run now, not at its end.
     await using report = await openReport(flags.report, 'deploy', context);
     if (decision.action !== 'deploy') report.notes.push(decision.why);
@@ -92,7 +104,7 @@ export const command = defineCommand({
     // A stage's role is assumed now: one that cannot be stops the run before the lock and any deploy.
     await stageEnvironment();
     if (dirty !== null)
-      log(
+      warn(
         `warning: ${dirty}; deploying it anyway (--allow-dirty): recorded as dirty, deployed again next time`,
       );
 
@@ -130,7 +142,9 @@ export const command = defineCommand({
       retryDelayMs: flags.retryDelay * 1000,
       signal: lock.signal,
       children: lock.children,
-      log,
+      report: (event) => {
+        reporter.report(event);
+      },
       now: io.now,
       dirty: dirty !== null,
       previous: state.services,
@@ -156,6 +170,8 @@ export const command = defineCommand({
     if (lock.lost() !== null) summary.ok = false;
     report.e2e = summary.e2e;
     await report.write();
+    // The live view ends before the summary: both may share one terminal.
+    reporter.close();
     io.stdout(flags.json ? JSON.stringify(summary, null, 2) + '\n' : renderSummary(summary));
     return lock.interruptedExit() ?? (summary.ok ? 0 : 1);
   },
@@ -184,6 +200,7 @@ async function teardownPreview(
   const removal = removalOf(checkout, state, { only: null, orphans: true });
   const results = await removeServices(context, lock, state, removal);
   const ok = results.every((result) => result.status === 'removed');
+  context.reporter.close();
   log(
     results.length === 0
       ? `nothing recorded in stage ${stage.name}`

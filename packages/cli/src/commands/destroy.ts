@@ -3,10 +3,11 @@ import { createInterface } from 'node:readline/promises';
 import { buildGraph, selectServices } from '@shipgraph/core';
 import { CliError } from '../errors.js';
 import { describeRemoval, removalOf, removeServices, type RemovalResult } from '../remove/removal.js';
+import { openReporter } from '../progress/registry.js';
 import { openRun } from '../run/context.js';
 import { lockStage } from '../run/stage-lock.js';
 import { defineCommand } from './command.js';
-import { jsonFlag, lockFlags, onlyFlag, stageFlags, withFlags } from './options.js';
+import { jsonFlag, lockFlags, onlyFlag, outputFlags, stageFlags, withFlags } from './options.js';
 
 export const command = defineCommand({
   examples: [
@@ -33,10 +34,13 @@ export const command = defineCommand({
       force: { type: 'boolean', default: false, describe: 'Destroy a protected stage' },
       ...lockFlags,
       ...jsonFlag('Print what was removed as JSON'),
+      ...outputFlags,
     }),
 
   async run(flags, io) {
-    const context = await openRun(io, { stage: flags.stage, build: true });
+    // Disposed after the lock (declared before it): the lock's last words still reach stderr.
+    using reporter = await openReporter(io, flags);
+    const context = await openRun(io, { stage: flags.stage, build: true, reporter });
     const { checkout, stage, store, log } = context;
     if (stage.protected && !flags.force) {
       throw new CliError(
@@ -88,6 +92,8 @@ export const command = defineCommand({
       }
     }
     const results = await removeServices(context, lock, state, removal);
+    // The live view ends before the results: both may share one terminal.
+    reporter.close();
     print(results);
     return lock.interruptedExit() ?? (results.some((result) => result.status !== 'removed') ? 1 : 0);
   },

@@ -3,11 +3,12 @@ import { buildGraph, selectServices } from '@shipgraph/core';
 import { runE2eStage } from '../e2e/stage.js';
 import { openReport } from '../report/run-report.js';
 import { serviceSettings } from '../planning/service-settings.js';
+import { openReporter } from '../progress/registry.js';
 import { openRun } from '../run/context.js';
 import { lockStage } from '../run/stage-lock.js';
 import { OutputCache } from '../steps/outputs.js';
 import { defineCommand } from './command.js';
-import { jsonFlag, lockFlags, nameList, reportFlags, stageFlags, withFlags } from './options.js';
+import { jsonFlag, lockFlags, nameList, outputFlags, reportFlags, stageFlags, withFlags } from './options.js';
 
 export const command = defineCommand({
   examples: [
@@ -29,11 +30,14 @@ export const command = defineCommand({
         ...lockFlags,
         ...jsonFlag('Print the results as JSON'),
         ...reportFlags,
+        ...outputFlags,
       },
     ),
 
   async run(flags, io) {
-    const context = await openRun(io, { stage: flags.stage, build: true });
+    // Disposed after the lock (declared before it): the lock's last words still reach stderr.
+    using reporter = await openReporter(io, flags);
+    const context = await openRun(io, { stage: flags.stage, build: true, reporter });
     const { checkout, stage, store, log } = context;
     const names = flags.services ?? [];
     const chosen = new Set(
@@ -58,6 +62,8 @@ export const command = defineCommand({
     });
     report.e2e = results;
     await report.write();
+    // The live view ends before the results: both may share one terminal.
+    reporter.close();
     if (flags.json) {
       io.stdout(
         JSON.stringify({ version: 1, stage: stage.name, head: checkout.head, results }, null, 2) + '\n',

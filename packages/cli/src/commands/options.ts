@@ -164,6 +164,19 @@ export function declaredFlags(argv: Argv): string[] {
   return Object.keys(options.key).filter((key) => key.length > 1 && !/[A-Z]/.test(key));
 }
 
+/** How much a run with steps (deploy, e2e, destroy) says on stderr while it goes. */
+export const outputFlags = {
+  quiet: {
+    type: 'boolean',
+    describe: 'Print only failures, warnings and the result',
+    conflicts: 'verbose',
+  },
+  verbose: {
+    type: 'boolean',
+    describe: 'Print every line of every tool, prefixed [service/region] (also on a terminal)',
+  },
+} as const satisfies Record<string, Flag>;
+
 /**
  * Declares the flags on a command and checks every one given, putting the checked value in its
  * place under both names yargs gives it (kebab-case and camelCase): a failure is one line with a fix.

@@ -19,12 +19,21 @@ import { serviceSettings } from '../planning/service-settings.js';
 import { externalSignatures } from '../planning/signatures.js';
 import { promotedFrom } from '../promote/keeping.js';
 import { renderPromotion } from '../promote/render.js';
+import { openReporter } from '../progress/registry.js';
 import { openReport } from '../report/run-report.js';
 import { openRun } from '../run/context.js';
 import { lockStage } from '../run/stage-lock.js';
 import { OutputCache } from '../steps/outputs.js';
 import { defineCommand } from './command.js';
-import { deployFlags, jsonFlag, lockFlags, reportFlags, selectionFlags, withFlags } from './options.js';
+import {
+  deployFlags,
+  jsonFlag,
+  lockFlags,
+  outputFlags,
+  reportFlags,
+  selectionFlags,
+  withFlags,
+} from './options.js';
 
 export const command = defineCommand({
   examples: [
@@ -58,6 +67,7 @@ export const command = defineCommand({
       ...lockFlags,
       ...jsonFlag('Print the promotion (and with a run, its summary) as JSON'),
       ...reportFlags,
+      ...outputFlags,
     }),
 
   async run(flags, io) {
@@ -66,7 +76,9 @@ export const command = defineCommand({
         hint: 'promote from one stage to another, e.g. --from staging --to prod',
       });
     }
-    const context = await openRun(io, { stage: flags.to, build: false });
+    // Disposed after the lock (declared before it): the lock's last words still reach stderr.
+    using reporter = await openReporter(io, flags);
+    const context = await openRun(io, { stage: flags.to, build: false, reporter });
     const { checkout, stage, store, log } = context;
     const source = resolveStage(checkout.config, flags.from, io.env);
     if (source.artifacts === null) {
@@ -130,7 +142,9 @@ export const command = defineCommand({
       retryDelayMs: flags.retryDelay * 1000,
       signal: lock.signal,
       children: lock.children,
-      log,
+      report: (event) => {
+        reporter.report(event);
+      },
       now: io.now,
       previous: to.services,
       keeping: promotedFrom({
@@ -155,6 +169,8 @@ export const command = defineCommand({
     summary.interrupted = lock.received() ?? (lock.lost() === null ? null : 'lost lock');
     if (summary.interrupted !== null) summary.ok = false;
     await report.write();
+    // The live view ends before the summary: both may share one terminal.
+    reporter.close();
     io.stdout(
       flags.json ? JSON.stringify({ ...summary, promotion }, null, 2) + '\n' : renderSummary(summary),
     );

@@ -15,6 +15,7 @@ import type { KeptOutcome } from '../artifacts/kept-deploy.js';
 import { DeployFailure, type DeployContext } from '../deployers/contract.js';
 import { deployerFor } from '../deployers/registry.js';
 import type { ServiceSettings } from '../planning/service-settings.js';
+import type { ProgressEvent, StepRef } from '../progress/contract.js';
 import { NotStarted, startUnlessInterrupted } from '../run/interrupts.js';
 import type { StateStore } from '../state/store.js';
 import { stepEnvironment, type OutputCache } from '../steps/outputs.js';
@@ -36,7 +37,8 @@ export interface ExecuteOptions {
   signal: AbortSignal;
   /** Passes a signal on to every running deploy process. */
   children: Set<(signal: NodeJS.Signals) => void>;
-  log: (line: string) => void;
+  /** Where each deploy's progress and output lines go. */
+  report: (event: ProgressEvent) => void;
   now: () => Date;
   /** The checkout differed from the planned commit (--allow-dirty): records say so. */
   dirty?: boolean;
@@ -64,17 +66,21 @@ export async function executePlan(options: ExecuteOptions): Promise<DeploySummar
   const codes = new Map<PackageName, (string | null)[]>();
 
   const interrupted = (): boolean => options.signal.aborted;
+  const clock = (): number => options.now().getTime();
+  const stepOf = (task: DeployTask): StepRef => ({
+    service: task.service,
+    region: task.region,
+    kind: 'deploy',
+  });
   const deployOne = async (task: DeployTask): Promise<void> => {
+    const began = clock();
     const service = planned.get(task.service);
     const setting = settings.get(task.service);
     if (service === undefined || setting === undefined) throw new Error(`no settings for ${task.service}`);
-    const stepLog = await openStepLog(
-      root,
-      plan.stage,
-      `${task.service}.${task.region}`,
-      `[${task.service}/${task.region}]`,
-      options.log,
-    );
+    const step = stepOf(task);
+    const stepLog = await openStepLog(root, plan.stage, `${task.service}.${task.region}`, (line) => {
+      options.report({ type: 'output', step, line });
+    });
     const detail = { attempts: 0, log: stepLog.path };
     details.set(task.id, detail);
     const log = stepLog.line;
@@ -108,7 +114,7 @@ export async function executePlan(options: ExecuteOptions): Promise<DeploySummar
         signal: options.signal,
       };
       let result: KeptOutcome | undefined;
-      const started = Date.now();
+      const started = clock();
       for (let attempt = 0; result === undefined; attempt++) {
         detail.attempts = attempt + 1;
         startUnlessInterrupted(options.signal);
@@ -118,9 +124,18 @@ export async function executePlan(options: ExecuteOptions): Promise<DeploySummar
           const transient = error instanceof DeployFailure && error.transient;
           if (!transient || attempt >= options.retries || options.signal.aborted) throw error;
           const delay = options.retryDelayMs * 2 ** attempt;
+          const reason = (error as Error).message;
           log(
-            `transient failure (${(error as Error).message}); retry ${attempt + 1} of ${options.retries} in ${delay / 1000}s`,
+            `transient failure (${reason}); retry ${attempt + 1} of ${options.retries} in ${delay / 1000}s`,
           );
+          options.report({
+            type: 'retrying',
+            step,
+            attempt: attempt + 1,
+            of: options.retries,
+            delayMs: delay,
+            reason,
+          });
           // A signal ends the wait, and the retry does not start.
           await sleep(delay, undefined, { signal: options.signal }).catch(() => undefined);
           if (interrupted()) throw error;
@@ -131,10 +146,28 @@ export async function executePlan(options: ExecuteOptions): Promise<DeploySummar
       if (result.changed === false) log('nothing changed: the deploy found everything already as it is');
       changes.set(task.service, [...(changes.get(task.service) ?? []), result.changed]);
       codes.set(task.service, [...(codes.get(task.service) ?? []), result.code]);
-      durations.set(task.service, { ...durations.get(task.service), [task.region]: Date.now() - started });
+      durations.set(task.service, { ...durations.get(task.service), [task.region]: clock() - started });
       await recordWhenAllRegionsDone(task, service.fingerprint);
+      const status = result.changed === false ? 'unchanged' : 'deployed';
+      options.report({ type: 'finished', step, status, durationMs: clock() - began });
     } catch (error) {
-      log(error instanceof NotStarted ? error.message : `failed: ${describeError(error)}`);
+      if (error instanceof NotStarted) {
+        log(error.message);
+        throw error;
+      }
+      // Taken before the line below: the tool's own last lines say why.
+      const lastLines = stepLog.lastLines();
+      const reason = describeError(error);
+      log(`failed: ${reason}`);
+      options.report({
+        type: 'finished',
+        step,
+        status: 'failed',
+        durationMs: clock() - began,
+        reason,
+        lastLines,
+        log: stepLog.path,
+      });
       throw error;
     } finally {
       await stepLog.close();
@@ -168,12 +201,22 @@ export async function executePlan(options: ExecuteOptions): Promise<DeploySummar
     });
   };
 
+  const byId = new Map(tasks.map((task) => [task.id, task]));
+  const serviceOf = (id: string): string => byId.get(id)?.service ?? id;
   const outcomes = await runDag(tasks, {
     concurrency: options.concurrency,
     failFast: options.failFast,
     signal: options.signal,
     run: deployOne,
     durations: expectedDurations(tasks, options.previous ?? {}),
+    onEvent: (event) => {
+      const task = byId.get(event.id);
+      if (task === undefined) return;
+      const step = stepOf(task);
+      if (event.type === 'waiting') options.report({ type: 'waiting', step, on: event.on.map(serviceOf) });
+      else if (event.type === 'started') options.report({ type: 'started', step });
+      else options.report({ type: 'blocked', step, why: blockedWhy(event.why, serviceOf) });
+    },
   });
 
   const results: DeployResult[] = [];
@@ -230,3 +273,7 @@ const describeError = (error: unknown): string => {
   if (!(error instanceof ShipgraphError)) return message;
   return `${error.code}: ${message}${error.hint === undefined ? '' : ` (fix: ${error.hint})`}`;
 };
+
+/** `blocked by orders@eu-west-1` reads `blocked: orders failed` (the line names the region already). */
+const blockedWhy = (why: string, serviceOf: (id: string) => string): string =>
+  why.replace(/^blocked by (\S+)$/, (_whole, id: string) => `${serviceOf(id)} failed`);

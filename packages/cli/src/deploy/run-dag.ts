@@ -13,6 +13,13 @@ export type TaskOutcome =
   | { status: 'failed'; startedAt: number; endedAt: number; error: unknown }
   | { status: 'blocked'; why: string };
 
+/** What a watcher sees as the DAG runs; a task's end is its caller's to tell (it knows how it went). */
+export type DagEvent =
+  /** `on`: the tasks it still needs; empty, it is ready and waits for a slot. */
+  | { type: 'waiting'; id: string; on: readonly string[] }
+  | { type: 'started'; id: string }
+  | { type: 'blocked'; id: string; why: string };
+
 export interface DagOptions<T> {
   concurrency: number;
   /** After the first failure, start nothing new (running tasks still finish). */
@@ -23,6 +30,7 @@ export interface DagOptions<T> {
   now?: () => number;
   /** Expected duration of each task by id (any unit), to rank chains by time instead of by count. */
   durations?: ReadonlyMap<string, number>;
+  onEvent?: (event: DagEvent) => void;
 }
 
 export function runDag<T extends DagTask>(
@@ -30,6 +38,7 @@ export function runDag<T extends DagTask>(
   options: DagOptions<T>,
 ): Promise<Map<string, TaskOutcome>> {
   const now = options.now ?? Date.now;
+  const tell = options.onEvent ?? (() => undefined);
   const byId = new Map(tasks.map((task) => [task.id, task]));
   const waiting = new Map<string, number>();
   const dependents = new Map<string, string[]>();
@@ -58,8 +67,11 @@ export function runDag<T extends DagTask>(
     const block = (id: string, why: string): void => {
       if (outcomes.has(id)) return;
       settle(id, { status: 'blocked', why });
+      tell({ type: 'blocked', id, why });
       for (const next of dependents.get(id) ?? []) block(next, why);
     };
+    const unfinished = (task: T): string[] =>
+      task.needs.filter((need) => outcomes.get(need)?.status !== 'succeeded');
     // p-limit keeps the cap, but its queue is first come, first served: so each call it runs takes
     // the most urgent task ready at the moment its slot frees, whichever task's readiness queued it.
     const makeReady = (task: T): void => {
@@ -75,6 +87,7 @@ export function runDag<T extends DagTask>(
         return;
       }
       const startedAt = now();
+      tell({ type: 'started', id: task.id });
       try {
         await options.run(task);
       } catch (error) {
@@ -93,10 +106,13 @@ export function runDag<T extends DagTask>(
         const left = (waiting.get(next) ?? 0) - 1;
         waiting.set(next, left);
         const nextTask = byId.get(next);
+        if (nextTask !== undefined && !outcomes.has(next))
+          tell({ type: 'waiting', id: next, on: unfinished(nextTask) });
         if (left === 0 && nextTask !== undefined && !outcomes.has(next)) makeReady(nextTask);
       }
     };
     if (tasks.length === 0) resolve(outcomes);
+    for (const task of tasks) tell({ type: 'waiting', id: task.id, on: task.needs });
     for (const task of tasks) if (task.needs.length === 0) makeReady(task);
   });
 }

@@ -2,6 +2,7 @@
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CommitSha, PackageName } from '@shipgraph/core';
+import type { ProgressEvent } from '../progress/contract.js';
 import { packageManager } from '../process/package-manager.js';
 import { runCommand } from '../process/run-command.js';
 import { NotStarted } from '../run/interrupts.js';
@@ -46,7 +47,9 @@ export interface E2eOptions {
   outputs: OutputCache;
   signal: AbortSignal;
   children: Set<(signal: NodeJS.Signals) => void>;
-  log: (line: string) => void;
+  /** Where each run's progress and output lines go. */
+  report: (event: ProgressEvent) => void;
+  now: () => Date;
   /** Called once a service's e2e ran in every region (or could not: interrupted, or no script). */
   onServiceDone?: (service: PackageName, outcome: E2eOutcome) => Promise<void>;
 }
@@ -65,6 +68,11 @@ export async function runE2e(options: E2eOptions): Promise<E2eResult[]> {
     let outcome: E2eOutcome = 'passed';
     for (const region of options.regions) {
       if (options.signal.aborted) {
+        options.report({
+          type: 'blocked',
+          step: { service: target.name, region, kind: 'e2e' },
+          why: 'interrupted',
+        });
         results.push(skipped(target, region, 'interrupted'));
         if (outcome === 'passed') outcome = 'untested';
         continue;
@@ -93,14 +101,13 @@ async function runOne(
   manager: string,
   options: E2eOptions,
 ): Promise<E2eResult> {
-  const stepLog = await openStepLog(
-    options.root,
-    options.stage,
-    `${target.name}.${region}.e2e`,
-    `[${target.name}/${region} e2e]`,
-    options.log,
-  );
-  const started = Date.now();
+  const step = { service: target.name, region, kind: 'e2e' } as const;
+  const clock = (): number => options.now().getTime();
+  const started = clock();
+  options.report({ type: 'started', step });
+  const stepLog = await openStepLog(options.root, options.stage, `${target.name}.${region}.e2e`, (line) => {
+    options.report({ type: 'output', step, line });
+  });
   // Where the script may write JUnit XML (vitest --reporter=junit, jest-junit...) for one case per test.
   const junit = join(options.root, stepLog.path.replace(/\.log$/, '.junit.xml'));
   await rm(junit, { force: true });
@@ -132,26 +139,41 @@ async function runOne(
         };
       },
     });
+    const durationMs = clock() - started;
+    options.report({ type: 'finished', step, status: 'passed', durationMs });
     return {
       service: target.name,
       region,
       status: 'passed',
-      durationMs: Date.now() - started,
+      durationMs,
       log: stepLog.path,
       ...(await cases()),
     };
   } catch (error) {
     if (error instanceof NotStarted) {
       stepLog.line(error.message);
+      options.report({ type: 'blocked', step, why: 'interrupted' });
       return skipped(target, region, 'interrupted');
     }
     const detail = error instanceof Error ? error.message : String(error);
+    // Taken before the line below: the test's own last lines say why.
+    const lastLines = stepLog.lastLines();
     stepLog.line(`e2e failed: ${detail}`);
+    const durationMs = clock() - started;
+    options.report({
+      type: 'finished',
+      step,
+      status: 'failed',
+      durationMs,
+      reason: detail,
+      lastLines,
+      log: stepLog.path,
+    });
     return {
       service: target.name,
       region,
       status: 'failed',
-      durationMs: Date.now() - started,
+      durationMs,
       log: stepLog.path,
       detail,
       ...(await cases()),

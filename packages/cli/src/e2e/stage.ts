@@ -48,7 +48,10 @@ export async function runE2eStage(
     outputs: request.outputs,
     signal: lock.signal,
     children: lock.children,
-    log,
+    report: (event) => {
+      context.reporter.report(event);
+    },
+    now: io.now,
     onServiceDone: async (service, outcome) => {
       const record = recorded[service];
       if (record === undefined) return;

@@ -66,36 +66,51 @@ export async function removeServices(
   state: StageState,
   removal: Removal,
 ): Promise<RemovalResult[]> {
-  const { checkout, stage, store, log } = context;
+  const { checkout, stage, store, reporter } = context;
   const { signal, children } = lock;
   const settings = await serviceSettings(checkout, stage.name);
   const failed = new Set<PackageName>();
   const results: RemovalResult[] = [];
   const remove = async (name: PackageName, work: (line: (text: string) => void) => Promise<void>) => {
+    const step = { service: name, region: null, kind: 'destroy' } as const;
     if (signal.aborted) {
       failed.add(name);
-      results.push({ service: name, status: 'kept', detail: new NotStarted(signal).message });
+      const why = new NotStarted(signal).message;
+      reporter.report({ type: 'blocked', step, why });
+      results.push({ service: name, status: 'kept', detail: why });
       return;
     }
-    const stepLog = await openStepLog(
-      checkout.repo.root,
-      stage.name,
-      `${name}.destroy`,
-      `[${name} destroy]`,
-      log,
-    );
+    const clock = (): number => context.io.now().getTime();
+    const started = clock();
+    reporter.report({ type: 'started', step });
+    const stepLog = await openStepLog(checkout.repo.root, stage.name, `${name}.destroy`, (line) => {
+      reporter.report({ type: 'output', step, line });
+    });
     try {
       await work(stepLog.line);
       await store.forget(stage.name, name);
       results.push({ service: name, status: 'removed' });
+      reporter.report({ type: 'finished', step, status: 'removed', durationMs: clock() - started });
     } catch (error) {
       failed.add(name);
       if (error instanceof NotStarted) {
+        reporter.report({ type: 'blocked', step, why: error.message });
         results.push({ service: name, status: 'kept', detail: error.message });
         return;
       }
       const message = error instanceof Error ? error.message : String(error);
+      // Taken before the line below: the tool's own last lines say why.
+      const lastLines = stepLog.lastLines();
       stepLog.line(`failed: ${message}`);
+      reporter.report({
+        type: 'finished',
+        step,
+        status: 'failed',
+        durationMs: clock() - started,
+        reason: message,
+        lastLines,
+        log: stepLog.path,
+      });
       results.push({ service: name, status: 'failed', detail: message });
     } finally {
       await stepLog.close();
@@ -122,11 +137,9 @@ export async function removeServices(
     const neededBy = [...failed].find((other) => (removal.graph.deps.get(other) ?? []).includes(name));
     if (neededBy !== undefined) {
       failed.add(name);
-      results.push({
-        service: name,
-        status: 'kept',
-        detail: `${neededBy} could not be removed and depends on it`,
-      });
+      const why = `${neededBy} could not be removed and depends on it`;
+      reporter.report({ type: 'blocked', step: { service: name, region: null, kind: 'destroy' }, why });
+      results.push({ service: name, status: 'kept', detail: why });
       continue;
     }
     const setting = settings.get(name);

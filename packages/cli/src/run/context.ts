@@ -10,12 +10,18 @@ import {
   readLocalEnvironment,
   type BuildEnvironment,
 } from '../config/build-environment.js';
+import type { Reporter } from '../progress/contract.js';
+import { lineReporter } from '../progress/registry.js';
 import type { Io } from './io.js';
 
 export interface RunContext {
   io: Io;
-  /** Writes one line of progress to stderr. */
+  /** Writes one line of progress to stderr (a note to the reporter). */
   log: (line: string) => void;
+  /** A warning: shown even with --quiet. */
+  warn: (line: string) => void;
+  /** Where the steps of the run report what they do. */
+  reporter: Reporter;
   checkout: Checkout;
   /** What the build asked for (its commit, trigger, --all). */
   build: BuildEnvironment;
@@ -35,6 +41,8 @@ export interface RunRequest {
    * and, through the config's triggers, the stage. Other commands work on HEAD.
    */
   build: boolean;
+  /** The command's renderer; without one, notes go out as plain lines. */
+  reporter?: Reporter | undefined;
 }
 
 export async function openRun(io: Io, request: RunRequest): Promise<RunContext> {
@@ -43,11 +51,18 @@ export async function openRun(io: Io, request: RunRequest): Promise<RunContext> 
   const decision = decide(checkout.config, build.trigger, build.event, build.explicitStage);
   const stage = resolveStage(checkout.config, decision.stage ?? request.stage, io.env);
   useStageAccess(new StageAccess(stage.name, stage.role, stage.regions[0] ?? 'us-east-1'));
+
+  // A command with no steps to show (plan, state) writes its notes as lines, whatever the terminal.
+  const reporter = request.reporter ?? lineReporter(io);
   return {
     io,
     log: (line) => {
-      io.stderr(`${line}\n`);
+      reporter.report({ type: 'note', line });
     },
+    warn: (line) => {
+      reporter.report({ type: 'warning', line });
+    },
+    reporter,
     checkout,
     build,
     decision,

@@ -5,6 +5,11 @@ export interface Io {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   now: () => Date;
+  /** Whether stderr is a terminal: progress is drawn in place there, and written as lines elsewhere. */
+  stderrIsTTY: boolean;
+  /** The terminal's size now (it can change while a deploy runs). */
+  columns: () => number;
+  rows: () => number;
 }
 
 export const processIo = (): Io => ({
@@ -13,6 +18,10 @@ export const processIo = (): Io => ({
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
   now: () => new Date(),
+  // isTTY is undefined, not false, on a pipe, whatever the types say.
+  stderrIsTTY: (process.stderr as { isTTY?: boolean }).isTTY === true,
+  columns: () => process.stderr.columns || 80,
+  rows: () => process.stderr.rows || 24,
 });
 
 /**

@@ -15,6 +15,11 @@ export interface RunResult {
   stderr: string;
 }
 
+export interface TerminalRun {
+  exitCode: number;
+  output: string;
+}
+
 export class TestRepo {
   constructor(readonly dir: string) {}
 
@@ -58,6 +63,23 @@ export class TestRepo {
       reject: false,
     });
     return { exitCode: result.exitCode ?? -1, stdout: result.stdout, stderr: result.stderr };
+  }
+
+  /**
+   * Runs the real binary with stdout and stderr on a pseudo-terminal (util-linux `script`), as a
+   * person at a terminal would; `output` is what the terminal received, escape sequences and all.
+   */
+  async runOnTerminal(args: string[], env: Record<string, string> = {}): Promise<TerminalRun> {
+    const quote = (arg: string): string => `'${arg.replace(/'/g, `'\\''`)}'`;
+    const command = ['node', BIN, ...args].map(quote).join(' ');
+    const result = await execa('script', ['-qfec', command, '/dev/null'], {
+      cwd: this.dir,
+      env: { ...cleanEnv(), TERM: 'xterm-256color', ...env },
+      extendEnv: false,
+      reject: false,
+      stdin: 'ignore',
+    });
+    return { exitCode: result.exitCode ?? -1, output: result.stdout };
   }
 
   /** `shipgraph plan --json`, parsed; fails the test on a non-zero exit. */
