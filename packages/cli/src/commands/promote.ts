@@ -11,6 +11,7 @@ import {
 } from '@shipgraph/core';
 import { ArtifactStore } from '../artifacts/store.js';
 import { resolveStage } from '../config/stage.js';
+import { checkoutDifference } from '../deploy/checkout.js';
 import { executePlan } from '../deploy/execute.js';
 import { renderSummary } from '../deploy/summary.js';
 import { runE2eStage } from '../e2e/stage.js';
@@ -107,6 +108,13 @@ export const command = defineCommand({
       const { promotion } = await promotionOf();
       io.stdout(flags.json ? JSON.stringify(promotion, null, 2) + '\n' : renderPromotion(promotion));
       return 0;
+    }
+    // Serverless services are packaged again from the checkout: it must be its commit, as committed.
+    const difference = await checkoutDifference(checkout);
+    if (difference !== null) {
+      throw new CliError('E_DIRTY_CHECKOUT', `cannot promote: ${difference}`, {
+        hint: 'commit or stash the changes: promote packages stage-bound services (Serverless) from the checkout',
+      });
     }
     await using lock = await lockStage({
       store,

@@ -84,6 +84,19 @@ describe('planPromotion', () => {
     expect(promotion.batches).toEqual([['billing']]);
   });
 
+  it('keeps a dependent the target already runs, even when its dependency is refused', () => {
+    const failed = stage('staging', {
+      ...staging.services,
+      orders: proven('o2', { e2e: { status: 'failed', commit: 'o2', at: 'then' } }),
+    });
+    const prod = stage('prod', { orders: proven('o1'), web: proven('w1') });
+    expect(actions(planPromotion({ graph, from: failed, to: prod, only: null }))).toEqual({
+      billing: 'promote',
+      orders: 'e2e-failed',
+      web: 'unchanged',
+    });
+  });
+
   it('refuses what was never tested on what the source runs, never deployed there, kept no artifact, or is dirty', () => {
     const from = stage('staging', {
       billing: proven('b2', { e2e: { status: 'passed', commit: 'b1', at: 'then' } }),

@@ -81,23 +81,19 @@ export function planPromotion({ graph, from, to, only }: PromotionInput): Promot
       entries.set(name, { service: name, action: 'refused', ...proven });
       continue;
     }
+    // What the target already runs stays, whatever its dependencies do.
+    if (sameArtifact(proven.artifact, to.services[name]?.artifact)) {
+      entries.set(name, { service: name, action: 'unchanged', commit: proven.commit });
+      continue;
+    }
     const behind = (nearest.get(name) ?? []).filter((dep) => !current(dep));
     if (behind.length > 0) {
       const why = behind.map((dep) => describeBehind(dep, entries.get(dep), to.stage)).join('; ');
       entries.set(name, { service: name, action: 'refused', refusal: 'dependency-left-behind', why });
       continue;
     }
-    entries.set(
-      name,
-      sameArtifact(proven.artifact, to.services[name]?.artifact)
-        ? { service: name, action: 'unchanged', commit: proven.commit }
-        : {
-            service: name,
-            action: 'promote',
-            ...proven,
-            dependsOn: (nearest.get(name) ?? []).filter((dep) => entries.get(dep)?.action === 'promote'),
-          },
-    );
+    const dependsOn = (nearest.get(name) ?? []).filter((dep) => entries.get(dep)?.action === 'promote');
+    entries.set(name, { service: name, action: 'promote', ...proven, dependsOn });
   }
   const services = [...entries.values()].sort((a, b) => (a.service < b.service ? -1 : 1));
   return { from: from.stage, to: to.stage, services, batches: wavesOf(services) };
