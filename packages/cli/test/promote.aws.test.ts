@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { GetFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import {
   CreateBucketCommand,
+  DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
   PutObjectCommand,
@@ -161,9 +162,50 @@ describe('promote (moto S3)', () => {
     expect(refused.stderr).toMatch(
       /^ {2}api {2}refused {4}its e2e tests failed in staging at [0-9a-f]{12}$/m,
     );
-    expect(refused.stderr).toContain('web  unchanged');
+    expect(refused.stderr).toContain('web  refused    it depends on api, which cannot be promoted (its e2e tests failed');
     expect(stateText(repo, 'prod')).toBe(prodBefore);
     expect(traced(repo)).toHaveLength(tracedBefore);
+  });
+
+  it('a commit that leaves a service as it was deploys the package kept for it, not a new build', async () => {
+    const { repo, bucket } = await promotable();
+    const first = repo.git('rev-parse', 'HEAD');
+    expect((await deploy(repo, ['--stage', 'staging'])).exitCode).toBe(0);
+    repo.write({ 'README.md': '# docs only\n' });
+    const second = repo.commit('docs');
+    const forced = await deploy(repo, ['--stage', 'staging', '--all']);
+    expect(forced.exitCode, forced.stderr).toBe(0);
+    expect(forced.stderr).toContain(
+      `deploying the package kept for ${first.slice(0, 12)}: same fingerprint, not built again`,
+    );
+    const [a1, , a2] = traced(repo);
+    expect([a1?.commit, a2?.commit]).toEqual([first, second]);
+    expect(a2?.package).toBe(a1?.package);
+    const manifest = await s3.send(
+      new GetObjectCommand({ Bucket: bucket, Key: `shipgraph/api/${second}/manifest.json` }),
+    );
+    expect(JSON.parse((await manifest.Body?.transformToString()) ?? '')).toMatchObject({
+      commit: second,
+      folder: `shipgraph/api/${first}/`,
+    });
+    // And what it names can be promoted: the files come from where they were kept.
+    const promoted = await repo.run(['promote', '--from', 'staging', '--to', 'prod', '--only', 'api']);
+    expect(promoted.exitCode, promoted.stderr).toBe(0);
+    expect(traced(repo).at(-1)).toMatchObject({ stage: 'prod', commit: second, package: a1?.package });
+  });
+
+  it('refuses, before deploying anything, a service whose kept package is gone', async () => {
+    const { repo, bucket } = await promotable();
+    const commit = repo.git('rev-parse', 'HEAD');
+    expect((await deploy(repo, ['--stage', 'staging'])).exitCode).toBe(0);
+    await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: `shipgraph/api/${commit}/manifest.json` }));
+    const result = await repo.run(['promote', '--from', 'staging', '--to', 'prod']);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain(
+      `api  refused    the package staging kept is gone from s3://${bucket}/shipgraph/api/${commit}/`,
+    );
+    expect(result.stderr).toContain('web  refused    it depends on api, which cannot be promoted');
+    expect(stateText(repo, 'prod')).toBeNull();
   });
 
   it('refuses a checkout with uncommitted changes before it takes the lock', async () => {

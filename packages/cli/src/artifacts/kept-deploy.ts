@@ -26,12 +26,18 @@ export async function deployKept(
   const region = packaging.stageBound ? context.region : null;
   const stage = packaging.stageBound ? context.stage : null;
   return withTempDir(async (dir) => {
-    const kept = await store.manifest(context.service, context.commit, region);
+    const kept =
+      fingerprint === null
+        ? null
+        : await store.byFingerprint(context.service, fingerprint, { stage, region });
     let manifest: PackageManifest;
-    if (kept !== null && fingerprint !== null && kept.fingerprint === fingerprint && kept.stage === stage) {
-      context.log(`deploying the package kept for ${context.commit.slice(0, 12)} (same fingerprint)`);
+    if (kept !== null) {
+      // The same inputs were packaged before (this commit, or one that did not touch the service).
+      context.log(
+        `deploying the package kept for ${kept.commit.slice(0, 12)}: same fingerprint, not built again`,
+      );
       await store.fetch(kept, dir);
-      manifest = kept;
+      manifest = kept.commit === context.commit ? kept : await store.reuse(kept, context.commit);
     } else {
       await packaging.package(context, dir);
       const contents = await packageContents(dir, (path) => packaging.isCode?.(path) ?? true);

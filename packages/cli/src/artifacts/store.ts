@@ -16,6 +16,8 @@ export interface PackageManifest extends PackageContents {
   stage: string | null;
   region: string | null;
   fingerprint: string | null;
+  /** Where the files are, when they were kept by another commit with the same fingerprint. */
+  folder?: string;
 }
 
 export class ArtifactStore {
@@ -63,18 +65,69 @@ export class ArtifactStore {
     }
   }
 
-  /** Uploads the package in `dir`, then its manifest: a reader that finds the manifest finds every file. */
+  /** Whether the package a record names is still here (stage-agnostic, or kept for one of its regions). */
+  async has(service: PackageName, commit: CommitSha, regions: readonly string[]): Promise<boolean> {
+    for (const region of [null, ...regions]) {
+      const key = `${this.folderOf(service, commit, region)}manifest.json`;
+      if ((await getObject(this.bucket, key)) !== null) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Uploads the package in `dir`, then its manifest (a reader that finds the manifest finds every
+   * file), then the pointer from its fingerprint, by which a later commit finds it.
+   */
   async put(dir: string, manifest: PackageManifest): Promise<void> {
     const folder = this.folderOf(manifest.service, manifest.commit, manifest.region);
     for (const path of Object.keys(manifest.files)) {
       await putObject(this.bucket, `${folder}${path}`, await readFile(join(dir, path)));
     }
+    await this.putManifest(manifest);
+  }
+
+  /** The package kept for the same fingerprint (by any commit), stage and region, or null. */
+  async byFingerprint(
+    service: PackageName,
+    fingerprint: string,
+    where: { stage: string | null; region: string | null },
+  ): Promise<PackageManifest | null> {
+    const pointer = await getObject(this.bucket, this.pointerKey(service, fingerprint, where));
+    if (pointer === null) return null;
+    const { commit } = JSON.parse(new TextDecoder().decode(pointer)) as { commit: CommitSha };
+    const found = await this.manifest(service, commit, where.region);
+    return found?.fingerprint === fingerprint && found.stage === where.stage ? found : null;
+  }
+
+  /** Records that `commit` deploys the package `kept` holds: a manifest in its folder naming the files' folder. */
+  async reuse(kept: PackageManifest, commit: CommitSha): Promise<PackageManifest> {
+    const folder = kept.folder ?? this.folderOf(kept.service, kept.commit, kept.region);
+    const manifest = { ...kept, commit, folder };
+    await this.putManifest(manifest);
+    return manifest;
+  }
+
+  private async putManifest(manifest: PackageManifest): Promise<void> {
+    const folder = this.folderOf(manifest.service, manifest.commit, manifest.region);
     await putObject(this.bucket, `${folder}manifest.json`, JSON.stringify(manifest, null, 2) + '\n');
+    if (manifest.fingerprint !== null) {
+      const key = this.pointerKey(manifest.service, manifest.fingerprint, manifest);
+      await putObject(this.bucket, key, JSON.stringify({ commit: manifest.commit }) + '\n');
+    }
+  }
+
+  private pointerKey(
+    service: PackageName,
+    fingerprint: string,
+    where: { stage: string | null; region: string | null },
+  ): string {
+    const suffix = where.stage === null ? '' : `.${where.stage}.${where.region ?? ''}`;
+    return `${this.prefix}/${fileSafe(service)}/fingerprints/${fileSafe(fingerprint)}${suffix}.json`;
   }
 
   /** Downloads a package into `dir`, each file checked against the manifest's hash. */
   async fetch(manifest: PackageManifest, dir: string): Promise<void> {
-    const folder = this.folderOf(manifest.service, manifest.commit, manifest.region);
+    const folder = manifest.folder ?? this.folderOf(manifest.service, manifest.commit, manifest.region);
     for (const [path, hash] of Object.entries(manifest.files)) {
       const bytes = await getObject(this.bucket, `${folder}${path}`);
       if (bytes === null || sha256(bytes) !== hash) {

@@ -98,9 +98,17 @@ export const command = defineCommand({
         : new Set(
             selectServices(graph, flags.only ?? null, flags.exclude ?? []).map((service) => service.name),
           );
+    const artifacts = new ArtifactStore(source.artifacts, source.name);
     const promotionOf = async (): Promise<{ promotion: Promotion; from: StageState; to: StageState }> => {
       const [from, to] = [await store.read(source.name), await store.read(stage.name)];
-      return { promotion: planPromotion({ graph, from, to, only: selected }), from, to };
+      // A record whose package is no longer in the store cannot be promoted: say so before deploying.
+      const gone = new Set<string>();
+      for (const [service, record] of Object.entries(from.services)) {
+        if (selected !== null && !selected.has(service)) continue;
+        if (record.artifact !== undefined && !(await artifacts.has(service, record.commit, record.regions)))
+          gone.add(service);
+      }
+      return { promotion: planPromotion({ graph, from, to, only: selected, gone }), from, to };
     };
     await using report = await openReport(flags.report, 'promote', context);
 
@@ -157,7 +165,7 @@ export const command = defineCommand({
       previous: to.services,
       keeping: promotedFrom({
         stage: source.name,
-        store: new ArtifactStore(source.artifacts, source.name),
+        store: artifacts,
         records: from.services,
         fingerprintAtCheckout: (service) => fingerprints.of(service),
       }),

@@ -121,6 +121,24 @@ describe('planPromotion', () => {
     ).toEqual({ web: 'not-deployed' });
   });
 
+  it('refuses a service whose kept package is gone from the store, and its dependents', () => {
+    const promotion = planPromotion({
+      graph,
+      from: staging,
+      to: stage('prod'),
+      only: null,
+      gone: new Set(['orders']),
+    });
+    expect(actions(promotion)).toEqual({
+      billing: 'promote',
+      orders: 'no-artifact',
+      web: 'dependency-left-behind',
+    });
+    expect(promotion.services.find((entry) => entry.service === 'orders')).toMatchObject({
+      why: 'the package staging kept is gone from s3://artifacts/staging/x/o1/',
+    });
+  });
+
   it('with --only, refuses a service whose dependency the target runs at another version', () => {
     const only = new Set(['web']);
     const behind = planPromotion({ graph, from: staging, to: stage('prod', { orders: proven('o0') }), only });

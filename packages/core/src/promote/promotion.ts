@@ -31,6 +31,8 @@ export interface PromotionInput {
   to: StageState;
   /** The services asked for (`--only`), or null for every service. */
   only: ReadonlySet<PackageName> | null;
+  /** Services whose recorded package is no longer in the source's store. */
+  gone?: ReadonlySet<PackageName>;
 }
 
 const sameArtifact = (a: ArtifactRef | undefined, b: ArtifactRef | undefined): boolean =>
@@ -64,7 +66,7 @@ function provenArtifact(
   return { artifact: record.artifact, commit: record.commit };
 }
 
-export function planPromotion({ graph, from, to, only }: PromotionInput): Promotion {
+export function planPromotion({ graph, from, to, only, gone }: PromotionInput): Promotion {
   const nearest = nearestServiceDeps(graph);
   const entries = new Map<PackageName, PromotionEntry>();
   // Whether the target runs what the source runs, once this promotion is done.
@@ -76,7 +78,14 @@ export function planPromotion({ graph, from, to, only }: PromotionInput): Promot
   // Dependencies first: a service is judged after everything it depends on.
   for (const name of graph.order) {
     if (graph.packages.get(name)?.isService !== true || (only !== null && !only.has(name))) continue;
-    const proven = provenArtifact(from.services[name], from.stage);
+    const found = provenArtifact(from.services[name], from.stage);
+    const proven =
+      'artifact' in found && gone?.has(name) === true
+        ? {
+            refusal: 'no-artifact' as const,
+            why: `the package ${from.stage} kept is gone from ${found.artifact.uri}`,
+          }
+        : found;
     if ('refusal' in proven) {
       entries.set(name, { service: name, action: 'refused', ...proven });
       continue;
