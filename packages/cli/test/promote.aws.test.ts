@@ -162,7 +162,9 @@ describe('promote (moto S3)', () => {
     expect(refused.stderr).toMatch(
       /^ {2}api {2}refused {4}its e2e tests failed in staging at [0-9a-f]{12}$/m,
     );
-    expect(refused.stderr).toContain('web  refused    it depends on api, which cannot be promoted (its e2e tests failed');
+    expect(refused.stderr).toContain(
+      'web  refused    it depends on api, which cannot be promoted (its e2e tests failed',
+    );
     expect(stateText(repo, 'prod')).toBe(prodBefore);
     expect(traced(repo)).toHaveLength(tracedBefore);
   });
