@@ -210,6 +210,36 @@ describe('promote (moto S3)', () => {
     expect(stateText(repo, 'prod')).toBeNull();
   });
 
+  it('keeps an npm-script service with a package script; one without deploys from source, unkept', async () => {
+    const bucket = `shipgraph-artifacts-${process.pid}-${buckets++}`;
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    const script = (mode: string) => `node ${JSON.stringify(PACKAGE_DEPLOY)} ../.. ${mode}`;
+    const repo = tempRepo({
+      'package.json': { name: 'root', private: true, workspaces: ['services/*'] },
+      '.gitignore': '.shipgraph/\ndeploy-trace.jsonl\n',
+      'services/kept/package.json': {
+        name: 'kept',
+        scripts: { package: script('package'), deploy: script('deploy') },
+      },
+      'services/kept/src/index.js': 'export {};\n',
+      'services/plain/package.json': { name: 'plain', scripts: { deploy: 'true' } },
+      'shipgraph.config.json': {
+        stages: { staging: { artifacts: { bucket }, e2e: false } },
+        services: { kept: {}, plain: {} },
+      },
+    });
+    const commit = repo.commit();
+    const result = await deploy(repo, ['--stage', 'staging']);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(
+      /\[plain\/us-east-1\] its deployer makes no package to keep: deployed from source/,
+    );
+    expect(await objectExists(bucket, `shipgraph/kept/${commit}/manifest.json`)).toBe(true);
+    expect(records(repo, 'staging').kept?.artifact?.uri).toBe(`s3://${bucket}/shipgraph/kept/${commit}/`);
+    expect(records(repo, 'staging').plain?.artifact).toBeUndefined();
+    expect(traced(repo)).toMatchObject([{ service: 'kept', stage: 'staging', commit }]);
+  });
+
   it('refuses a checkout with uncommitted changes before it takes the lock', async () => {
     const { repo } = await promotable();
     expect((await deploy(repo, ['--stage', 'staging'])).exitCode).toBe(0);

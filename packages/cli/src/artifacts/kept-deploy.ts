@@ -19,7 +19,10 @@ export async function deployKept(
   fingerprint: string | null,
 ): Promise<KeptOutcome> {
   const packaging = deployer.packaging;
-  if (packaging === undefined) {
+  if (
+    packaging === undefined ||
+    (packaging.available !== undefined && !(await packaging.available(context)))
+  ) {
     context.log('its deployer makes no package to keep: deployed from source, no artifact recorded');
     return { ...(await deployer.deploy(context)), code: null };
   }

@@ -1,7 +1,13 @@
 // Deploys with any command from the config (cdk, sam, terraform...), with {stage} and {region} filled in.
 import { stackOutputs } from '../aws/cloudformation.js';
 import { fillPlaceholders } from '../stacks/stack-name.js';
-import type { DeployContext, DeployOutcome, Deployer, Packaging } from './contract.js';
+import {
+  withPackageDir,
+  type DeployContext,
+  type DeployOutcome,
+  type Deployer,
+  type Packaging,
+} from './contract.js';
 import { runDeployTool, saidNoChange } from './tool.js';
 import { CliError } from '../errors.js';
 
@@ -48,8 +54,3 @@ export class CommandDeployer implements Deployer {
     return runDeployTool(file, args, context);
   }
 }
-
-const withPackageDir = (context: DeployContext, dir: string): DeployContext => ({
-  ...context,
-  env: { ...context.env, SHIPGRAPH_PACKAGE_DIR: dir },
-});

@@ -46,6 +46,8 @@ export interface Packaging {
    * its templates): then another stage packages again and checks its code is the same, byte for byte.
    */
   stageBound: boolean;
+  /** Whether this service can be packaged (an npm-script service needs a `package` script); default yes. */
+  available?(context: DeployContext): Promise<boolean>;
   /** Writes the package into `dir` (empty). */
   package(context: DeployContext, dir: string): Promise<void>;
   /** Deploys the package in `dir`. */
@@ -75,3 +77,9 @@ const TRANSIENT = [
 ];
 
 export const looksTransient = (text: string): boolean => TRANSIENT.some((pattern) => pattern.test(text));
+
+/** The context of a deploy from a package folder: the tool finds it as $SHIPGRAPH_PACKAGE_DIR. */
+export const withPackageDir = (context: DeployContext, dir: string): DeployContext => ({
+  ...context,
+  env: { ...context.env, SHIPGRAPH_PACKAGE_DIR: dir },
+});
