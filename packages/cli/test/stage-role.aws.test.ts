@@ -1,8 +1,10 @@
 // A stage with `roleArn` (in another account): shipgraph assumes it through STS (moto) for its own
 // CloudFormation calls and hands its credentials to the deploy processes; other stages keep the build's.
+// A state table in another account is reached through its own role.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { describe, expect, it } from 'vitest';
 import { deploy, statusOf } from './helpers/deploys.js';
@@ -140,5 +142,37 @@ describe('a stage with roleArn (moto STS)', () => {
     const given = recordedCredentials(repo.dir, 'staging');
     const identity = await new STSClient({ credentials: given }).send(new GetCallerIdentityCommand({}));
     expect(identity.Arn).toBe(own.Arn);
+  });
+
+  it('reaches a state table in another account through state.roleArn', async () => {
+    const STATE_ROLE = 'arn:aws:iam::333333333333:role/shipgraph-state';
+    const table = `shipgraph-state-role-${process.pid}`;
+    const repo = repoWithRole('audits');
+    const config = JSON.parse(readFileSync(join(repo.dir, 'shipgraph.config.json'), 'utf8')) as object;
+    repo.write({
+      'shipgraph.config.json': { ...config, state: { backend: 'dynamodb', table, roleArn: STATE_ROLE } },
+    });
+    repo.commit('state elsewhere');
+    expect((await repo.run(['state', 'init'])).exitCode).toBe(0);
+    const staging = await deploy(repo, ['--stage', 'staging']);
+    expect(staging.exitCode, staging.stderr).toBe(0);
+
+    const { Credentials } = await sts.send(
+      new AssumeRoleCommand({ RoleArn: STATE_ROLE, RoleSessionName: 'test' }),
+    );
+    const there = new DynamoDBClient({
+      credentials: {
+        accessKeyId: Credentials?.AccessKeyId ?? '',
+        secretAccessKey: Credentials?.SecretAccessKey ?? '',
+        sessionToken: Credentials?.SessionToken ?? '',
+      },
+    });
+    const key = { pk: { S: 'stage#staging' }, sk: { S: 'service#worker' } };
+    const { Item } = await there.send(new GetItemCommand({ TableName: table, Key: key }));
+    expect(Item?.commit?.S).toBe(repo.git('rev-parse', 'HEAD'));
+    // Not in the build's own account.
+    await expect(
+      new DynamoDBClient({}).send(new GetItemCommand({ TableName: table, Key: key })),
+    ).rejects.toThrow(/not found|ResourceNotFound/i);
   });
 });

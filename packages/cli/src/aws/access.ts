@@ -21,8 +21,9 @@ const REFRESH_BEFORE_MS = 15 * 60_000;
 export class StageAccess {
   private assumed: Promise<Credentials> | null = null;
 
+  /** `what` the role is for, as messages name it: `stage prod`, `the state table`. */
   constructor(
-    readonly stage: string,
+    readonly what: string,
     readonly role: StageRole | null,
     private readonly region: string,
   ) {}
@@ -60,7 +61,8 @@ export class StageAccess {
       const { Credentials: found } = await sts.send(
         new AssumeRoleCommand({
           RoleArn: role.arn,
-          RoleSessionName: `shipgraph-${this.stage}`.slice(0, 64),
+          RoleSessionName:
+            `shipgraph-${this.what.replace(/^stage /, '').replace(/[^\w+=,.@-]+/g, '-')}`.slice(0, 64),
           ...(role.externalId === null ? {} : { ExternalId: role.externalId }),
           // One hour: the most AWS allows when the build's own credentials come from a role (role chaining).
           DurationSeconds: 3600,
@@ -77,7 +79,7 @@ export class StageAccess {
       };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      throw new CliError('E_ASSUME_ROLE', `cannot assume ${role.arn} for stage ${this.stage}: ${message}`, {
+      throw new CliError('E_ASSUME_ROLE', `cannot assume ${role.arn} for ${this.what}: ${message}`, {
         hint: "let the build's identity assume the role (the role's trust policy, and sts:AssumeRole in the build's policy), and check externalId",
         cause: error,
       });

@@ -44,7 +44,8 @@ export type WebhookUrlSource =
   { from: 'env'; name: string } | { from: 'ssm'; parameter: string; region: string | null };
 
 export type StateConfig =
-  { backend: 'file'; dir: string } | { backend: 'dynamodb'; table: string; region: string | null };
+  | { backend: 'file'; dir: string }
+  | { backend: 'dynamodb'; table: string; region: string | null; role: StageRole | null };
 
 interface RawConfig {
   graph?: 'auto' | 'nx' | 'packages';
@@ -74,7 +75,9 @@ interface RawConfig {
     string,
     { inputs?: RawInputs; path?: string; dependsOn?: string[]; deployer?: DeployerConfig; stackName?: string }
   >;
-  state?: { backend: 'file'; dir?: string } | { backend: 'dynamodb'; table: string; region?: string };
+  state?:
+    | { backend: 'file'; dir?: string }
+    | { backend: 'dynamodb'; table: string; region?: string; roleArn?: string; externalId?: string };
 }
 
 export interface ShipgraphConfig {
@@ -198,7 +201,15 @@ function resolve(raw: RawConfig, file: string | null): ShipgraphConfig {
     services,
     state:
       raw.state?.backend === 'dynamodb'
-        ? { backend: 'dynamodb', table: raw.state.table, region: raw.state.region ?? null }
+        ? {
+            backend: 'dynamodb',
+            table: raw.state.table,
+            region: raw.state.region ?? null,
+            role:
+              raw.state.roleArn === undefined
+                ? null
+                : { arn: raw.state.roleArn, externalId: raw.state.externalId ?? null },
+          }
         : { backend: 'file', dir: raw.state?.dir ?? '.shipgraph/state' },
   };
 }

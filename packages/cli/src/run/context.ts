@@ -50,7 +50,7 @@ export async function openRun(io: Io, request: RunRequest): Promise<RunContext> 
   const checkout = await openCheckout(io.cwd, build.headRef);
   const decision = decide(checkout.config, build.trigger, build.event, build.explicitStage);
   const stage = resolveStage(checkout.config, decision.stage ?? request.stage, io.env);
-  useStageAccess(new StageAccess(stage.name, stage.role, stage.regions[0] ?? 'us-east-1'));
+  useStageAccess(new StageAccess(`stage ${stage.name}`, stage.role, stage.regions[0] ?? 'us-east-1'));
 
   // A command with no steps to show (plan, state) writes its notes as lines, whatever the terminal.
   const reporter = request.reporter ?? lineReporter(io);

@@ -3,6 +3,7 @@
 // Why DynamoDB: each service's record is its own item, written on its own (no read-modify-write of
 // a shared document as with one S3 object per stage), and the lock is a single conditional put that
 // either wins or names the holder. SSM Parameter Store has no conditional write to build a lock on.
+import type { Credentials } from '../aws/access.js';
 import type * as DynamoSdk from '@aws-sdk/client-dynamodb';
 import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type PackageName, type ServiceRecord, type StageState } from '@shipgraph/core';
@@ -18,6 +19,8 @@ export class DynamoDbStateStore implements StateStore {
   constructor(
     private readonly table: string,
     private readonly region: string,
+    /** Credentials for the table's account, when a role reaches it; else the default chain. */
+    private readonly credentials?: () => Promise<Credentials>,
   ) {}
 
   describe(stage: string): string {
@@ -312,7 +315,12 @@ export class DynamoDbStateStore implements StateStore {
 
   private dynamo(): Promise<DynamoDBClient> {
     this.client ??= import('@aws-sdk/client-dynamodb').then(
-      ({ DynamoDBClient }) => new DynamoDBClient({ region: this.region, maxAttempts: 5 }),
+      ({ DynamoDBClient }) =>
+        new DynamoDBClient({
+          region: this.region,
+          maxAttempts: 5,
+          ...(this.credentials && { credentials: this.credentials }),
+        }),
     );
     return this.client;
   }
