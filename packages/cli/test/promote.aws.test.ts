@@ -122,8 +122,14 @@ describe('promote (moto S3)', () => {
     });
     expect(stateText(repo, 'prod')).toBeNull();
 
-    const promoted = await repo.run(['promote', '--from', 'staging', '--to', 'prod', '--json']);
+    const promoted = await repo.run([
+      'promote',
+      ...['--from', 'staging', '--to', 'prod', '--json', '--report', 'reports/promotion.html'],
+    ]);
     expect(promoted.exitCode, promoted.stderr).toBe(0);
+    const page = readFileSync(join(repo.dir, 'reports/promotion.html'), 'utf8');
+    expect(page).toContain('promote staging → prod');
+    expect(page).toMatch(/api +promote +[0-9a-f]{12}/);
     expect(statusOf(JSON.parse(promoted.stdout) as never)).toEqual({ api: 'deployed', web: 'deployed' });
     // The same package bytes, deployed in dependency order, at the commit staging proved.
     const [stagingApi, stagingWeb, prodApi, prodWeb] = traced(repo);

@@ -114,6 +114,8 @@ export const command = defineCommand({
 
     if (flags.dryRun) {
       const { promotion } = await promotionOf();
+      report.notes.push('dry run: nothing was deployed', ...renderPromotion(promotion).trimEnd().split('\n'));
+      await report.write();
       io.stdout(flags.json ? JSON.stringify(promotion, null, 2) + '\n' : renderPromotion(promotion));
       return 0;
     }
@@ -135,6 +137,7 @@ export const command = defineCommand({
     // Read under the lock: what the target runs now decides what is promoted.
     const { promotion, from, to } = await promotionOf();
     log(renderPromotion(promotion).trimEnd());
+    report.notes.push(...renderPromotion(promotion).trimEnd().split('\n'));
     const plan = promotionPlan(promotion, from, checkout.head, graph);
     report.plan = plan;
     const settings = await serviceSettings(checkout, stage.name);
