@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// Runs the unit tests (vitest project `unit`) on each Node.js line that `npm ci --prefix tools/node-lines`
-// installs here. Its node goes first on PATH, so the shipgraph binaries the tests spawn run on it too.
-// Extra arguments go to vitest (`node tools/node-lines/run.mjs packages/core`).
+// Runs the vitest suite (both projects: unit, and aws against moto) on each Node.js line that
+// `npm ci --prefix tools/node-lines` installs here. Its node goes first on PATH, so the shipgraph binaries
+// and deploy tools the tests spawn run on it too. Extra arguments go to vitest (`... --project unit`).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
@@ -25,7 +25,7 @@ for (const line of LINES) {
   const version = execFileSync('node', ['-p', 'process.version'], { env, encoding: 'utf8' }).trim();
   console.log(`\nnode-lines: ${line}: vitest on node ${version} (${join(bin, 'node')})`);
   const started = Date.now();
-  const run = spawnSync('node', [VITEST, 'run', '--project', 'unit', ...process.argv.slice(2)], {
+  const run = spawnSync('node', [VITEST, 'run', ...process.argv.slice(2)], {
     cwd: ROOT,
     env,
     stdio: 'inherit',
