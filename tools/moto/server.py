@@ -1,4 +1,4 @@
-# moto_server as moto.mjs starts it: exits with its parent, and validates templates the way AWS would.
+# moto_server as moto.mjs starts it: exits with its parent, and acts as AWS does where the tests rely on it.
 import os
 import sys
 import threading
@@ -7,6 +7,7 @@ from moto.awslambda_simple import models as lambda_simple
 from moto.cloudformation import models as cloudformation, utils
 from moto.core.base_backend import BackendDict
 from moto.core.config import default_user_config
+from moto.dynamodb.models import DynamoDBBackend
 from moto.server import main
 from moto.stepfunctions import models as stepfunctions
 from moto.stepfunctions.parser.models import stepfunctions_parser_backends
@@ -25,6 +26,21 @@ class DockerFreeLambdaBackend(lambda_simple.LambdaSimpleBackend):
     def invoke(self, function_name, qualifier, body, headers, response_headers):
         self.get_function(function_name, qualifier)
         return super().invoke(function_name, qualifier, body, headers, response_headers)
+
+
+# DynamoDB applies a conditional write atomically: nothing writes the item between its condition check
+# and its write. moto serves requests on threads and reads, checks, then writes with no lock, so two
+# racing conditional puts could both succeed (the lock-race tests saw two winners in one round, once in
+# 60). One lock around moto's item writes gives back what the stage lock relies on.
+item_writes = threading.RLock()
+
+
+def atomic(write):
+    def locked(*args, **kwargs):
+        with item_writes:
+            return write(*args, **kwargs)
+
+    return locked
 
 
 def exit_when_parent_exits():
@@ -47,5 +63,7 @@ default_user_config["stepfunctions"] = {"execute_state_machine": True}
 default_user_config["lambda"] = {"use_docker": False}
 lambda_simple.lambda_simple_backends = BackendDict(DockerFreeLambdaBackend, "lambda")
 stepfunctions.stepfunctions_backends = stepfunctions_parser_backends
+for name in ("put_item", "update_item", "delete_item", "transact_write_items"):
+    setattr(DynamoDBBackend, name, atomic(getattr(DynamoDBBackend, name)))
 threading.Thread(target=exit_when_parent_exits, daemon=True).start()
 main(sys.argv[1:])
