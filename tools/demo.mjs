@@ -3,7 +3,8 @@
 // Deploys the example from scratch with its e2e tests, deploys again (nothing to do), then changes
 // the shared library and shows that only its dependents redeploy, which artifacts really changed,
 // and their e2e tests. Pass --keep to keep the scratch repository.
-import { execFileSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,7 +29,14 @@ const env = useMoto({ ...process.env, STAGE: 'staging' }, moto.endpoint);
 for (const name of ['CODEBUILD_WEBHOOK_TRIGGER', 'CODEBUILD_RESOLVED_SOURCE_VERSION', 'FORCE_DEPLOY_ALL'])
   delete env[name];
 const repo = scratchExample();
-const shipgraph = (...args) => execFileSync('node', [BIN, ...args], { cwd: repo, env, stdio: 'inherit' });
+// Not execFileSync: moto logs every request to a pipe this process reads. Blocked in a synchronous call,
+// it stops reading, the pipe fills, and moto stalls mid-request (the e2e tests then time out).
+async function shipgraph(...args) {
+  const child = spawn('node', [BIN, ...args], { cwd: repo, env, stdio: 'inherit' });
+  const [status, signal] = await once(child, 'exit');
+  if (status !== 0)
+    throw Object.assign(new Error(`shipgraph ${args[0]}: ${signal ?? `exit ${status}`}`), { status });
+}
 const lambda = new LambdaClient({
   endpoint: moto.endpoint,
   region: env.AWS_REGION,
@@ -61,21 +69,21 @@ let failed = false;
 try {
   say(`moto is on ${moto.endpoint}; the example is a fresh git repository in ${repo}`);
   say('shipgraph plan — nothing is deployed yet');
-  shipgraph('plan');
+  await shipgraph('plan');
   say('shipgraph deploy — every service in dependency order, then their e2e tests against the stage');
-  shipgraph('deploy', '--junit', 'reports/e2e.xml');
+  await shipgraph('deploy', '--junit', 'reports/e2e.xml');
   console.log(junitSummary('reports/e2e.xml'));
   say('shipgraph deploy again — nothing changed, nothing deploys, nothing to test');
-  shipgraph('deploy');
+  await shipgraph('deploy');
   const before = await artifacts();
   // newOrderId is bundled into orders-api's handlers; orders-worker's bundle holds only what it imports.
   commitEdit(repo, 'libs/shared/src/ids.mjs', '`ord_${', '`order_${', 'a longer order id prefix');
   say('after a commit that changes libs/shared: shipgraph plan --explain');
-  shipgraph('plan', '--explain');
+  await shipgraph('plan', '--explain');
   say(
     "shipgraph deploy — the library's dependents; each says whether its deploy changed anything; then their e2e",
   );
-  shipgraph('deploy', '--junit', 'reports/e2e.xml');
+  await shipgraph('deploy', '--junit', 'reports/e2e.xml');
   console.log(junitSummary('reports/e2e.xml'));
   const after = await artifacts();
   say('the artifacts Lambda runs now (CodeSha256)');

@@ -33,7 +33,11 @@ export function ensureMoto({ root = repoRoot } = {}) {
   console.error('moto: installed');
 }
 
-/** Starts moto on a free port of 127.0.0.1 and resolves once it answers HTTP. */
+/**
+ * Starts moto on a free port of 127.0.0.1 and resolves once it answers HTTP. Its log comes through a pipe
+ * that this process's event loop reads: while moto runs, run other processes asynchronously (not
+ * execFileSync), or the pipe fills and moto stalls.
+ */
 export async function startMoto({ root = repoRoot, timeoutMs = 30_000 } = {}) {
   const python = join(root, '.venv', 'bin', 'python');
   if (!existsSync(python)) throw new Error(`moto: ${python} is missing; run ensureMoto() first`);

@@ -15,6 +15,7 @@ import {
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetBucketEncryptionCommand, S3Client } from '@aws-sdk/client-s3';
 import { execa } from 'execa';
+import { intersects } from 'semver';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 
@@ -226,6 +227,21 @@ describe('buildspec.yml', () => {
     });
     expect(buildspec.artifacts).toEqual({ files: ['reports/shipgraph.html'] });
     expect(buildspec.cache).toEqual({ paths: ['/root/.npm/**/*'] });
+  });
+
+  it('builds on a Node.js line shipgraph supports: its default, and each NodeVersion ci/pipeline.yml allows', () => {
+    const buildspec = parse(readFileSync(join(repoRoot, 'buildspec.yml'), 'utf8')) as {
+      env: { variables: { NODE_VERSION: string } };
+    };
+    const cli = JSON.parse(readFileSync(join(repoRoot, 'packages/cli/package.json'), 'utf8')) as {
+      engines: { node: string };
+    };
+    const { NodeVersion } = templateData().Parameters as { NodeVersion: { AllowedValues: string[] } };
+    const unsupported = NodeVersion.AllowedValues.filter(
+      (major) => !intersects(`${major}.x`, cli.engines.node),
+    );
+    expect(unsupported).toEqual([]);
+    expect(NodeVersion.AllowedValues).toContain(buildspec.env.variables.NODE_VERSION);
   });
 });
 
