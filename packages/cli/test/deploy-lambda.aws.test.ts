@@ -10,6 +10,7 @@ import {
   ListVersionsByFunctionCommand,
 } from '@aws-sdk/client-lambda';
 import { CreateBucketCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { deploy, statusOf } from './helpers/deploys.js';
-import { tempRepo } from './helpers/repo.js';
+import { BIN, tempRepo } from './helpers/repo.js';
 
 const FAKE_DEPLOY = fileURLToPath(new URL('./fixtures/fake-deploy.mjs', import.meta.url));
 const lambda = new LambdaClient({});
@@ -227,5 +228,27 @@ describe('the lambda deployer (moto)', () => {
     expect(api?.attempts).toBe(1);
     expect(await aliasOf(fn, stage)).toEqual({ version: '1', weights: {} });
     expect(logOf(repo.dir, stage)).toContain(`rolled back: ${fn}:${stage} on version 1 again`);
+  });
+
+  it('leaves the alias on the old version when a signal interrupts the rollout', async () => {
+    const rollout = { type: 'canary', percent: 10, seconds: 60, pollSeconds: 0.2 };
+    const { repo, fn, stage, changeCode } = await lambdaRepo('lam-signal', rollout);
+    expect((await deploy(repo, ['--stage', stage])).exitCode).toBe(0);
+    changeCode(2);
+    const child = spawn('node', [BIN, 'deploy', '--json', '--no-check-stacks', '--stage', stage], {
+      cwd: repo.dir,
+      stdio: 'ignore',
+      env: { ...process.env, CI: 'true', GIT_CONFIG_NOSYSTEM: '1' },
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    for (let tries = 0; JSON.stringify((await aliasOf(fn, stage)).weights) !== '{"2":0.1}'; tries++) {
+      if (tries > 200) throw new Error('the canary never started');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    child.kill('SIGINT');
+    // Well before the 60 s bake would end.
+    expect(await exited).toBe(130);
+    expect(await aliasOf(fn, stage)).toEqual({ version: '1', weights: {} });
+    expect(logOf(repo.dir, stage)).toContain('rollout interrupted: rolled back to the version before');
   });
 });
