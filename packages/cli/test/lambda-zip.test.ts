@@ -2,9 +2,11 @@
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { unzipSync } from 'fflate';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { zipFolder } from '../src/deployers/lambda-zip.js';
+import type { DeployContext } from '../src/deployers/contract.js';
+import { buildCodeZip, zipFolder } from '../src/deployers/lambda-zip.js';
 import { rolloutSteps, stepMs } from '../src/deployers/rollout.js';
 
 /** A folder with these files, written in this order, at this time. */
@@ -44,6 +46,35 @@ describe('zipFolder', () => {
 
   it('refuses an empty build', async () => {
     await expect(zipFolder(folder({}, new Date()))).rejects.toThrow(/the lambda build wrote no files/);
+  });
+});
+
+describe('buildCodeZip with an esbuild entry', () => {
+  it("bundles with the workspace's esbuild to <entry name>.mjs, the same bytes each time", async () => {
+    // Inside the repository, where the workspace's esbuild resolves.
+    const dir = mkdtempSync(join(fileURLToPath(new URL('.', import.meta.url)), '.esbuild-'));
+    onTestFinished(() => {
+      rmSync(dir, { recursive: true, force: true });
+    });
+    writeFileSync(join(dir, 'package.json'), '{}');
+    mkdirSync(join(dir, 'src'));
+    writeFileSync(join(dir, 'src/util.ts'), 'export const twice = (n: number): number => 2 * n;\n');
+    writeFileSync(
+      join(dir, 'src/handler.ts'),
+      "import { twice } from './util';\nexport const handler = async () => twice(21);\n",
+    );
+    const context = { dir, service: 'api', log: () => undefined } as unknown as DeployContext;
+    const config = {
+      type: 'lambda',
+      functions: ['f'],
+      bucket: 'b',
+      build: { entry: 'src/handler.ts' },
+    } as const;
+    const [first, second] = [await buildCodeZip(config, context), await buildCodeZip(config, context)];
+    expect(second.sha256).toBe(first.sha256);
+    const files = unzipSync(first.bytes);
+    expect(Object.keys(files)).toEqual(['handler.mjs']);
+    expect(new TextDecoder().decode(files['handler.mjs'])).toContain('2 * n');
   });
 });
 
