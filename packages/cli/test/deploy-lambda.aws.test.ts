@@ -251,4 +251,23 @@ describe('the lambda deployer (moto)', () => {
     expect(await aliasOf(fn, stage)).toEqual({ version: '1', weights: {} });
     expect(logOf(repo.dir, stage)).toContain('rollout interrupted: rolled back to the version before');
   });
+
+  it('refuses to shift traffic under an alarm that does not exist', async () => {
+    const rollout = {
+      type: 'canary',
+      percent: 10,
+      seconds: 1,
+      pollSeconds: 0.2,
+      alarms: ['no-such-alarm-{stage}'],
+    };
+    const { repo, fn, stage, changeCode } = await lambdaRepo('lam-noalarm', rollout);
+    expect((await deploy(repo, ['--stage', stage])).exitCode).toBe(0);
+    changeCode(2);
+    const second = await deploy(repo, ['--stage', stage]);
+    expect(second.exitCode).toBe(1);
+    expect(second.summary?.results.find((result) => result.service === 'api')?.error).toContain(
+      `E_DEPLOYER: rollout alarm no-such-alarm-${stage} does not exist in us-east-1`,
+    );
+    expect(await aliasOf(fn, stage)).toEqual({ version: '1', weights: {} });
+  });
 });

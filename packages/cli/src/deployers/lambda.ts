@@ -1,22 +1,39 @@
 // New code for functions that infrastructure owns: build a deterministic zip, skip it if the alias
 // already serves it, else upload it, update the code, publish a version and move the stage's alias.
-import { setTimeout as sleep } from 'node:timers/promises';
 import { stackOutputs } from '../aws/cloudformation.js';
-import { codeBucketS3, lambda } from '../aws/lambda.js';
 import type { LambdaDeployerConfig } from '../config/config.js';
 import { CliError } from '../errors.js';
 import { startUnlessInterrupted } from '../run/interrupts.js';
 import { fillPlaceholders } from '../stacks/stack-name.js';
-import { DeployFailure, type DeployContext, type DeployOutcome, type Deployer } from './contract.js';
+import {
+  DeployFailure,
+  looksTransient,
+  type DeployContext,
+  type DeployOutcome,
+  type Deployer,
+} from './contract.js';
 import { codeSha256, pointAlias, readAlias, type AliasState, type AliasTarget } from './lambda-alias.js';
 import { functionNames } from './lambda-functions.js';
-import { buildCodeZip, type CodeZip } from './lambda-zip.js';
+import { publish, uploadZip } from './lambda-code.js';
+import { buildCodeZip } from './lambda-zip.js';
 import { rollOut, type AliasMove } from './rollout.js';
 
 export class LambdaDeployer implements Deployer {
   constructor(private readonly config: LambdaDeployerConfig) {}
 
   async deploy(context: DeployContext): Promise<DeployOutcome> {
+    try {
+      return await this.ship(context);
+    } catch (error) {
+      // An AWS error (throttled, an update in progress) is a failed deploy, retried when it may
+      // pass; the SDK's service errors carry $metadata. Anything else is already what it should be.
+      if (!(error instanceof Error) || !('$metadata' in error)) throw error;
+      const message = `${error.name}: ${error.message}`;
+      throw new DeployFailure(message, looksTransient(message));
+    }
+  }
+
+  private async ship(context: DeployContext): Promise<DeployOutcome> {
     const targets = await this.targets(context);
     const zip = await buildCodeZip(this.config, context);
     context.log(`code zip: ${zip.bytes.length} bytes, CodeSha256 ${zip.sha256}`);
@@ -34,7 +51,7 @@ export class LambdaDeployer implements Deployer {
       return { outputs, changed: false };
     }
     startUnlessInterrupted(context.signal);
-    const key = await this.upload(zip, context);
+    const key = await uploadZip(zip, this.config.bucket, context);
 
     const moves: AliasMove[] = [];
     for (const [index, target] of targets.entries()) {
@@ -107,64 +124,10 @@ export class LambdaDeployer implements Deployer {
     return names.map((name) => ({ function: name, alias, region: context.region }));
   }
 
-  /** Uploads the zip as `<service>/<commit>.zip` and `<service>/latest.zip`; returns the commit's key. */
-  private async upload(zip: CodeZip, context: DeployContext): Promise<{ bucket: string; key: string }> {
-    const { PutObjectCommand } = await import('@aws-sdk/client-s3');
-    const bucket = fillPlaceholders(this.config.bucket, context.stage, context.region);
-    const s3 = await codeBucketS3(context.region);
-    const key = `${context.service}/${context.commit}.zip`;
-    for (const Key of [key, `${context.service}/latest.zip`]) {
-      await s3.send(new PutObjectCommand({ Bucket: bucket, Key, Body: zip.bytes }));
-      context.log(`uploaded s3://${bucket}/${Key}`);
-    }
-    return { bucket, key };
-  }
-
   private async ownOutputs(context: DeployContext): Promise<Record<string, string>> {
     if (context.stackName === null) return {};
     return (await stackOutputs(context.region, context.stackName)) ?? {};
   }
-}
-
-/** Updates the code from S3 unless `$LATEST` has it, waits until it is applied, and publishes it. */
-async function publish(
-  target: AliasTarget,
-  zip: CodeZip,
-  code: { bucket: string; key: string },
-): Promise<string> {
-  const sdk = await import('@aws-sdk/client-lambda');
-  const client = await lambda(target.region);
-  const FunctionName = target.function;
-  if ((await codeSha256(target, '$LATEST')) !== zip.sha256) {
-    await client.send(
-      new sdk.UpdateFunctionCodeCommand({ FunctionName, S3Bucket: code.bucket, S3Key: code.key }),
-    );
-    await updateApplied(target);
-  }
-  // With CodeSha256, Lambda refuses to publish code other than ours (someone updated it meanwhile).
-  const published = await client.send(
-    new sdk.PublishVersionCommand({ FunctionName, CodeSha256: zip.sha256 }),
-  );
-  if (published.Version === undefined) throw new Error(`PublishVersion of ${FunctionName} gave no version`);
-  return published.Version;
-}
-
-/** Polls LastUpdateStatus until the update is Successful; Failed is a failed deploy, with Lambda's reason. */
-async function updateApplied(target: AliasTarget): Promise<void> {
-  const { GetFunctionConfigurationCommand } = await import('@aws-sdk/client-lambda');
-  const client = await lambda(target.region);
-  for (let waited = 0; waited < 600; waited++) {
-    const found = await client.send(new GetFunctionConfigurationCommand({ FunctionName: target.function }));
-    if (found.LastUpdateStatus === 'Successful' || found.LastUpdateStatus === undefined) return;
-    if (found.LastUpdateStatus === 'Failed') {
-      throw new DeployFailure(
-        `${target.function}: code update failed: ${found.LastUpdateStatusReason ?? 'no reason given'}`,
-        false,
-      );
-    }
-    await sleep(1000);
-  }
-  throw new DeployFailure(`${target.function}: code update still in progress after 10 minutes`, true);
 }
 
 async function moveAlias(
