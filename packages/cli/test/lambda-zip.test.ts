@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { unzipSync } from 'fflate';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import type { LambdaDeployerConfig } from '../src/config/config.js';
 import type { DeployContext } from '../src/deployers/contract.js';
 import { buildCodeZip, zipFolder } from '../src/deployers/lambda-zip.js';
 import { rolloutSteps, stepMs } from '../src/deployers/rollout.js';
@@ -64,12 +65,12 @@ describe('buildCodeZip with an esbuild entry', () => {
       "import { twice } from './util';\nexport const handler = async () => twice(21);\n",
     );
     const context = { dir, service: 'api', log: () => undefined } as unknown as DeployContext;
-    const config = {
+    const config: LambdaDeployerConfig = {
       type: 'lambda',
       functions: ['f'],
       bucket: 'b',
       build: { entry: 'src/handler.ts' },
-    } as const;
+    };
     const [first, second] = [await buildCodeZip(config, context), await buildCodeZip(config, context)];
     expect(second.sha256).toBe(first.sha256);
     const files = unzipSync(first.bytes);
