@@ -270,4 +270,47 @@ describe('the lambda deployer (moto)', () => {
     );
     expect(await aliasOf(fn, stage)).toEqual({ version: '1', weights: {} });
   });
+
+  it('keeps the zip as the artifact of a stage that keeps them, and promote ships the same bytes', async () => {
+    const [staging, prod] = ['lam-stg', 'lam-prd'];
+    const artifacts = 'lam-artifacts';
+    await s3.send(new CreateBucketCommand({ Bucket: artifacts }));
+    for (const stage of [staging, prod]) {
+      await createFunction(`api-${stage}`);
+      await s3.send(new CreateBucketCommand({ Bucket: `code-${stage}` }));
+    }
+    const repo = tempRepo({
+      'package.json': { name: 'root', private: true, workspaces: ['services/*'] },
+      '.gitignore': '.shipgraph/\ndist/\n',
+      'services/api/package.json': { name: 'api', scripts: { 'test:e2e': 'node -e ""' } },
+      'services/api/build.mjs': BUILD,
+      'services/api/src/index.mjs': 'export const handler = async () => 1;\n',
+      'shipgraph.config.json': {
+        stages: { [staging]: { artifacts: { bucket: artifacts } }, [prod]: {} },
+        services: {
+          api: {
+            deployer: {
+              type: 'lambda',
+              functions: ['api-{stage}'],
+              build: { command: ['node', 'build.mjs'], dir: 'dist' },
+              bucket: 'code-{stage}',
+            },
+          },
+        },
+      },
+    });
+    repo.commit();
+    const first = await deploy(repo, ['--stage', staging]);
+    expect(first.exitCode, first.stderr).toBe(0);
+    const promoted = await repo.run(['promote', '--from', staging, '--to', prod, '--skip-e2e']);
+    expect(promoted.exitCode, promoted.stderr).toBe(0);
+    const code = async (stage: string) =>
+      (
+        await lambda.send(
+          new GetFunctionConfigurationCommand({ FunctionName: `api-${stage}`, Qualifier: '1' }),
+        )
+      ).CodeSha256;
+    expect(await code(prod)).toBe(await code(staging));
+    expect(await aliasOf(`api-${prod}`, prod)).toEqual({ version: '1', weights: {} });
+  });
 });

@@ -75,9 +75,13 @@ export async function zipFolder(dir: string): Promise<CodeZip> {
       },
     );
   }
-  const bytes = zipSync(entries, { level: 9 });
-  return { bytes, sha256: createHash('sha256').update(bytes).digest('base64') };
+  return codeZip(zipSync(entries, { level: 9 }));
 }
+
+export const codeZip = (bytes: Uint8Array): CodeZip => ({
+  bytes,
+  sha256: createHash('sha256').update(bytes).digest('base64'),
+});
 
 interface Esbuild {
   build(options: Record<string, unknown>): Promise<unknown>;

@@ -1,5 +1,7 @@
 // New code for functions that infrastructure owns: build a deterministic zip, skip it if the alias
 // already serves it, else upload it, update the code, publish a version and move the stage's alias.
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { stackOutputs } from '../aws/cloudformation.js';
 import type { LambdaDeployerConfig } from '../config/config.js';
 import { CliError } from '../errors.js';
@@ -11,19 +13,37 @@ import {
   type DeployContext,
   type DeployOutcome,
   type Deployer,
+  type Packaging,
 } from './contract.js';
 import { codeSha256, pointAlias, readAlias, type AliasState, type AliasTarget } from './lambda-alias.js';
 import { functionNames } from './lambda-functions.js';
 import { publish, uploadZip } from './lambda-code.js';
-import { buildCodeZip } from './lambda-zip.js';
+import { buildCodeZip, codeZip, type CodeZip } from './lambda-zip.js';
 import { rollOut, type AliasMove } from './rollout.js';
+
+const PACKAGED_ZIP = 'code.zip';
 
 export class LambdaDeployer implements Deployer {
   constructor(private readonly config: LambdaDeployerConfig) {}
 
-  async deploy(context: DeployContext): Promise<DeployOutcome> {
+  deploy(context: DeployContext): Promise<DeployOutcome> {
+    return this.ship(context, () => buildCodeZip(this.config, context));
+  }
+
+  // The package is the code zip, built once: promote deploys the same bytes to another stage, so the
+  // build must not depend on the stage.
+  readonly packaging: Packaging = {
+    stageBound: false,
+    package: async (context, dir) => {
+      await writeFile(join(dir, PACKAGED_ZIP), (await buildCodeZip(this.config, context)).bytes);
+    },
+    deployPackage: (context, dir) =>
+      this.ship(context, async () => codeZip(await readFile(join(dir, PACKAGED_ZIP)))),
+  };
+
+  private async ship(context: DeployContext, zipped: () => Promise<CodeZip>): Promise<DeployOutcome> {
     try {
-      return await this.ship(context);
+      return await this.shipZip(context, await zipped());
     } catch (error) {
       // An AWS error (throttled, an update in progress) is a failed deploy, retried when it may
       // pass; the SDK's service errors carry $metadata. Anything else is already what it should be.
@@ -33,9 +53,8 @@ export class LambdaDeployer implements Deployer {
     }
   }
 
-  private async ship(context: DeployContext): Promise<DeployOutcome> {
+  private async shipZip(context: DeployContext, zip: CodeZip): Promise<DeployOutcome> {
     const targets = await this.targets(context);
-    const zip = await buildCodeZip(this.config, context);
     context.log(`code zip: ${zip.bytes.length} bytes, CodeSha256 ${zip.sha256}`);
     const aliases = await Promise.all(targets.map((target) => readAlias(target)));
     const serving = await Promise.all(
