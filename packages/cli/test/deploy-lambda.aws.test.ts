@@ -7,6 +7,7 @@ import {
   GetAliasCommand,
   GetFunctionConfigurationCommand,
   LambdaClient,
+  ListLayerVersionsCommand,
   ListVersionsByFunctionCommand,
 } from '@aws-sdk/client-lambda';
 import { CreateBucketCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -312,5 +313,69 @@ describe('the lambda deployer (moto)', () => {
       ).CodeSha256;
     expect(await code(prod)).toBe(await code(staging));
     expect(await aliasOf(`api-${prod}`, prod)).toEqual({ version: '1', weights: {} });
+  });
+
+  it('publishes a layer version only when the dependencies change, and points the function at it', async () => {
+    const stage = 'lam-layer';
+    const fn = `api-${stage}`;
+    await createFunction(fn);
+    await s3.send(new CreateBucketCommand({ Bucket: `code-${stage}` }));
+    // The layer's build: "installs" the dependencies deps.json names (what `npm ci --omit=dev` would).
+    const layerBuild = `import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+mkdirSync('layer/nodejs/node_modules/dep', { recursive: true });
+writeFileSync('layer/nodejs/node_modules/dep/index.js', readFileSync('deps.json', 'utf8'));
+`;
+    const repo = tempRepo({
+      'package.json': { name: 'root', private: true, workspaces: ['services/*'] },
+      '.gitignore': '.shipgraph/\ndist/\nlayer/\n',
+      'services/api/package.json': { name: 'api' },
+      'services/api/build.mjs': BUILD,
+      'services/api/layer.mjs': layerBuild,
+      'services/api/deps.json': '{ "dep": "1.0.0" }\n',
+      'services/api/src/index.mjs': 'export const handler = async () => 1;\n',
+      'shipgraph.config.json': {
+        services: {
+          api: {
+            deployer: {
+              type: 'lambda',
+              functions: ['api-{stage}'],
+              build: { command: ['node', 'build.mjs'], dir: 'dist' },
+              bucket: 'code-{stage}',
+              layer: { name: 'deps-{stage}', build: { command: ['node', 'layer.mjs'], dir: 'layer' } },
+            },
+          },
+        },
+      },
+    });
+    repo.commit();
+    const layerVersions = async (): Promise<number[]> =>
+      ((await lambda.send(new ListLayerVersionsCommand({ LayerName: `deps-${stage}` }))).LayerVersions ?? [])
+        .map((version) => version.Version ?? 0)
+        .sort();
+    const layersOf = async (version: string): Promise<string[]> =>
+      (
+        (await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: fn, Qualifier: version })))
+          .Layers ?? []
+      ).map((layer) => (layer.Arn ?? '').replace(/^.*:layer:/, ''));
+
+    expect((await deploy(repo, ['--stage', stage])).exitCode).toBe(0);
+    expect(await layerVersions()).toEqual([1]);
+    expect(await layersOf('1')).toEqual([`deps-${stage}:1`]);
+
+    repo.write({ 'services/api/src/index.mjs': 'export const handler = async () => 2;\n' }).commit();
+    expect((await deploy(repo, ['--stage', stage])).exitCode).toBe(0);
+    expect(await layerVersions()).toEqual([1]);
+    expect(await layersOf('2')).toEqual([`deps-${stage}:1`]);
+
+    repo.write({ 'services/api/deps.json': '{ "dep": "1.1.0" }\n' }).commit();
+    const third = await deploy(repo, ['--stage', stage]);
+    expect(statusOf(third.summary)).toEqual({ api: 'deployed' });
+    expect(await layerVersions()).toEqual([1, 2]);
+    expect(await layersOf('3')).toEqual([`deps-${stage}:2`]);
+    expect(await aliasOf(fn, stage)).toEqual({ version: '3', weights: {} });
+
+    const again = await deploy(repo, ['--stage', stage, '--all']);
+    expect(statusOf(again.summary)).toEqual({ api: 'unchanged' });
+    expect(await layerVersions()).toEqual([1, 2]);
   });
 });

@@ -38,6 +38,8 @@ export interface LambdaDeployerConfig {
   /** The alias moved to each new version (placeholders allowed); default the stage's name. */
   alias?: string;
   rollout?: RolloutConfig;
+  /** A layer for the dependencies: its name, and a command writing its contents (nodejs/node_modules) into dir. */
+  layer?: { name: string; build: { command: string[]; dir: string } };
 }
 
 /** Traffic shifted to a new version through the alias's routing weights, watching alarms meanwhile. */

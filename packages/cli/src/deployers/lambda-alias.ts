@@ -59,11 +59,17 @@ export async function pointAlias(
   else await client.send(new sdk.CreateAliasCommand(request));
 }
 
-/** The CodeSha256 of a version of the function (`$LATEST` included). */
-export async function codeSha256(target: AliasTarget, version: string): Promise<string | null> {
+/** The code (its CodeSha256) and layer version ARNs of a version of the function (`$LATEST` included). */
+export async function deployedCode(
+  target: AliasTarget,
+  version: string,
+): Promise<{ sha256: string | null; layers: string[] }> {
   const { GetFunctionConfigurationCommand } = await import('@aws-sdk/client-lambda');
   const found = await (
     await lambda(target.region)
   ).send(new GetFunctionConfigurationCommand({ FunctionName: target.function, Qualifier: version }));
-  return found.CodeSha256 ?? null;
+  return {
+    sha256: found.CodeSha256 ?? null,
+    layers: (found.Layers ?? []).flatMap((layer) => (layer.Arn === undefined ? [] : [layer.Arn])),
+  };
 }

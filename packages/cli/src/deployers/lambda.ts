@@ -15,9 +15,10 @@ import {
   type Deployer,
   type Packaging,
 } from './contract.js';
-import { codeSha256, pointAlias, readAlias, type AliasState, type AliasTarget } from './lambda-alias.js';
+import { deployedCode, pointAlias, readAlias, type AliasState, type AliasTarget } from './lambda-alias.js';
 import { functionNames } from './lambda-functions.js';
 import { publish, uploadZip } from './lambda-code.js';
+import { layerVersion } from './lambda-layer.js';
 import { buildCodeZip, codeZip, type CodeZip } from './lambda-zip.js';
 import { rollOut, type AliasMove } from './rollout.js';
 
@@ -56,12 +57,17 @@ export class LambdaDeployer implements Deployer {
   private async shipZip(context: DeployContext, zip: CodeZip): Promise<DeployOutcome> {
     const targets = await this.targets(context);
     context.log(`code zip: ${zip.bytes.length} bytes, CodeSha256 ${zip.sha256}`);
+    const layer =
+      this.config.layer === undefined
+        ? null
+        : await layerVersion(this.config.layer, this.config.bucket, context);
     const aliases = await Promise.all(targets.map((target) => readAlias(target)));
     const serving = await Promise.all(
       targets.map(async (target, index) => {
         const alias = aliases[index] ?? null;
         if (alias === null || Object.keys(alias.weights).length > 0) return false;
-        return (await codeSha256(target, alias.version)) === zip.sha256;
+        const served = await deployedCode(target, alias.version);
+        return served.sha256 === zip.sha256 && (layer === null || served.layers.includes(layer));
       }),
     );
     const outputs = await this.ownOutputs(context);
@@ -75,7 +81,7 @@ export class LambdaDeployer implements Deployer {
     const moves: AliasMove[] = [];
     for (const [index, target] of targets.entries()) {
       if (serving[index] === true) continue;
-      const version = await publish(target, zip, key);
+      const version = await publish(target, zip, key, layer);
       const from = aliases[index] ?? null;
       if (from === null) {
         // Nothing served before: there is no traffic to shift, and nothing to roll back to.
