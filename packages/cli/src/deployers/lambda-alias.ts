@@ -1,6 +1,9 @@
 // A function's alias as the lambda deployer moves it: which version it serves, with what share, and
 // the version before (kept in the alias's description, so a rollback reads it from Lambda itself).
 import { lambda } from '../aws/lambda.js';
+import { CliError } from '../errors.js';
+import { startUnlessInterrupted } from '../run/interrupts.js';
+import type { DeployContext } from './contract.js';
 
 export interface AliasTarget {
   function: string;
@@ -72,4 +75,35 @@ export async function deployedCode(
     sha256: found.CodeSha256 ?? null,
     layers: (found.Layers ?? []).flatMap((layer) => (layer.Arn === undefined ? [] : [layer.Arn])),
   };
+}
+
+/** Moves each alias back to the version it served before the last move; one line per alias moved. */
+export async function rollBackAliases(
+  targets: readonly AliasTarget[],
+  context: Pick<DeployContext, 'log' | 'signal'>,
+): Promise<string[]> {
+  const found = await Promise.all(targets.map((target) => readAlias(target)));
+  // Checked for every function first: a rollback moves all of them or none.
+  const back = targets.map((target, index) => {
+    const alias = found[index] ?? null;
+    if (alias?.previous == null) {
+      throw new CliError(
+        'E_ROLLBACK',
+        `${target.function}:${target.alias} has no previous version to go back to`,
+        {
+          hint: 'no move by shipgraph is recorded on the alias (it was just created, or made by hand): deploy an earlier commit instead',
+        },
+      );
+    }
+    return { target, alias, previous: alias.previous };
+  });
+  const lines: string[] = [];
+  for (const { target, alias, previous } of back) {
+    startUnlessInterrupted(context.signal);
+    // The version rolled back from becomes the previous one: a second rollback goes forward again.
+    await pointAlias(target, { version: previous, previous: alias.version });
+    lines.push(`${target.function}:${target.alias} version ${alias.version} → ${previous}`);
+    context.log(lines.at(-1) ?? '');
+  }
+  return lines;
 }

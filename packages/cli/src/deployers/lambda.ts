@@ -4,7 +4,6 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stackOutputs } from '../aws/cloudformation.js';
 import type { LambdaDeployerConfig } from '../config/config.js';
-import { CliError } from '../errors.js';
 import { startUnlessInterrupted } from '../run/interrupts.js';
 import { fillPlaceholders } from '../stacks/stack-name.js';
 import {
@@ -15,7 +14,14 @@ import {
   type Deployer,
   type Packaging,
 } from './contract.js';
-import { deployedCode, pointAlias, readAlias, type AliasState, type AliasTarget } from './lambda-alias.js';
+import {
+  deployedCode,
+  pointAlias,
+  readAlias,
+  rollBackAliases,
+  type AliasState,
+  type AliasTarget,
+} from './lambda-alias.js';
 import { functionNames } from './lambda-functions.js';
 import { publish, uploadZip } from './lambda-code.js';
 import { layerVersion } from './lambda-layer.js';
@@ -116,31 +122,7 @@ export class LambdaDeployer implements Deployer {
 
   /** Moves each alias back to the version it served before the last move. */
   async rollback(context: DeployContext): Promise<string[]> {
-    const targets = await this.targets(context);
-    const found = await Promise.all(targets.map((target) => readAlias(target)));
-    // Checked for every function first: a rollback moves all of them or none.
-    const back = targets.map((target, index) => {
-      const alias = found[index] ?? null;
-      if (alias?.previous == null) {
-        throw new CliError(
-          'E_ROLLBACK',
-          `${target.function}:${target.alias} has no previous version to go back to`,
-          {
-            hint: 'shipgraph records the version before each move on the alias; deploy a version first',
-          },
-        );
-      }
-      return { target, alias, previous: alias.previous };
-    });
-    const lines: string[] = [];
-    for (const { target, alias, previous } of back) {
-      startUnlessInterrupted(context.signal);
-      // The version rolled back from becomes the previous one: a second rollback goes forward again.
-      await pointAlias(target, { version: previous, previous: alias.version });
-      lines.push(`${target.function}:${target.alias} version ${alias.version} → ${previous}`);
-      context.log(lines.at(-1) ?? '');
-    }
-    return lines;
+    return rollBackAliases(await this.targets(context), context);
   }
 
   private async targets(context: DeployContext): Promise<AliasTarget[]> {
