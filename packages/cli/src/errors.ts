@@ -48,6 +48,7 @@ export const EXIT_CODES = {
   E_REPORT: COULD_NOT_RUN,
   E_LOCKED: COULD_NOT_RUN,
   E_LOCK_LOST: COULD_NOT_RUN,
+  E_ROLLBACK: COULD_NOT_RUN,
   // Stopped by a signal while waiting: 128 + the signal's number, as shells report it.
   E_INTERRUPTED: 130,
   E_TERMINATED: 143,

@@ -29,6 +29,11 @@ export const COMMANDS: readonly Entry[] = [
     load: () => import('./promote.js'),
   },
   {
+    usage: 'rollback',
+    describe: "Move services' aliases back to the versions they served before (lambda deployer)",
+    load: () => import('./rollback.js'),
+  },
+  {
     usage: 'e2e [services..]',
     describe: "Run services' end-to-end tests against a stage, without deploying",
     load: () => import('./e2e.js'),

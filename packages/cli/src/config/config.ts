@@ -26,11 +26,42 @@ export interface CloudFormationDeployerConfig {
   capabilities?: string[];
 }
 
+/** New code for functions that infrastructure owns: build, zip, upload, update, publish, move an alias. */
+export interface LambdaDeployerConfig {
+  type: 'lambda';
+  /** Function names; may use {stage}, {region}, {output:<service>:<Key>} and {output:<Key>} (own stack). */
+  functions: string[];
+  /** A command writing the code into `dir` (relative to the service), or an esbuild entry. */
+  build: { command: string[]; dir: string } | { entry: string };
+  /** Where the zips go (placeholders {stage} and {region}); in the functions' region. */
+  bucket: string;
+  /** The alias moved to each new version (placeholders allowed); default the stage's name. */
+  alias?: string;
+  rollout?: RolloutConfig;
+  /** A layer for the dependencies: its name, and a command writing its contents (nodejs/node_modules) into dir. */
+  layer?: { name: string; build: { command: string[]; dir: string } };
+}
+
+/** Traffic shifted to a new version through the alias's routing weights, watching alarms meanwhile. */
+export interface RolloutConfig {
+  type: 'canary' | 'linear';
+  /** canary: the new version's share during the bake; linear: the share added each step. */
+  percent: number;
+  /** The bake time (canary) or the time per step (linear): minutes, seconds, or both added. */
+  minutes?: number;
+  seconds?: number;
+  /** CloudWatch alarms (placeholders allowed): any in ALARM rolls the alias back. */
+  alarms?: string[];
+  /** How often the alarms are read during the bake (default 10 s; tests use less). */
+  pollSeconds?: number;
+}
+
 export type DeployerConfig =
   | { type: 'serverless' }
   | { type: 'npm-script'; script?: string }
   | { type: 'command'; command: string[]; remove?: string[]; package?: string[] }
-  | CloudFormationDeployerConfig;
+  | CloudFormationDeployerConfig
+  | LambdaDeployerConfig;
 
 /** An S3 bucket and key prefix; the region is the stage's first when not given. */
 export interface ArtifactsConfig {

@@ -37,6 +37,8 @@ export interface Deployer {
   remove(context: DeployContext): Promise<void>;
   /** Deploying in two steps, a package kept between them; absent when the deployer cannot. */
   packaging?: Packaging;
+  /** Goes back to what served before the last deploy (`shipgraph rollback`); one line per thing moved. */
+  rollback?(context: DeployContext): Promise<string[]>;
 }
 
 /** Builds a deployable package into a folder, and deploys from one: what a stage with `artifacts` keeps. */

@@ -16,5 +16,7 @@ export async function deployerFor(config: DeployerConfig): Promise<Deployer> {
       );
     case 'cloudformation':
       return new (await import('./cloudformation.js')).CloudFormationDeployer(config);
+    case 'lambda':
+      return new (await import('./lambda.js')).LambdaDeployer(config);
   }
 }

@@ -1,0 +1,381 @@
+// The lambda deployer, gradual rollouts and rollback, against moto with real SDK calls: the test
+// creates the functions (infrastructure owns them), shipgraph ships their code.
+import { CloudWatchClient, PutMetricAlarmCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
+import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
+import {
+  CreateFunctionCommand,
+  GetAliasCommand,
+  GetFunctionConfigurationCommand,
+  LambdaClient,
+  ListLayerVersionsCommand,
+  ListVersionsByFunctionCommand,
+} from '@aws-sdk/client-lambda';
+import { CreateBucketCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { zipSync } from 'fflate';
+import { describe, expect, it } from 'vitest';
+import { deploy, statusOf } from './helpers/deploys.js';
+import { BIN, tempRepo } from './helpers/repo.js';
+
+const FAKE_DEPLOY = fileURLToPath(new URL('./fixtures/fake-deploy.mjs', import.meta.url));
+const lambda = new LambdaClient({});
+const s3 = new S3Client({});
+const cloudWatch = new CloudWatchClient({});
+
+// The build: copies src/index.mjs into dist/ (what a bundler would write).
+const BUILD = `import { cpSync, mkdirSync } from 'node:fs';
+mkdirSync('dist', { recursive: true });
+cpSync('src/index.mjs', 'dist/index.mjs');
+`;
+
+/** A function as infrastructure would create it, with code shipgraph never built. */
+async function createFunction(name: string): Promise<void> {
+  const role = await new IAMClient({})
+    .send(new CreateRoleCommand({ RoleName: `${name}-role`, AssumeRolePolicyDocument: '{}' }))
+    .then((found) => found.Role?.Arn ?? '');
+  await lambda.send(
+    new CreateFunctionCommand({
+      FunctionName: name,
+      Runtime: 'nodejs20.x',
+      Handler: 'index.handler',
+      Role: role,
+      Code: { ZipFile: zipSync({ 'index.mjs': new TextEncoder().encode('// made by infrastructure\n') }) },
+    }),
+  );
+}
+
+/** `api` ships code to its function; `web` (command deployer) depends on it. */
+async function lambdaRepo(stage: string, rollout?: object) {
+  const fn = `api-${stage}`;
+  const bucket = `code-${stage}`;
+  await createFunction(fn);
+  await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  const repo = tempRepo({
+    'package.json': { name: 'root', private: true, workspaces: ['services/*'] },
+    '.gitignore': '.shipgraph/\ndist/\n.attempts-*\ndeploy-trace.jsonl\n',
+    'services/api/package.json': { name: 'api' },
+    'services/api/build.mjs': BUILD,
+    'services/api/src/index.mjs': 'export const handler = async () => 1;\n',
+    'services/web/package.json': { name: 'web', dependencies: { api: '*' } },
+    'services/web/src/index.js': 'export {};\n',
+  });
+  repo.write({
+    'shipgraph.config.json': {
+      services: {
+        api: {
+          deployer: {
+            type: 'lambda',
+            functions: ['api-{stage}'],
+            build: { command: ['node', 'build.mjs'], dir: 'dist' },
+            bucket: 'code-{stage}',
+            ...(rollout === undefined ? {} : { rollout }),
+          },
+        },
+        web: { deployer: { type: 'command', command: ['node', FAKE_DEPLOY, repo.dir] } },
+      },
+    },
+  });
+  repo.commit();
+  const changeCode = (value: number): string => {
+    repo.write({ 'services/api/src/index.mjs': `export const handler = async () => ${value};\n` });
+    return repo.commit(`api returns ${value}`);
+  };
+  return { repo, fn, bucket, stage, changeCode };
+}
+
+const aliasOf = async (fn: string, alias: string) => {
+  const found = await lambda.send(new GetAliasCommand({ FunctionName: fn, Name: alias }));
+  return { version: found.FunctionVersion, weights: found.RoutingConfig?.AdditionalVersionWeights ?? {} };
+};
+
+const versionsOf = async (fn: string): Promise<string[]> =>
+  ((await lambda.send(new ListVersionsByFunctionCommand({ FunctionName: fn }))).Versions ?? [])
+    .map((version) => version.Version ?? '')
+    .filter((version) => version !== '$LATEST');
+
+const objectSha256 = async (bucket: string, key: string): Promise<string> => {
+  const found = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  const bytes = await found.Body?.transformToByteArray();
+  return createHash('sha256')
+    .update(bytes ?? new Uint8Array())
+    .digest('base64');
+};
+
+const logOf = (dir: string, stage: string): string =>
+  readFileSync(join(dir, `.shipgraph/logs/${stage}/api.us-east-1.log`), 'utf8');
+
+describe('the lambda deployer (moto)', () => {
+  it('publishes version 1 and the alias, skips the same code, publishes 2 on a change, and rolls back', async () => {
+    const { repo, fn, bucket, stage, changeCode } = await lambdaRepo('lam-basic');
+    const first = await deploy(repo, ['--stage', stage]);
+    expect(first.exitCode, first.stderr).toBe(0);
+    expect(statusOf(first.summary)).toEqual({ api: 'deployed', web: 'deployed' });
+    expect(await versionsOf(fn)).toEqual(['1']);
+    expect(await aliasOf(fn, stage)).toEqual({ version: '1', weights: {} });
+    const firstCommit = repo.git('rev-parse', 'HEAD');
+    // The zip uploaded is the code Lambda runs, under the commit and as latest.
+    const deployed = await lambda.send(
+      new GetFunctionConfigurationCommand({ FunctionName: fn, Qualifier: '1' }),
+    );
+    expect(await objectSha256(bucket, `api/${firstCommit}.zip`)).toBe(deployed.CodeSha256);
+    expect(await objectSha256(bucket, 'api/latest.zip')).toBe(deployed.CodeSha256);
+
+    // Built again from the same files, the zip has the same bytes: nothing to do.
+    const again = await deploy(repo, ['--stage', stage, '--all']);
+    expect(again.exitCode, again.stderr).toBe(0);
+    expect(statusOf(again.summary)).toEqual({ api: 'unchanged', web: 'deployed' });
+    expect(await versionsOf(fn)).toEqual(['1']);
+
+    const secondCommit = changeCode(2);
+    const second = await deploy(repo, ['--stage', stage]);
+    expect(second.exitCode, second.stderr).toBe(0);
+    expect(statusOf(second.summary)).toEqual({ api: 'deployed', web: 'deployed' });
+    expect(await versionsOf(fn)).toEqual(['1', '2']);
+    expect(await aliasOf(fn, stage)).toEqual({ version: '2', weights: {} });
+    const latest = await lambda.send(
+      new GetFunctionConfigurationCommand({ FunctionName: fn, Qualifier: '2' }),
+    );
+    expect(await objectSha256(bucket, `api/${secondCommit}.zip`)).toBe(latest.CodeSha256);
+    expect(await objectSha256(bucket, 'api/latest.zip')).toBe(latest.CodeSha256);
+    expect(latest.CodeSha256).not.toBe(deployed.CodeSha256);
+
+    const rollback = await repo.run(['rollback', '--stage', stage, '--only', 'api', '--json']);
+    expect(rollback.exitCode, rollback.stderr).toBe(0);
+    expect(JSON.parse(rollback.stdout)).toEqual({
+      version: 1,
+      stage,
+      results: [{ service: 'api', region: 'us-east-1', moved: [`${fn}:${stage} version 2 → 1`] }],
+    });
+    expect(await aliasOf(fn, stage)).toEqual({ version: '1', weights: {} });
+  });
+
+  it('says so when there is nothing to roll back to, and refuses services that cannot roll back', async () => {
+    const { repo, stage } = await lambdaRepo('lam-norollback');
+    expect((await deploy(repo, ['--stage', stage])).exitCode).toBe(0);
+    const first = await repo.run(['rollback', '--stage', stage, '--only', 'api']);
+    expect(first.exitCode).toBe(1);
+    expect(first.stderr).toContain('E_ROLLBACK');
+    expect(first.stderr).toContain(`api-${stage}:${stage} has no previous version to go back to`);
+    const web = await repo.run(['rollback', '--stage', stage, '--only', 'web']);
+    expect(web.exitCode).toBe(2);
+    expect(web.stderr).toContain('web deploys with command, which has no rollback');
+  });
+
+  it('shifts traffic in linear steps through the alias, watched from outside while it bakes', async () => {
+    const rollout = { type: 'linear', percent: 25, seconds: 1.5, pollSeconds: 0.2 };
+    const { repo, fn, stage, changeCode } = await lambdaRepo('lam-linear', rollout);
+    expect((await deploy(repo, ['--stage', stage])).exitCode).toBe(0);
+    changeCode(2);
+    const seen = new Set<string>();
+    const done = new AbortController();
+    const watching = (async () => {
+      while (!done.signal.aborted) {
+        const alias = await aliasOf(fn, stage);
+        seen.add(`${alias.version} ${JSON.stringify(alias.weights)}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    })();
+    const second = await deploy(repo, ['--stage', stage]);
+    done.abort();
+    await watching;
+    expect(second.exitCode, second.stderr).toBe(0);
+    expect(statusOf(second.summary)).toEqual({ api: 'deployed', web: 'deployed' });
+    expect(seen).toContain('1 {"2":0.25}');
+    expect(seen).toContain('1 {"2":0.5}');
+    expect(seen).toContain('1 {"2":0.75}');
+    expect(await aliasOf(fn, stage)).toEqual({ version: '2', weights: {} });
+    const log = logOf(repo.dir, stage);
+    for (const share of [25, 50, 75]) expect(log).toContain(`${fn}:${stage} sends ${share}% to version 2`);
+    expect(log).toContain(`rollout: ${fn}:${stage} on version 2`);
+  });
+
+  it('rolls the alias back when an alarm fires during a canary, failing the service and blocking its dependents', async () => {
+    const alarm = 'lam-canary-errors';
+    await cloudWatch.send(
+      new PutMetricAlarmCommand({
+        AlarmName: alarm,
+        Namespace: 'AWS/Lambda',
+        MetricName: 'Errors',
+        Statistic: 'Sum',
+        Period: 60,
+        EvaluationPeriods: 1,
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      }),
+    );
+    const rollout = { type: 'canary', percent: 10, seconds: 20, pollSeconds: 0.2, alarms: [alarm] };
+    const { repo, fn, stage, changeCode } = await lambdaRepo('lam-canary', rollout);
+    expect((await deploy(repo, ['--stage', stage])).exitCode).toBe(0);
+    changeCode(2);
+    const deploying = deploy(repo, ['--stage', stage]);
+    // Once the canary takes its 10%, the alarm fires.
+    for (let tries = 0; JSON.stringify((await aliasOf(fn, stage)).weights) !== '{"2":0.1}'; tries++) {
+      if (tries > 200) throw new Error('the canary never started');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await cloudWatch.send(
+      new SetAlarmStateCommand({ AlarmName: alarm, StateValue: 'ALARM', StateReason: 'test: errors' }),
+    );
+    const second = await deploying;
+    expect(second.exitCode).toBe(1);
+    expect(statusOf(second.summary)).toEqual({ api: 'failed', web: 'blocked' });
+    const api = second.summary?.results.find((result) => result.service === 'api');
+    expect(api?.error).toBe(`alarm ${alarm} in ALARM during the rollout: rolled back`);
+    // A failure that retrying cannot fix: tried once.
+    expect(api?.attempts).toBe(1);
+    expect(await aliasOf(fn, stage)).toEqual({ version: '1', weights: {} });
+    expect(logOf(repo.dir, stage)).toContain(`rolled back: ${fn}:${stage} on version 1 again`);
+  });
+
+  it('leaves the alias on the old version when a signal interrupts the rollout', async () => {
+    const rollout = { type: 'canary', percent: 10, seconds: 60, pollSeconds: 0.2 };
+    const { repo, fn, stage, changeCode } = await lambdaRepo('lam-signal', rollout);
+    expect((await deploy(repo, ['--stage', stage])).exitCode).toBe(0);
+    changeCode(2);
+    const child = spawn('node', [BIN, 'deploy', '--json', '--no-check-stacks', '--stage', stage], {
+      cwd: repo.dir,
+      stdio: 'ignore',
+      env: { ...process.env, CI: 'true', GIT_CONFIG_NOSYSTEM: '1' },
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    for (let tries = 0; JSON.stringify((await aliasOf(fn, stage)).weights) !== '{"2":0.1}'; tries++) {
+      if (tries > 200) throw new Error('the canary never started');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    child.kill('SIGINT');
+    // Well before the 60 s bake would end.
+    expect(await exited).toBe(130);
+    expect(await aliasOf(fn, stage)).toEqual({ version: '1', weights: {} });
+    expect(logOf(repo.dir, stage)).toContain('rollout interrupted: rolled back to the version before');
+  });
+
+  it('refuses to shift traffic under an alarm that does not exist', async () => {
+    const rollout = {
+      type: 'canary',
+      percent: 10,
+      seconds: 1,
+      pollSeconds: 0.2,
+      alarms: ['no-such-alarm-{stage}'],
+    };
+    const { repo, fn, stage, changeCode } = await lambdaRepo('lam-noalarm', rollout);
+    expect((await deploy(repo, ['--stage', stage])).exitCode).toBe(0);
+    changeCode(2);
+    const second = await deploy(repo, ['--stage', stage]);
+    expect(second.exitCode).toBe(1);
+    expect(second.summary?.results.find((result) => result.service === 'api')?.error).toContain(
+      `E_DEPLOYER: rollout alarm no-such-alarm-${stage} does not exist in us-east-1`,
+    );
+    expect(await aliasOf(fn, stage)).toEqual({ version: '1', weights: {} });
+  });
+
+  it('keeps the zip as the artifact of a stage that keeps them, and promote ships the same bytes', async () => {
+    const [staging, prod] = ['lam-stg', 'lam-prd'];
+    const artifacts = 'lam-artifacts';
+    await s3.send(new CreateBucketCommand({ Bucket: artifacts }));
+    for (const stage of [staging, prod]) {
+      await createFunction(`api-${stage}`);
+      await s3.send(new CreateBucketCommand({ Bucket: `code-${stage}` }));
+    }
+    const repo = tempRepo({
+      'package.json': { name: 'root', private: true, workspaces: ['services/*'] },
+      '.gitignore': '.shipgraph/\ndist/\n',
+      'services/api/package.json': { name: 'api', scripts: { 'test:e2e': 'node -e ""' } },
+      'services/api/build.mjs': BUILD,
+      'services/api/src/index.mjs': 'export const handler = async () => 1;\n',
+      'shipgraph.config.json': {
+        stages: { [staging]: { artifacts: { bucket: artifacts } }, [prod]: {} },
+        services: {
+          api: {
+            deployer: {
+              type: 'lambda',
+              functions: ['api-{stage}'],
+              build: { command: ['node', 'build.mjs'], dir: 'dist' },
+              bucket: 'code-{stage}',
+            },
+          },
+        },
+      },
+    });
+    repo.commit();
+    const first = await deploy(repo, ['--stage', staging]);
+    expect(first.exitCode, first.stderr).toBe(0);
+    const promoted = await repo.run(['promote', '--from', staging, '--to', prod, '--skip-e2e']);
+    expect(promoted.exitCode, promoted.stderr).toBe(0);
+    const code = async (stage: string) =>
+      (
+        await lambda.send(
+          new GetFunctionConfigurationCommand({ FunctionName: `api-${stage}`, Qualifier: '1' }),
+        )
+      ).CodeSha256;
+    expect(await code(prod)).toBe(await code(staging));
+    expect(await aliasOf(`api-${prod}`, prod)).toEqual({ version: '1', weights: {} });
+  });
+
+  it('publishes a layer version only when the dependencies change, and points the function at it', async () => {
+    const stage = 'lam-layer';
+    const fn = `api-${stage}`;
+    await createFunction(fn);
+    await s3.send(new CreateBucketCommand({ Bucket: `code-${stage}` }));
+    // The layer's build: "installs" the dependencies deps.json names (what `npm ci --omit=dev` would).
+    const layerBuild = `import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+mkdirSync('layer/nodejs/node_modules/dep', { recursive: true });
+writeFileSync('layer/nodejs/node_modules/dep/index.js', readFileSync('deps.json', 'utf8'));
+`;
+    const repo = tempRepo({
+      'package.json': { name: 'root', private: true, workspaces: ['services/*'] },
+      '.gitignore': '.shipgraph/\ndist/\nlayer/\n',
+      'services/api/package.json': { name: 'api' },
+      'services/api/build.mjs': BUILD,
+      'services/api/layer.mjs': layerBuild,
+      'services/api/deps.json': '{ "dep": "1.0.0" }\n',
+      'services/api/src/index.mjs': 'export const handler = async () => 1;\n',
+      'shipgraph.config.json': {
+        services: {
+          api: {
+            deployer: {
+              type: 'lambda',
+              functions: ['api-{stage}'],
+              build: { command: ['node', 'build.mjs'], dir: 'dist' },
+              bucket: 'code-{stage}',
+              layer: { name: 'deps-{stage}', build: { command: ['node', 'layer.mjs'], dir: 'layer' } },
+            },
+          },
+        },
+      },
+    });
+    repo.commit();
+    const layerVersions = async (): Promise<number[]> =>
+      ((await lambda.send(new ListLayerVersionsCommand({ LayerName: `deps-${stage}` }))).LayerVersions ?? [])
+        .map((version) => version.Version ?? 0)
+        .sort();
+    const layersOf = async (version: string): Promise<string[]> =>
+      (
+        (await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: fn, Qualifier: version })))
+          .Layers ?? []
+      ).map((layer) => (layer.Arn ?? '').replace(/^.*:layer:/, ''));
+
+    expect((await deploy(repo, ['--stage', stage])).exitCode).toBe(0);
+    expect(await layerVersions()).toEqual([1]);
+    expect(await layersOf('1')).toEqual([`deps-${stage}:1`]);
+
+    repo.write({ 'services/api/src/index.mjs': 'export const handler = async () => 2;\n' }).commit();
+    expect((await deploy(repo, ['--stage', stage])).exitCode).toBe(0);
+    expect(await layerVersions()).toEqual([1]);
+    expect(await layersOf('2')).toEqual([`deps-${stage}:1`]);
+
+    repo.write({ 'services/api/deps.json': '{ "dep": "1.1.0" }\n' }).commit();
+    const third = await deploy(repo, ['--stage', stage]);
+    expect(statusOf(third.summary)).toEqual({ api: 'deployed' });
+    expect(await layerVersions()).toEqual([1, 2]);
+    expect(await layersOf('3')).toEqual([`deps-${stage}:2`]);
+    expect(await aliasOf(fn, stage)).toEqual({ version: '3', weights: {} });
+
+    const again = await deploy(repo, ['--stage', stage, '--all']);
+    expect(statusOf(again.summary)).toEqual({ api: 'unchanged' });
+    expect(await layerVersions()).toEqual([1, 2]);
+  });
+});
