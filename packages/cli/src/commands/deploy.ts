@@ -18,7 +18,7 @@ import { describeReason } from '../render/reasons.js';
 import { openReport } from '../report/run-report.js';
 import { openReporter } from '../progress/registry.js';
 import { openRun, type RunContext } from '../run/context.js';
-import { lockStage } from '../run/stage-lock.js';
+import { lockRunStage } from '../run/stage-lock.js';
 import { OutputCache } from '../steps/outputs.js';
 import { serviceSettings } from '../planning/service-settings.js';
 import { defineCommand } from './command.js';
@@ -115,14 +115,7 @@ export const command = defineCommand({
         : selectServices(buildGraph(checkout.workspace), flags.only, flags.exclude ?? []).map(
             (service) => service.name,
           );
-    await using lock = await lockStage({
-      store,
-      stage: stage.name,
-      services: only,
-      timeoutMs: flags.lockTimeout * 1000,
-      env: io.env,
-      log,
-    });
+    await using lock = await lockRunStage(context, flags.lockTimeout, only);
     const state = await store.read(stage.name);
     const plan = planned ?? (await planRun(context, state, flags));
     report.plan = plan;
@@ -188,14 +181,7 @@ async function teardownPreview(
       hint: 'preview stages (pr-*) must not be marked "protected" in the config',
     });
   }
-  await using lock = await lockStage({
-    store,
-    stage: stage.name,
-    services: null,
-    timeoutMs: flags.lockTimeout * 1000,
-    env: io.env,
-    log,
-  });
+  await using lock = await lockRunStage(context, flags.lockTimeout);
   const state = await store.read(stage.name);
   const removal = removalOf(checkout, state, { only: null, orphans: true });
   const results = await removeServices(context, lock, state, removal);

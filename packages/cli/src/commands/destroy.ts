@@ -5,7 +5,7 @@ import { CliError } from '../errors.js';
 import { describeRemoval, removalOf, removeServices, type RemovalResult } from '../remove/removal.js';
 import { openReporter } from '../progress/registry.js';
 import { openRun } from '../run/context.js';
-import { lockStage } from '../run/stage-lock.js';
+import { lockRunStage } from '../run/stage-lock.js';
 import { defineCommand } from './command.js';
 import { jsonFlag, lockFlags, onlyFlag, outputFlags, stageFlags, withFlags } from './options.js';
 
@@ -51,14 +51,7 @@ export const command = defineCommand({
         },
       );
     }
-    await using lock = await lockStage({
-      store,
-      stage: stage.name,
-      services: null,
-      timeoutMs: flags.lockTimeout * 1000,
-      env: io.env,
-      log,
-    });
+    await using lock = await lockRunStage(context, flags.lockTimeout);
     const state = await store.read(stage.name);
     const only =
       flags.only === undefined

@@ -5,7 +5,7 @@ import { openReport } from '../report/run-report.js';
 import { serviceSettings } from '../planning/service-settings.js';
 import { openReporter } from '../progress/registry.js';
 import { openRun } from '../run/context.js';
-import { lockStage } from '../run/stage-lock.js';
+import { lockRunStage } from '../run/stage-lock.js';
 import { OutputCache } from '../steps/outputs.js';
 import { defineCommand } from './command.js';
 import { jsonFlag, lockFlags, nameList, outputFlags, reportFlags, stageFlags, withFlags } from './options.js';
@@ -38,7 +38,7 @@ export const command = defineCommand({
     // Disposed after the lock (declared before it): the lock's last words still reach stderr.
     using reporter = await openReporter(io, flags);
     const context = await openRun(io, { stage: flags.stage, build: true, reporter });
-    const { checkout, stage, store, log } = context;
+    const { checkout, stage } = context;
     const names = flags.services ?? [];
     const chosen = new Set(
       selectServices(buildGraph(checkout.workspace), names.length === 0 ? null : names, []).map(
@@ -47,14 +47,7 @@ export const command = defineCommand({
     );
     await using report = await openReport(flags.report, 'e2e', context);
     // The outcome is recorded in the state, so this holds the stage lock like a deploy.
-    await using lock = await lockStage({
-      store,
-      stage: stage.name,
-      services: null,
-      timeoutMs: flags.lockTimeout * 1000,
-      env: io.env,
-      log,
-    });
+    await using lock = await lockRunStage(context, flags.lockTimeout);
     const results = await runE2eStage(context, lock, {
       services: chosen,
       outputs: new OutputCache(await serviceSettings(checkout, stage.name)),

@@ -23,7 +23,7 @@ import { renderPromotion } from '../promote/render.js';
 import { openReporter } from '../progress/registry.js';
 import { openReport } from '../report/run-report.js';
 import { openRun } from '../run/context.js';
-import { lockStage } from '../run/stage-lock.js';
+import { lockRunStage } from '../run/stage-lock.js';
 import { OutputCache } from '../steps/outputs.js';
 import { defineCommand } from './command.js';
 import {
@@ -126,14 +126,7 @@ export const command = defineCommand({
         hint: 'commit or stash the changes: promote packages stage-bound services (Serverless) from the checkout',
       });
     }
-    await using lock = await lockStage({
-      store,
-      stage: stage.name,
-      services: null,
-      timeoutMs: flags.lockTimeout * 1000,
-      env: io.env,
-      log,
-    });
+    await using lock = await lockRunStage(context, flags.lockTimeout);
     // Read under the lock: what the target runs now decides what is promoted.
     const { promotion, from, to } = await promotionOf();
     log(renderPromotion(promotion).trimEnd());

@@ -1,7 +1,7 @@
 // `shipgraph rollback --stage S --only svc`: moves a service's aliases back to the version before.
 import { buildGraph, selectServices } from '@shipgraph/core';
 import { openRun } from '../run/context.js';
-import { lockStage } from '../run/stage-lock.js';
+import { lockRunStage } from '../run/stage-lock.js';
 import { rollBack } from '../rollback/rollback.js';
 import { defineCommand } from './command.js';
 import { jsonFlag, lockFlags, onlyFlag, stageFlags, withFlags } from './options.js';
@@ -25,18 +25,11 @@ export const command = defineCommand({
 
   async run(flags, io) {
     const context = await openRun(io, { stage: flags.stage, build: false });
-    const { checkout, stage, store, log } = context;
+    const { checkout, stage } = context;
     const graph = buildGraph(checkout.workspace);
     const services = selectServices(graph, flags.only, []).map((service) => service.name);
     // The same lock as a deploy of these services: a rollback never races a deploy moving the alias.
-    await using lock = await lockStage({
-      store,
-      stage: stage.name,
-      services,
-      timeoutMs: flags.lockTimeout * 1000,
-      env: io.env,
-      log,
-    });
+    await using lock = await lockRunStage(context, flags.lockTimeout, services);
     const results = await rollBack(context, lock, graph, services);
     if (flags.json) io.stdout(JSON.stringify({ version: 1, stage: stage.name, results }, null, 2) + '\n');
     else

@@ -18,6 +18,29 @@ export interface StageLock extends AsyncDisposable {
   lost: () => CliError | null;
 }
 
+/** What a command's run has that its stage lock needs (a RunContext has all of it). */
+export interface LockingRun {
+  store: StateStore;
+  stage: { name: string };
+  io: { env: NodeJS.ProcessEnv };
+  log: (line: string) => void;
+}
+
+/** The lock of the run's stage, or of some of its services, waiting up to --lock-timeout seconds. */
+export const lockRunStage = (
+  run: LockingRun,
+  lockTimeoutSeconds: number,
+  services: readonly PackageName[] | null = null,
+): Promise<StageLock> =>
+  lockStage({
+    store: run.store,
+    stage: run.stage.name,
+    services,
+    timeoutMs: lockTimeoutSeconds * 1000,
+    env: run.io.env,
+    log: run.log,
+  });
+
 export interface StageLockOptions {
   store: StateStore;
   stage: string;
