@@ -27,7 +27,18 @@ describe('version and help', () => {
     const short = await repo.run(['-h']);
     expect(short.exitCode).toBe(0);
     expect(short.stdout).toBe((await repo.run(['--help'])).stdout);
-    for (const command of ['plan', 'deploy', 'e2e', 'destroy', 'unlock', 'state', 'help', 'completion']) {
+    for (const command of [
+      'plan',
+      'deploy',
+      'promote',
+      'rollback',
+      'e2e',
+      'destroy',
+      'unlock',
+      'state',
+      'help',
+      'completion',
+    ]) {
       expect(short.stdout).toMatch(new RegExp(`^  shipgraph ${command}\\b`, 'm'));
     }
   });
@@ -35,6 +46,8 @@ describe('version and help', () => {
   it.each([
     ['plan'],
     ['deploy'],
+    ['promote'],
+    ['rollback'],
     ['e2e'],
     ['destroy'],
     ['unlock'],
