@@ -27,6 +27,7 @@ export { plan, basesToCompare, servicesOf, type PlanInput, type PlanOptions } fr
 export { parseSelector, selectServices, servicesSelectedBy, type Selector } from './plan/select.js';
 export {
   planPromotion,
+  promotionPlan,
   type Promotion,
   type PromotionEntry,
   type PromotionInput,

@@ -4,8 +4,8 @@ import {
   buildGraph,
   fingerprintsOf,
   planPromotion,
+  promotionPlan,
   selectServices,
-  type Plan,
   type Promotion,
   type StageState,
 } from '@shipgraph/core';
@@ -189,40 +189,3 @@ export const command = defineCommand({
     return lock.interruptedExit() ?? (summary.ok ? 0 : 1);
   },
 });
-
-/** The promotion as a plan executePlan runs: the promoted services, each in its wave. */
-function promotionPlan(
-  promotion: Promotion,
-  from: StageState,
-  head: string,
-  graph: ReturnType<typeof buildGraph>,
-): Plan {
-  const batchOf = new Map(promotion.batches.flatMap((batch, index) => batch.map((name) => [name, index])));
-  const services = promotion.services.flatMap((entry) =>
-    entry.action !== 'promote'
-      ? []
-      : [
-          {
-            name: entry.service,
-            path: graph.packages.get(entry.service)?.dir ?? '',
-            deploy: true,
-            batch: batchOf.get(entry.service) ?? 0,
-            base: null,
-            dependsOn: entry.dependsOn,
-            fingerprint: from.services[entry.service]?.fingerprint ?? null,
-            reasons: [
-              { kind: 'promoted' as const, detail: `from ${promotion.from} at ${entry.commit.slice(0, 12)}` },
-            ],
-          },
-        ],
-  );
-  return {
-    version: 1,
-    stage: promotion.to,
-    head,
-    skipped: null,
-    services,
-    batches: promotion.batches,
-    orphans: [],
-  };
-}

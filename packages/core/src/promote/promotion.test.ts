@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildGraph } from '../graph/graph.js';
 import type { ServiceRecord, StageState, WorkspacePackage } from '../types.js';
-import { planPromotion } from './promotion.js';
+import { planPromotion, promotionPlan } from './promotion.js';
 
 const pkg = (name: string, isService: boolean, deps: string[] = []): WorkspacePackage => ({
   name,
@@ -158,5 +158,40 @@ describe('planPromotion', () => {
     });
     expect(current.services).toMatchObject([{ service: 'web', action: 'promote', dependsOn: [] }]);
     expect(current.batches).toEqual([['web']]);
+  });
+});
+
+describe('promotionPlan', () => {
+  it('is the plan of the promoted services only, each with its wave, its dependencies and the source fingerprint', () => {
+    const failed = stage('staging', {
+      ...staging.services,
+      billing: proven('b2', { e2e: { status: 'failed', commit: 'b2', at: 'then' } }),
+    });
+    const promotion = planPromotion({ graph, from: failed, to: stage('prod'), only: null });
+    const plan = promotionPlan(promotion, failed, 'head-sha', graph);
+    expect(plan).toMatchObject({ version: 1, stage: 'prod', head: 'head-sha', skipped: null, orphans: [] });
+    expect(plan.batches).toEqual([['orders'], ['web']]);
+    expect(plan.services).toEqual([
+      {
+        name: 'orders',
+        path: 'services/orders',
+        deploy: true,
+        batch: 0,
+        base: null,
+        dependsOn: [],
+        fingerprint: 'fp-o1',
+        reasons: [{ kind: 'promoted', detail: 'from staging at o1' }],
+      },
+      {
+        name: 'web',
+        path: 'services/web',
+        deploy: true,
+        batch: 1,
+        base: null,
+        dependsOn: ['orders'],
+        fingerprint: 'fp-w1',
+        reasons: [{ kind: 'promoted', detail: 'from staging at w1' }],
+      },
+    ]);
   });
 });

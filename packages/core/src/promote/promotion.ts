@@ -1,7 +1,7 @@
 // What `promote --from S --to T` would do, per service: promote the artifact S deployed and proved,
 // find T already running it, or refuse and say why. A pure function of the two stages' records.
 import { nearestServiceDeps, type Graph } from '../graph/graph.js';
-import type { ArtifactRef, CommitSha, PackageName, ServiceRecord, StageState } from '../types.js';
+import type { ArtifactRef, CommitSha, PackageName, Plan, ServiceRecord, StageState } from '../types.js';
 
 export type Refusal =
   'not-deployed' | 'dirty' | 'untested' | 'e2e-failed' | 'no-artifact' | 'dependency-left-behind';
@@ -130,4 +130,36 @@ function wavesOf(services: readonly PromotionEntry[]): PackageName[][] {
   const batches: PackageName[][] = [];
   for (const entry of promoted) (batches[waveOf(entry)] ??= []).push(entry.service);
   return batches.map((batch) => batch.sort());
+}
+
+/** The promotion as the plan a deploy run executes: the promoted services, each in its wave, at the commit the source proved. */
+export function promotionPlan(promotion: Promotion, from: StageState, head: string, graph: Graph): Plan {
+  const batchOf = new Map(promotion.batches.flatMap((batch, index) => batch.map((name) => [name, index])));
+  const services = promotion.services.flatMap((entry) =>
+    entry.action !== 'promote'
+      ? []
+      : [
+          {
+            name: entry.service,
+            path: graph.packages.get(entry.service)?.dir ?? '',
+            deploy: true,
+            batch: batchOf.get(entry.service) ?? 0,
+            base: null,
+            dependsOn: entry.dependsOn,
+            fingerprint: from.services[entry.service]?.fingerprint ?? null,
+            reasons: [
+              { kind: 'promoted' as const, detail: `from ${promotion.from} at ${entry.commit.slice(0, 12)}` },
+            ],
+          },
+        ],
+  );
+  return {
+    version: 1,
+    stage: promotion.to,
+    head,
+    skipped: null,
+    services,
+    batches: promotion.batches,
+    orphans: [],
+  };
 }
