@@ -31,7 +31,7 @@ export async function lockRace(options: {
     for (let round = 0; round < options.rounds; round++) {
       writeFileSync(join(barrier, `go-${round}`), '');
       const results = (): string[] =>
-        readdirSync(barrier).filter((name) => name.startsWith(`result-${round}-`));
+        readdirSync(barrier).filter((name) => name.startsWith(`result-${round}-`) && !name.endsWith('.tmp'));
       const deadline = Date.now() + 30_000;
       while (results().length < options.contenders) {
         if (Date.now() > deadline)
