@@ -380,6 +380,19 @@ const CASES: Case[] = [
     says: /\/stages\/staging\/regions\/0 must match pattern/,
   },
   {
+    name: 'promote without --from',
+    args: ['promote', '--to', 'prod'],
+    code: 'E_USAGE',
+    says: /Missing required argument: from/,
+  },
+  {
+    name: 'promote from a stage the config does not declare',
+    args: ['promote', '--from', 'qa', '--to', 'prod'],
+    files: { 'shipgraph.config.json': { stages: { staging: {}, prod: {} } } },
+    code: 'E_UNKNOWN_STAGE',
+    says: /stage "qa" is not declared/,
+  },
+  {
     name: 'a stage roleArn that is not a role ARN',
     args: ['plan'],
     files: { 'shipgraph.config.json': { stages: { prod: { roleArn: 'arn:aws:iam::1234:user/me' } } } },
