@@ -8,7 +8,6 @@ import type { DeploySummary } from '../deploy/summary.js';
 import type { E2eResult } from '../e2e/run-e2e.js';
 import { CliError } from '../errors.js';
 import type { RunContext } from '../run/context.js';
-import { reportHtml } from './document.js';
 import { runFacts, type ReportCommand } from './facts.js';
 
 const HINT = 'pass --report a file in a directory you can write to, e.g. --report reports/shipgraph.html';
@@ -46,6 +45,8 @@ export class RunReport implements AsyncDisposable {
   private async save(stoppedEarly: boolean): Promise<void> {
     if (this.file === null) return;
     const { checkout } = this.context;
+    // Loaded only when a report is asked for: every plan and deploy opens one, few write one.
+    const { reportHtml } = await import('./document.js');
     const page = reportHtml({
       facts: runFacts(this.command, this.context),
       workspace: checkout.workspace,
