@@ -2,7 +2,6 @@
 // package the source stage deployed and proved with its e2e tests, in dependency order.
 import {
   buildGraph,
-  fingerprintsOf,
   planPromotion,
   promotionPlan,
   selectServices,
@@ -17,7 +16,7 @@ import { renderSummary } from '../deploy/summary.js';
 import { runE2eStage } from '../e2e/stage.js';
 import { CliError } from '../errors.js';
 import { serviceSettings } from '../planning/service-settings.js';
-import { externalSignatures } from '../planning/signatures.js';
+import { checkoutFingerprints } from '../planning/signatures.js';
 import { promotedFrom } from '../promote/keeping.js';
 import { renderPromotion } from '../promote/render.js';
 import { openReporter } from '../progress/registry.js';
@@ -135,12 +134,7 @@ export const command = defineCommand({
     report.plan = plan;
     const settings = await serviceSettings(checkout, stage.name);
     const outputs = new OutputCache(settings);
-    const fingerprints = fingerprintsOf(
-      checkout.workspace,
-      checkout.config.planner,
-      checkout.files,
-      await externalSignatures(checkout),
-    );
+    const fingerprints = await checkoutFingerprints(checkout);
     const summary = await executePlan({
       plan,
       regions: stage.regions,

@@ -1,6 +1,6 @@
 // `shipgraph state mark`: records services as deployed at a commit, to adopt stacks that already exist.
-import { buildGraph, fingerprintsOf, selectServices } from '@shipgraph/core';
-import { externalSignatures } from '../planning/signatures.js';
+import { buildGraph, selectServices } from '@shipgraph/core';
+import { checkoutFingerprints } from '../planning/signatures.js';
 import { openRun } from '../run/context.js';
 import { lockStage } from '../run/stage-lock.js';
 import { defineCommand } from './command.js';
@@ -34,12 +34,7 @@ export const command = defineCommand({
       build: false,
     });
     const services = selectServices(buildGraph(checkout.workspace), flags.only ?? null, []);
-    const fingerprints = fingerprintsOf(
-      checkout.workspace,
-      checkout.config.planner,
-      checkout.files,
-      await externalSignatures(checkout),
-    );
+    const fingerprints = await checkoutFingerprints(checkout);
     const lock = await lockStage({
       store,
       stage: stage.name,

@@ -1,5 +1,11 @@
 // What each package resolves outside the repository (lockfile closure, root tooling), for fingerprints.
-import { toolingSignature, type PackageName, type RepoPath } from '@shipgraph/core';
+import {
+  fingerprintsOf,
+  toolingSignature,
+  type Fingerprints,
+  type PackageName,
+  type RepoPath,
+} from '@shipgraph/core';
 import type { LockfileModel } from '@shipgraph/core/lockfile';
 import { manifestsOf, type Checkout } from './checkout.js';
 
@@ -36,4 +42,14 @@ export async function externalSignatures(checkout: Checkout): Promise<(name: Pac
     );
     return (name === '' ? [...parts, `tooling\0${tooling}`] : parts).join('\n');
   };
+}
+
+/** Every package's fingerprint at the checkout's commit, as the planner computes it (each on first use). */
+export async function checkoutFingerprints(checkout: Checkout): Promise<Fingerprints> {
+  return fingerprintsOf(
+    checkout.workspace,
+    checkout.config.planner,
+    checkout.files,
+    await externalSignatures(checkout),
+  );
 }
