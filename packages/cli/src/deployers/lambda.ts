@@ -106,10 +106,7 @@ export class LambdaDeployer implements Deployer {
     if (rollout === undefined) {
       for (const move of moves) await moveAlias(move.target, move.from, move.to, context);
     } else if (moves.length > 0) {
-      const alarms = (rollout.alarms ?? []).map((name) =>
-        fillPlaceholders(name, context.stage, context.region),
-      );
-      await rollOut(moves, rollout, alarms, context);
+      await rollOut(moves, rollout, context);
     }
     return { outputs, changed: true };
   }

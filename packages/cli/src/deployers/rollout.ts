@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { cloudWatch } from '../aws/lambda.js';
 import type { RolloutConfig } from '../config/config.js';
 import { CliError } from '../errors.js';
+import { fillPlaceholders } from '../stacks/stack-name.js';
 import { DeployFailure, looksTransient, type DeployContext } from './contract.js';
 import { pointAlias, type AliasState, type AliasTarget } from './lambda-alias.js';
 
@@ -31,9 +32,9 @@ const DEFAULT_POLL_SECONDS = 10;
 export async function rollOut(
   moves: readonly AliasMove[],
   config: RolloutConfig,
-  alarms: readonly string[],
   context: DeployContext,
 ): Promise<void> {
+  const alarms = (config.alarms ?? []).map((name) => fillPlaceholders(name, context.stage, context.region));
   await checkAlarmsExist(alarms, context.region);
   const pollMs = (config.pollSeconds ?? DEFAULT_POLL_SECONDS) * 1000;
   try {
