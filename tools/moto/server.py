@@ -3,10 +3,12 @@ import os
 import sys
 import threading
 
+from moto.awslambda import models as lambda_models
 from moto.awslambda_simple import models as lambda_simple
 from moto.cloudformation import models as cloudformation, utils
 from moto.core.base_backend import BackendDict
 from moto.core.config import default_user_config
+from moto.core.utils import iso_8601_datetime_with_nanoseconds
 from moto.dynamodb.models import DynamoDBBackend
 from moto.server import main
 from moto.stepfunctions import models as stepfunctions
@@ -26,6 +28,18 @@ class DockerFreeLambdaBackend(lambda_simple.LambdaSimpleBackend):
     def invoke(self, function_name, qualifier, body, headers, response_headers):
         self.get_function(function_name, qualifier)
         return super().invoke(function_name, qualifier, body, headers, response_headers)
+
+
+def bumps_last_modified(update):
+    # Lambda sets a function's LastModified on every code or configuration update; moto sets it only
+    # when the function is created. The Serverless Framework compares it with its last upload to
+    # decide whether a deploy has anything to do, so without it every deploy after a change deploys again.
+    def updated(function, *args, **kwargs):
+        # Set first: the update answers with the function's configuration, LastModified included.
+        function.last_modified = iso_8601_datetime_with_nanoseconds()
+        return update(function, *args, **kwargs)
+
+    return updated
 
 
 def one_write_at_a_time(write):
@@ -63,6 +77,8 @@ default_user_config["stepfunctions"] = {"execute_state_machine": True}
 default_user_config["lambda"] = {"use_docker": False}
 lambda_simple.lambda_simple_backends = BackendDict(DockerFreeLambdaBackend, "lambda")
 stepfunctions.stepfunctions_backends = stepfunctions_parser_backends
+for name in ("update_configuration", "update_function_code"):
+    setattr(lambda_models.LambdaFunction, name, bumps_last_modified(getattr(lambda_models.LambdaFunction, name)))
 for name in ("put_item", "update_item", "delete_item", "transact_write_items"):
     setattr(DynamoDBBackend, name, one_write_at_a_time(getattr(DynamoDBBackend, name)))
 threading.Thread(target=exit_when_parent_exits, daemon=True).start()

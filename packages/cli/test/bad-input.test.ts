@@ -373,6 +373,19 @@ const CASES: Case[] = [
     says: /unknown property "stagez"/,
   },
   {
+    name: 'a rollout on a deployer that publishes no versions',
+    args: ['plan'],
+    files: {
+      'shipgraph.config.json': {
+        services: {
+          api: { deployer: { type: 'command', command: ['true'], rollout: { type: 'canary', percent: 10 } } },
+        },
+      },
+    },
+    code: 'E_CONFIG',
+    says: /\/services\/api\/deployer\/rollout: not allowed here/,
+  },
+  {
     name: 'a region that is not one',
     args: ['plan'],
     files: { 'shipgraph.config.json': { stages: { staging: { regions: ['europe'] } } } },

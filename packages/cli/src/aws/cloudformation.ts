@@ -98,3 +98,22 @@ export async function deleteStack(
   );
   log(`stack ${stackName}: deleted`);
 }
+
+/** The names of the Lambda functions a stack holds (none when the stack does not exist). */
+export async function stackFunctions(region: string, stackName: string): Promise<string[]> {
+  const sdk = await import('@aws-sdk/client-cloudformation');
+  const client = await cloudFormation(region);
+  const names: string[] = [];
+  try {
+    for await (const page of sdk.paginateListStackResources({ client }, { StackName: stackName })) {
+      for (const resource of page.StackResourceSummaries ?? []) {
+        if (resource.ResourceType === 'AWS::Lambda::Function' && resource.PhysicalResourceId !== undefined)
+          names.push(resource.PhysicalResourceId);
+      }
+    }
+  } catch (error) {
+    if (isMissingStack(error)) return [];
+    throw awsError(error, `cannot list the resources of stack ${stackName} in ${region}`);
+  }
+  return names;
+}

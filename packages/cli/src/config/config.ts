@@ -56,8 +56,16 @@ export interface RolloutConfig {
   pollSeconds?: number;
 }
 
+/** `serverless deploy`; with an alias (or a rollout) every function's alias moves to its new version. */
+export interface ServerlessDeployerConfig {
+  type: 'serverless';
+  /** The alias moved on each function (placeholders allowed); default the stage's name when rolling out. */
+  alias?: string;
+  rollout?: RolloutConfig;
+}
+
 export type DeployerConfig =
-  | { type: 'serverless' }
+  | ServerlessDeployerConfig
   | { type: 'npm-script'; script?: string }
   | { type: 'command'; command: string[]; remove?: string[]; package?: string[] }
   | CloudFormationDeployerConfig

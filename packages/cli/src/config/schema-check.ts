@@ -24,6 +24,8 @@ export async function schemaProblems(name: 'config' | 'plan', document: unknown)
       const params = error.params as Record<string, unknown>;
       if (typeof params.additionalProperty === 'string')
         return `${where}: unknown property "${params.additionalProperty}"`;
+      // A `false` schema: a property the object may not have (one deployer type's setting on another).
+      if (error.keyword === 'false schema') return `${where}: not allowed here`;
       if (Array.isArray(params.allowedValues)) {
         return `${where} must be one of ${params.allowedValues.map((value) => JSON.stringify(value)).join(', ')}`;
       }

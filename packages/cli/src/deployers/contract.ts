@@ -80,6 +80,20 @@ const TRANSIENT = [
 
 export const looksTransient = (text: string): boolean => TRANSIENT.some((pattern) => pattern.test(text));
 
+/**
+ * Runs `work`, turning an AWS error (throttled, an update in progress) into a failed deploy, retried
+ * when it may pass; the SDK's service errors carry $metadata. Anything else is already what it should be.
+ */
+export async function awsFailures<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (!(error instanceof Error) || !('$metadata' in error)) throw error;
+    const message = `${error.name}: ${error.message}`;
+    throw new DeployFailure(message, looksTransient(message));
+  }
+}
+
 /** The context of a deploy from a package folder: the tool finds it as $SHIPGRAPH_PACKAGE_DIR. */
 export const withPackageDir = (context: DeployContext, dir: string): DeployContext => ({
   ...context,

@@ -7,26 +7,18 @@ import type { LambdaDeployerConfig } from '../config/config.js';
 import { startUnlessInterrupted } from '../run/interrupts.js';
 import { fillPlaceholders } from '../stacks/stack-name.js';
 import {
-  DeployFailure,
-  looksTransient,
+  awsFailures,
   type DeployContext,
   type DeployOutcome,
   type Deployer,
   type Packaging,
 } from './contract.js';
-import {
-  deployedCode,
-  pointAlias,
-  readAlias,
-  rollBackAliases,
-  type AliasState,
-  type AliasTarget,
-} from './lambda-alias.js';
+import { moveAliases, type Published } from './alias-moves.js';
+import { deployedCode, readAlias, rollBackAliases, type AliasTarget } from './lambda-alias.js';
 import { functionNames } from './lambda-functions.js';
 import { publish, uploadZip } from './lambda-code.js';
 import { layerVersion } from './lambda-layer.js';
 import { buildCodeZip, codeZip, type CodeZip } from './lambda-zip.js';
-import { rollOut, type AliasMove } from './rollout.js';
 
 const PACKAGED_ZIP = 'code.zip';
 
@@ -48,16 +40,8 @@ export class LambdaDeployer implements Deployer {
       this.ship(context, async () => codeZip(await readFile(join(dir, PACKAGED_ZIP)))),
   };
 
-  private async ship(context: DeployContext, zipped: () => Promise<CodeZip>): Promise<DeployOutcome> {
-    try {
-      return await this.shipZip(context, await zipped());
-    } catch (error) {
-      // An AWS error (throttled, an update in progress) is a failed deploy, retried when it may
-      // pass; the SDK's service errors carry $metadata. Anything else is already what it should be.
-      if (!(error instanceof Error) || !('$metadata' in error)) throw error;
-      const message = `${error.name}: ${error.message}`;
-      throw new DeployFailure(message, looksTransient(message));
-    }
+  private ship(context: DeployContext, zipped: () => Promise<CodeZip>): Promise<DeployOutcome> {
+    return awsFailures(async () => this.shipZip(context, await zipped()));
   }
 
   private async shipZip(context: DeployContext, zip: CodeZip): Promise<DeployOutcome> {
@@ -84,30 +68,13 @@ export class LambdaDeployer implements Deployer {
     startUnlessInterrupted(context.signal);
     const key = await uploadZip(zip, this.config.bucket, context);
 
-    const moves: AliasMove[] = [];
+    const published: Published[] = [];
     for (const [index, target] of targets.entries()) {
       if (serving[index] === true) continue;
       const version = await publish(target, zip, key, layer);
-      const from = aliases[index] ?? null;
-      if (from === null) {
-        // Nothing served before: there is no traffic to shift, and nothing to roll back to.
-        await pointAlias(target, { version, previous: null }, false);
-        context.log(`${target.function}: version ${version}, alias ${target.alias} created`);
-      } else if (from.version === version) {
-        await pointAlias(target, { version, previous: from.previous });
-      } else {
-        context.log(
-          `${target.function}: version ${version} published (alias ${target.alias} on ${from.version})`,
-        );
-        moves.push({ target, from, to: version });
-      }
+      published.push({ target, from: aliases[index] ?? null, version });
     }
-    const rollout = this.config.rollout;
-    if (rollout === undefined) {
-      for (const move of moves) await moveAlias(move.target, move.from, move.to, context);
-    } else if (moves.length > 0) {
-      await rollOut(moves, rollout, context);
-    }
+    await moveAliases(published, this.config.rollout, context);
     return { outputs, changed: true };
   }
 
@@ -132,14 +99,4 @@ export class LambdaDeployer implements Deployer {
     if (context.stackName === null) return {};
     return (await stackOutputs(context.region, context.stackName)) ?? {};
   }
-}
-
-async function moveAlias(
-  target: AliasTarget,
-  from: AliasState,
-  to: string,
-  context: DeployContext,
-): Promise<void> {
-  await pointAlias(target, { version: to, previous: from.version });
-  context.log(`${target.function}: alias ${target.alias} moved from version ${from.version} to ${to}`);
 }

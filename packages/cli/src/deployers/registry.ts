@@ -5,7 +5,7 @@ import type { Deployer } from './contract.js';
 export async function deployerFor(config: DeployerConfig): Promise<Deployer> {
   switch (config.type) {
     case 'serverless':
-      return new (await import('./serverless.js')).ServerlessDeployer();
+      return new (await import('./serverless.js')).ServerlessDeployer(config);
     case 'npm-script':
       return new (await import('./npm-script.js')).NpmScriptDeployer(config.script ?? 'deploy');
     case 'command':

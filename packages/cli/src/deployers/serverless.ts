@@ -1,14 +1,52 @@
 // The default deployer for services with serverless.yml: `serverless deploy` from the nearest node_modules/.bin.
-import { access } from 'node:fs/promises';
+import { access, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { stackOutputs } from '../aws/cloudformation.js';
-import type { DeployContext, DeployOutcome, Deployer, Packaging } from './contract.js';
-import { runDeployTool, saidNoChange } from './tool.js';
+import { stackFunctions, stackOutputs } from '../aws/cloudformation.js';
+import type { ServerlessDeployerConfig } from '../config/config.js';
 import { CliError } from '../errors.js';
+import {
+  awsFailures,
+  type DeployContext,
+  type DeployOutcome,
+  type Deployer,
+  type Packaging,
+} from './contract.js';
+import { rollBackAliases } from './lambda-alias.js';
+import { aliasOf, deployThroughAliases } from './serverless-aliases.js';
+import { runDeployTool, saidNoChange } from './tool.js';
 
 export class ServerlessDeployer implements Deployer {
-  deploy(context: DeployContext): Promise<DeployOutcome> {
-    return this.run(context, []);
+  /** Whether the functions' aliases follow each deploy (an alias or a rollout in the config). */
+  private readonly aliased: boolean;
+  readonly rollback?: (context: DeployContext) => Promise<string[]>;
+
+  constructor(private readonly config: ServerlessDeployerConfig = { type: 'serverless' }) {
+    this.aliased = config.alias !== undefined || config.rollout !== undefined;
+    // Moves each function's alias back to the version it served before the last deploy.
+    if (this.aliased) {
+      this.rollback = async (context) => {
+        const names =
+          context.stackName === null ? [] : await stackFunctions(context.region, context.stackName);
+        const alias = aliasOf(this.config, context);
+        return rollBackAliases(
+          names.map((name) => ({ function: name, alias, region: context.region })),
+          context,
+        );
+      };
+    }
+  }
+
+  async deploy(context: DeployContext): Promise<DeployOutcome> {
+    if (!this.aliased) return this.run(context, []);
+    // The template is checked before anything is deployed: packaged first, then deployed as packaged.
+    const dir = await mkdtemp(join(tmpdir(), 'shipgraph-serverless-'));
+    try {
+      await this.packaging.package(context, dir);
+      return await this.packaging.deployPackage(context, dir);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   }
 
   // `serverless package` writes its templates for one stage and region, with the code as zips.
@@ -18,7 +56,12 @@ export class ServerlessDeployer implements Deployer {
       const bin = await findBin('serverless', context.dir);
       await runDeployTool(bin, ['package', ...where(context), '--package', dir], context);
     },
-    deployPackage: (context, dir) => this.run(context, ['--package', dir]),
+    deployPackage: (context, dir) => {
+      const deploy = () => this.run(context, ['--package', dir]);
+      return this.aliased
+        ? awsFailures(() => deployThroughAliases(this.config, context, dir, deploy))
+        : deploy();
+    },
     isCode: (path) => path.endsWith('.zip'),
   };
 

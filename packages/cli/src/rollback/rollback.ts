@@ -37,7 +37,7 @@ export async function rollBack(
     const deployer = await deployerFor(setting.deployer);
     if (deployer.rollback === undefined) {
       throw new CliError('E_USAGE', `${name} deploys with ${setting.deployer.type}, which has no rollback`, {
-        hint: 'rollback moves aliases of the lambda deployer; redeploy an earlier commit for other services',
+        hint: 'rollback moves aliases (the lambda deployer, or serverless with alias or rollout); redeploy an earlier commit for other services',
       });
     }
     chosen.push({ name, dir: setting.dir, deployer, stackName: setting.stackName });
