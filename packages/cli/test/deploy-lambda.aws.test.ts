@@ -13,12 +13,13 @@ import {
 import { CreateBucketCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { deploy, statusOf } from './helpers/deploys.js';
+import { INSTALLED, npmDependencyWorkspace, packageLock, type Installed } from './helpers/npm-lock.js';
 import { BIN, tempRepo } from './helpers/repo.js';
 
 const FAKE_DEPLOY = fileURLToPath(new URL('./fixtures/fake-deploy.mjs', import.meta.url));
@@ -85,6 +86,67 @@ async function lambdaRepo(stage: string, rollout?: object) {
     return repo.commit(`api returns ${value}`);
   };
   return { repo, fn, bucket, stage, changeCode };
+}
+
+/**
+ * `api` ships code with a dependencies layer, in an npm workspace with its lockfile. The layer's build
+ * counts its runs, and is not byte-stable: its zip alone would always look new.
+ */
+async function layeredRepo(stage: string) {
+  const fn = `api-${stage}`;
+  await createFunction(fn);
+  await s3.send(new CreateBucketCommand({ Bucket: `code-${stage}` }));
+  const layerBuild = `import { randomUUID } from 'node:crypto';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+appendFileSync('layer-builds.log', 'built\\n');
+mkdirSync('layer/nodejs/node_modules/ms', { recursive: true });
+writeFileSync('layer/nodejs/node_modules/ms/index.js', \`// installed \${randomUUID()}\\n\`);
+`;
+  const repo = tempRepo({
+    ...npmDependencyWorkspace(),
+    '.gitignore': '.shipgraph/\ndist/\nlayer/\nlayer-builds.log\n.attempts-*\ndeploy-trace.jsonl\n',
+    'services/api/build.mjs': BUILD,
+    'services/api/layer.mjs': layerBuild,
+    'services/api/src/index.mjs': 'export const handler = async () => 1;\n',
+    'services/web/src/index.js': 'export {};\n',
+  });
+  repo.write({
+    'shipgraph.config.json': {
+      services: {
+        api: {
+          deployer: {
+            type: 'lambda',
+            functions: ['api-{stage}'],
+            build: { command: ['node', 'build.mjs'], dir: 'dist' },
+            bucket: 'code-{stage}',
+            layer: { name: 'deps-{stage}', build: { command: ['node', 'layer.mjs'], dir: 'layer' } },
+          },
+        },
+        web: { deployer: { type: 'command', command: ['node', FAKE_DEPLOY, repo.dir] } },
+      },
+    },
+  });
+  repo.commit();
+  const layerVersions = async (): Promise<number[]> =>
+    ((await lambda.send(new ListLayerVersionsCommand({ LayerName: `deps-${stage}` }))).LayerVersions ?? [])
+      .map((version) => version.Version ?? 0)
+      .sort();
+  const layersOf = async (version: string): Promise<string[]> =>
+    (
+      (await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: fn, Qualifier: version })))
+        .Layers ?? []
+    ).map((layer) => (layer.Arn ?? '').replace(/^.*:layer:/, ''));
+  const builds = (): number => {
+    const log = join(repo.dir, 'services/api/layer-builds.log');
+    return existsSync(log) ? readFileSync(log, 'utf8').split('\n').length - 1 : 0;
+  };
+  let installed = INSTALLED;
+  /** Commits the lockfile with these versions moved. */
+  const bump = (moved: Partial<Installed>): void => {
+    installed = { ...installed, ...moved };
+    repo.write({ 'package-lock.json': packageLock(installed) }).commit();
+  };
+  return { repo, fn, stage, layerVersions, layersOf, builds, bump };
 }
 
 const aliasOf = async (fn: string, alias: string) => {
@@ -315,7 +377,7 @@ describe('the lambda deployer (moto)', () => {
     expect(await aliasOf(`api-${prod}`, prod)).toEqual({ version: '1', weights: {} });
   });
 
-  it('publishes a layer version only when the dependencies change, and points the function at it', async () => {
+  it('without a lockfile, publishes a layer version only when its zip changes, and points the function at it', async () => {
     const stage = 'lam-layer';
     const fn = `api-${stage}`;
     await createFunction(fn);
@@ -361,11 +423,16 @@ writeFileSync('layer/nodejs/node_modules/dep/index.js', readFileSync('deps.json'
     expect((await deploy(repo, ['--stage', stage])).exitCode).toBe(0);
     expect(await layerVersions()).toEqual([1]);
     expect(await layersOf('1')).toEqual([`deps-${stage}:1`]);
+    // Without a lockfile, only the built zip can tell.
+    expect(logOf(repo.dir, stage)).toContain(
+      `layer deps-${stage}: cannot tell whether its dependencies changed (no lockfile at the repository root); building it to compare its zip`,
+    );
 
     repo.write({ 'services/api/src/index.mjs': 'export const handler = async () => 2;\n' }).commit();
     expect((await deploy(repo, ['--stage', stage])).exitCode).toBe(0);
     expect(await layerVersions()).toEqual([1]);
     expect(await layersOf('2')).toEqual([`deps-${stage}:1`]);
+    expect(logOf(repo.dir, stage)).toContain(`layer deps-${stage}: same zip as version 1`);
 
     repo.write({ 'services/api/deps.json': '{ "dep": "1.1.0" }\n' }).commit();
     const third = await deploy(repo, ['--stage', stage]);
@@ -377,5 +444,65 @@ writeFileSync('layer/nodejs/node_modules/dep/index.js', readFileSync('deps.json'
     const again = await deploy(repo, ['--stage', stage, '--all']);
     expect(statusOf(again.summary)).toEqual({ api: 'unchanged' });
     expect(await layerVersions()).toEqual([1, 2]);
+  });
+  it('builds no layer while the resolved dependencies stay, even when the build would give other bytes', async () => {
+    const { repo, fn, stage, layerVersions, layersOf, builds, bump } = await layeredRepo('lam-deps-same');
+    const first = await deploy(repo, ['--stage', stage]);
+    expect(first.exitCode, first.stderr).toBe(0);
+    expect(builds()).toBe(1);
+    expect(await layerVersions()).toEqual([1]);
+    expect(await layersOf('1')).toEqual([`deps-${stage}:1`]);
+    expect(logOf(repo.dir, stage)).toContain(`layer deps-${stage}: its first version, version 1 published`);
+    const [published] =
+      (await lambda.send(new ListLayerVersionsCommand({ LayerName: `deps-${stage}` }))).LayerVersions ?? [];
+    expect(published?.Description).toMatch(/^shipgraph deps [0-9a-f]{64} [0-9a-f]{40}$/);
+
+    repo.write({ 'services/api/src/index.mjs': 'export const handler = async () => 2;\n' }).commit();
+    const second = await deploy(repo, ['--stage', stage]);
+    expect(statusOf(second.summary)).toEqual({ api: 'deployed', web: 'skipped' });
+    expect(builds()).toBe(1);
+    expect(await layerVersions()).toEqual([1]);
+    expect(await layersOf('2')).toEqual([`deps-${stage}:1`]);
+    expect(logOf(repo.dir, stage)).toMatch(
+      new RegExp(
+        `layer deps-${stage}: resolved dependencies unchanged \\([0-9a-f]{12}\\), version 1; not built`,
+      ),
+    );
+
+    // Another service's dependency moved: api deploys only because --all says so.
+    bump({ leftPad: '1.3.1' });
+    const third = await deploy(repo, ['--stage', stage, '--all']);
+    expect(statusOf(third.summary)).toEqual({ api: 'unchanged', web: 'deployed' });
+    // api's own dev dependency moved: the plan deploys api, its layer carries nothing new.
+    bump({ typescript: '5.5.0' });
+    const fourth = await deploy(repo, ['--stage', stage]);
+    expect(statusOf(fourth.summary)).toEqual({ api: 'unchanged', web: 'skipped' });
+    expect(builds()).toBe(1);
+    expect(await layerVersions()).toEqual([1]);
+    expect(await aliasOf(fn, stage)).toEqual({ version: '2', weights: {} });
+  });
+
+  it('publishes a layer version when a dependency of the service, or of a library it uses, resolves anew', async () => {
+    const { repo, fn, stage, layerVersions, layersOf, builds, bump } = await layeredRepo('lam-deps-moved');
+    expect((await deploy(repo, ['--stage', stage])).exitCode).toBe(0);
+    expect(await layerVersions()).toEqual([1]);
+
+    bump({ ms: '2.1.4' });
+    const second = await deploy(repo, ['--stage', stage]);
+    expect(statusOf(second.summary)).toEqual({ api: 'deployed', web: 'skipped' });
+    expect(builds()).toBe(2);
+    expect(await layerVersions()).toEqual([1, 2]);
+    expect(await layersOf('2')).toEqual([`deps-${stage}:2`]);
+    expect(logOf(repo.dir, stage)).toContain(
+      `layer deps-${stage}: resolved dependencies changed, version 2 published`,
+    );
+
+    bump({ isNumber: '7.0.1' });
+    const third = await deploy(repo, ['--stage', stage]);
+    expect(statusOf(third.summary)).toEqual({ api: 'deployed', web: 'skipped' });
+    expect(builds()).toBe(3);
+    expect(await layerVersions()).toEqual([1, 2, 3]);
+    expect(await layersOf('3')).toEqual([`deps-${stage}:3`]);
+    expect(await aliasOf(fn, stage)).toEqual({ version: '3', weights: {} });
   });
 });

@@ -7,6 +7,7 @@ import type { Stage } from '../config/stage.js';
 import { checkDeployable } from '../deploy/checkout.js';
 import { executePlan } from '../deploy/execute.js';
 import { readPlanFile } from '../deploy/plan-file.js';
+import { resolvedDependenciesOf } from '../deploy/resolved-dependencies.js';
 import { renderSummary, type DeploySummary } from '../deploy/summary.js';
 import { notProvenYet, runE2eStage } from '../e2e/stage.js';
 import { CliError } from '../errors.js';
@@ -140,6 +141,7 @@ export const command = defineCommand({
       },
       now: io.now,
       dirty: dirty !== null,
+      resolvedDependencies: resolvedDependenciesOf(checkout, dirty !== null),
       previous: state.services,
       keeping: keepingFor(stage, dirty !== null, log),
     });

@@ -12,6 +12,7 @@ import { ArtifactStore } from '../artifacts/store.js';
 import { resolveStage } from '../config/stage.js';
 import { checkoutDifference } from '../deploy/checkout.js';
 import { executePlan } from '../deploy/execute.js';
+import { resolvedDependenciesOf } from '../deploy/resolved-dependencies.js';
 import { renderSummary } from '../deploy/summary.js';
 import { runE2eStage } from '../e2e/stage.js';
 import { CliError } from '../errors.js';
@@ -152,6 +153,8 @@ export const command = defineCommand({
         reporter.report(event);
       },
       now: io.now,
+      // The checkout is its commit, as committed (checked above).
+      resolvedDependencies: resolvedDependenciesOf(checkout, false),
       previous: to.services,
       keeping: promotedFrom({
         stage: source.name,

@@ -12,7 +12,7 @@ import {
 } from '@shipgraph/core';
 import { fromSource, type Keeping } from '../artifacts/keeping.js';
 import type { KeptOutcome } from '../artifacts/kept-deploy.js';
-import { DeployFailure, type DeployContext } from '../deployers/contract.js';
+import { DeployFailure, type DeployContext, type ResolvedDependencies } from '../deployers/contract.js';
 import { deployerFor } from '../deployers/registry.js';
 import type { ServiceSettings } from '../planning/service-settings.js';
 import type { ProgressEvent, StepRef } from '../progress/contract.js';
@@ -44,6 +44,8 @@ export interface ExecuteOptions {
   dirty?: boolean;
   /** The stage's records before this run: how long each deploy took last time. */
   previous?: Readonly<Record<PackageName, ServiceRecord>>;
+  /** A service's resolved production dependencies, each computed once, when a deployer asks. */
+  resolvedDependencies: (service: PackageName) => Promise<ResolvedDependencies>;
   /** How packages are made, kept and recorded (default: deployed from source, nothing kept). */
   keeping?: Keeping;
 }
@@ -105,6 +107,7 @@ export async function executePlan(options: ExecuteOptions): Promise<DeploySummar
         commit: keeping.commitOf(task.service, plan.head),
         stackName: setting.stackName(task.region),
         dependencyOutputs,
+        resolvedDependencies: () => options.resolvedDependencies(task.service),
         env,
         log,
         track: (kill: (signal: NodeJS.Signals) => void) => {

@@ -16,6 +16,11 @@ export interface DeployContext {
   env: Record<string, string>;
   /** Outputs of the services this one depends on: service → output key → value. */
   dependencyOutputs: Record<PackageName, Record<string, string>>;
+  /**
+   * The service's resolved production dependencies, as the lockfile has them. Read when first asked
+   * (once per service in a run): only what is built from them, such as a dependencies layer, needs them.
+   */
+  resolvedDependencies: () => Promise<ResolvedDependencies>;
   /** One line of the deploy's output (already without its newline). */
   log: (line: string) => void;
   /** Registers a running child process so a signal can be passed on to it. */
@@ -23,6 +28,17 @@ export interface DeployContext {
   /** Aborted by a signal: nothing may start after that, up to the moment a process is spawned. */
   signal: AbortSignal;
 }
+
+/**
+ * A key that changes exactly when a service's resolved production dependencies change (transitively,
+ * through the workspace packages it depends on), or why shipgraph cannot tell (no lockfile, one it
+ * cannot read, a package the lockfile does not list).
+ */
+export type ResolvedDependencies = { known: true; key: string } | { known: false; why: string };
+
+/** For a context whose deployer builds nothing (remove, rollback). */
+export const unresolvedDependencies = (why: string) => (): Promise<ResolvedDependencies> =>
+  Promise.resolve({ known: false, why });
 
 /** What a deploy did: the stack outputs (empty when there is no stack), and whether it changed anything. */
 export interface DeployOutcome {

@@ -1,6 +1,8 @@
-// The dependencies layer of the lambda deployer: a new layer version only when its zip's bytes changed
-// (its build installs the service's resolved dependencies, and the zip is byte-stable).
+// The dependencies layer of the lambda deployer: a new layer version only when the service's resolved
+// dependencies changed, known from the lockfile without building; else, when its zip's bytes changed.
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
+import type { LayerVersionsListItem } from '@aws-sdk/client-lambda';
 import { lambda } from '../aws/lambda.js';
 import type { LambdaDeployerConfig } from '../config/config.js';
 import { fillPlaceholders } from '../stacks/stack-name.js';
@@ -11,7 +13,15 @@ import { runDeployTool } from './tool.js';
 
 type LayerConfig = NonNullable<LambdaDeployerConfig['layer']>;
 
-/** Builds the layer and returns the ARN of the layer version with its contents, published if new. */
+/** How a layer version's Description (at most 256 characters) names the dependencies it was built from. */
+const KEY_PREFIX = 'shipgraph deps ';
+const KEYED = /^shipgraph deps ([0-9a-f]{64})(?: |$)/;
+
+/**
+ * The ARN of the layer version with the service's dependencies: the newest, if its Description
+ * carries the key of the dependencies (nothing is built); else built and published, unless shipgraph
+ * cannot tell what the dependencies are and the newest has the same zip.
+ */
 export async function layerVersion(
   layer: LayerConfig,
   bucket: string,
@@ -20,27 +30,49 @@ export async function layerVersion(
   const sdk = await import('@aws-sdk/client-lambda');
   const client = await lambda(context.region);
   const LayerName = fillPlaceholders(layer.name, context.stage, context.region);
-  const [file = '', ...args] = layer.build.command.map((part) =>
-    fillPlaceholders(part, context.stage, context.region),
-  );
-  await runDeployTool(file, args, context);
-  const zip = await zipFolder(join(context.dir, layer.build.dir));
+  const command = layer.build.command.map((part) => fillPlaceholders(part, context.stage, context.region));
+  const resolved = await context.resolvedDependencies();
+  // The build's command and folder count too: another command installs other files from the same lockfile.
+  const key = resolved.known
+    ? createHash('sha256')
+        .update(JSON.stringify([resolved.key, command, layer.build.dir]))
+        .digest('hex')
+    : null;
 
-  // The newest version's contents (ListLayerVersions does not give them).
   const listed = await client
     .send(new sdk.ListLayerVersionsCommand({ LayerName }))
     .catch((error: unknown) => {
       if (error instanceof sdk.ResourceNotFoundException) return { LayerVersions: [] };
       throw error;
     });
-  const newest = (listed.LayerVersions ?? []).reduce<number | null>(
-    (found, item) => (item.Version !== undefined && item.Version > (found ?? 0) ? item.Version : found),
+  const newest = (listed.LayerVersions ?? []).reduce<LayerVersionsListItem | null>(
+    (found, item) => ((item.Version ?? 0) > (found?.Version ?? 0) ? item : found),
     null,
   );
-  if (newest !== null) {
-    const found = await client.send(new sdk.GetLayerVersionCommand({ LayerName, VersionNumber: newest }));
+  const newestKey = KEYED.exec(newest?.Description ?? '')?.[1] ?? null;
+  if (key !== null && newestKey === key && newest?.LayerVersionArn !== undefined) {
+    context.log(
+      `layer ${LayerName}: resolved dependencies unchanged (${key.slice(0, 12)}), version ${newest.Version ?? '?'}; not built`,
+    );
+    return newest.LayerVersionArn;
+  }
+  if (!resolved.known) {
+    // Never skipped for want of a key: the build runs, and its zip decides.
+    context.log(
+      `layer ${LayerName}: cannot tell whether its dependencies changed (${resolved.why}); building it to compare its zip`,
+    );
+  }
+
+  const [file = '', ...args] = command;
+  await runDeployTool(file, args, context);
+  const zip = await zipFolder(join(context.dir, layer.build.dir));
+  if (key === null && newest?.Version !== undefined) {
+    // The newest version's contents (ListLayerVersions does not give them).
+    const found = await client.send(
+      new sdk.GetLayerVersionCommand({ LayerName, VersionNumber: newest.Version }),
+    );
     if (found.Content?.CodeSha256 === zip.sha256 && found.LayerVersionArn !== undefined) {
-      context.log(`layer ${LayerName}: dependencies unchanged, version ${newest}`);
+      context.log(`layer ${LayerName}: same zip as version ${newest.Version}`);
       return found.LayerVersionArn;
     }
   }
@@ -49,11 +81,22 @@ export async function layerVersion(
     new sdk.PublishLayerVersionCommand({
       LayerName,
       Content: { S3Bucket: code.bucket, S3Key: code.key },
-      Description: `shipgraph ${context.service} ${context.commit}`,
+      Description:
+        key === null
+          ? `shipgraph ${context.service} ${context.commit}`
+          : `${KEY_PREFIX}${key} ${context.commit}`,
     }),
   );
   if (published.LayerVersionArn === undefined)
     throw new Error(`PublishLayerVersion of ${LayerName} gave no ARN`);
-  context.log(`layer ${LayerName}: dependencies changed, version ${published.Version ?? '?'} published`);
+  const why =
+    newest === null
+      ? 'its first version'
+      : key === null
+        ? 'its zip changed'
+        : newestKey === null
+          ? `version ${newest.Version ?? '?'} names no resolved dependencies`
+          : 'resolved dependencies changed';
+  context.log(`layer ${LayerName}: ${why}, version ${published.Version ?? '?'} published`);
   return published.LayerVersionArn;
 }

@@ -9,6 +9,7 @@ import {
   type StageState,
 } from '@shipgraph/core';
 import { deleteStack } from '../aws/cloudformation.js';
+import { unresolvedDependencies } from '../deployers/contract.js';
 import { deployerFor } from '../deployers/registry.js';
 import { CliError } from '../errors.js';
 import type { Checkout } from '../planning/checkout.js';
@@ -162,6 +163,7 @@ export async function removeServices(
             AWS_REGION: region,
           },
           dependencyOutputs: {},
+          resolvedDependencies: unresolvedDependencies('a removal builds nothing'),
           log: line,
           track: (kill) => {
             children.add(kill);

@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import type { Graph, PackageName } from '@shipgraph/core';
 import { deployerFor } from '../deployers/registry.js';
-import type { Deployer } from '../deployers/contract.js';
+import { unresolvedDependencies, type Deployer } from '../deployers/contract.js';
 import { CliError } from '../errors.js';
 import { serviceSettings } from '../planning/service-settings.js';
 import type { RunContext } from '../run/context.js';
@@ -63,6 +63,7 @@ export async function rollBack(
           },
           // Function names may come from the outputs of the services it depends on.
           dependencyOutputs: await outputs.collect(graph.deps.get(name) ?? [], region),
+          resolvedDependencies: unresolvedDependencies('a rollback builds nothing'),
           log: (line) => {
             log(`[${name}/${region}] ${line}`);
           },

@@ -1,7 +1,7 @@
 // bun.lock: the external closure of each workspace, resolved from the deepest install path up.
 import { describe, expect, it } from 'vitest';
 import { readBunLockfile } from './bun.js';
-import { UnreadableLockfile } from './model.js';
+import { type ClosureScope, UnreadableLockfile } from './model.js';
 
 /** As bun 1.2 writes it: JSON with trailing commas; workspaces by folder, packages by install path. */
 const LOCK = `{
@@ -48,8 +48,8 @@ const LOCK = `{
 }
 `;
 
-const closure = (text: string, dir: string): string[] | null => {
-  const found = readBunLockfile(text).closureOf(dir);
+const closure = (text: string, dir: string, scope: ClosureScope = 'all'): string[] | null => {
+  const found = readBunLockfile(text).closureOf(dir, scope);
   return found === null ? null : [...found].sort();
 };
 
@@ -65,6 +65,9 @@ describe('readBunLockfile', () => {
 
   it('gives the root its tooling, and null for a folder that is no workspace', () => {
     expect(closure(LOCK, '')).toEqual(['serverless@3.38.0#sha512-serverless']);
+    // The root's tooling is a dev dependency: the production scope leaves it out.
+    expect(closure(LOCK, '', 'production')).toEqual([]);
+    expect(closure(LOCK, 'services/api', 'production')).toEqual(closure(LOCK, 'services/api'));
     expect(closure(LOCK, 'services/web')).toBeNull();
   });
 

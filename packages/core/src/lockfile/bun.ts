@@ -1,7 +1,7 @@
 // Reads bun.lock (bun's text lockfile): which external packages each workspace package resolves to.
 import { parse, type ParseError } from 'jsonc-parser';
 import type { RepoPath } from '../types.js';
-import { type LockfileModel, UnreadableLockfile } from './model.js';
+import { type ClosureScope, type LockfileModel, UnreadableLockfile } from './model.js';
 
 type Dependencies = Record<string, unknown>;
 
@@ -55,7 +55,7 @@ export function readBunLockfile(text: string): LockfileModel {
     return undefined;
   };
   return {
-    closureOf(dir: RepoPath): Set<string> | null {
+    closureOf(dir: RepoPath, scope: ClosureScope = 'all'): Set<string> | null {
       const workspace = Object.hasOwn(workspaces, dir) ? workspaces[dir] : undefined;
       if (workspace === undefined) return null;
       const identities = new Set<string>();
@@ -76,6 +76,7 @@ export function readBunLockfile(text: string): LockfileModel {
       // A workspace's own versions are keyed under its name; the root's and shared ones at the top.
       const prefix = dir === '' || workspace.name === undefined ? [] : [workspace.name];
       for (const group of DEPENDENCY_GROUPS) {
+        if (scope === 'production' && group === 'devDependencies') continue;
         for (const name of Object.keys(workspace[group] ?? {})) visit(resolveFrom(prefix, name));
       }
       for (let key = queue.pop(); key !== undefined; key = queue.pop()) {

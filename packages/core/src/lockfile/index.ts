@@ -2,6 +2,7 @@
 export { lockfileImpact, lockfileReader, readLockfile, type LockfileReader } from './impact.js';
 export {
   UnreadableLockfile,
+  type ClosureScope,
   type LockfileModel,
   type ManifestDependencies,
   type PackageManifests,

@@ -1,9 +1,15 @@
 // What shipgraph needs from any lockfile: the external packages one workspace package resolves to.
 import type { RepoPath } from '../types.js';
 
+/**
+ * Which of a workspace package's own dependencies a closure starts from: all of them (what its
+ * build and tests install), or only those it runs with, leaving out its devDependencies.
+ */
+export type ClosureScope = 'all' | 'production';
+
 export interface LockfileModel {
   /** `name@version#integrity` of every external package `dir` reaches, or null if `dir` is not in the lockfile. */
-  closureOf(dir: RepoPath): Set<string> | null;
+  closureOf(dir: RepoPath, scope?: ClosureScope): Set<string> | null;
 }
 
 /** The parts of a package.json that say what it installs. */

@@ -1,13 +1,13 @@
 // package-lock.json v2/v3: the external closure of each workspace package.
 import { describe, expect, it } from 'vitest';
-import { UnreadableLockfile } from './model.js';
+import { type ClosureScope, UnreadableLockfile } from './model.js';
 import { readNpmLockfile } from './npm.js';
 
 const npmLock = (packages: Record<string, object>, lockfileVersion = 3): string =>
   JSON.stringify({ name: 'acme', lockfileVersion, requires: true, packages });
 
-const closure = (text: string, dir: string) => {
-  const found = readNpmLockfile(text).closureOf(dir);
+const closure = (text: string, dir: string, scope: ClosureScope = 'all') => {
+  const found = readNpmLockfile(text).closureOf(dir, scope);
   return found === null ? null : [...found].sort();
 };
 
@@ -49,6 +49,23 @@ describe('readNpmLockfile', () => {
       'a@1.0.0#https://registry.example/a-1.0.0.tgz',
       'fsevents@2.3.3#sha-f',
       'react@18.2.0#sha-r',
+      'vitest@4.0.0#sha-v',
+    ]);
+  });
+
+  it('leaves out dev dependencies in the production scope, unless something it runs needs them too', () => {
+    const text = npmLock({
+      'services/api': { dependencies: { a: '*' }, devDependencies: { vitest: '*', b: '*' } },
+      'node_modules/a': { version: '1.0.0', integrity: 'sha-a', dependencies: { b: '*' } },
+      'node_modules/b': { version: '2.0.0', integrity: 'sha-b' },
+      'node_modules/vitest': { version: '4.0.0', integrity: 'sha-v', dependencies: { tinyspy: '*' } },
+      'node_modules/tinyspy': { version: '3.0.0', integrity: 'sha-t' },
+    });
+    expect(closure(text, 'services/api', 'production')).toEqual(['a@1.0.0#sha-a', 'b@2.0.0#sha-b']);
+    expect(closure(text, 'services/api')).toEqual([
+      'a@1.0.0#sha-a',
+      'b@2.0.0#sha-b',
+      'tinyspy@3.0.0#sha-t',
       'vitest@4.0.0#sha-v',
     ]);
   });

@@ -1,6 +1,6 @@
 // Reads package-lock.json (v2/v3): which external packages each workspace package resolves to.
 import type { RepoPath } from '../types.js';
-import { type LockfileModel, UnreadableLockfile } from './model.js';
+import { type ClosureScope, type LockfileModel, UnreadableLockfile } from './model.js';
 
 interface NpmEntry {
   version?: string;
@@ -39,7 +39,7 @@ export function readNpmLockfile(text: string): LockfileModel {
   };
 
   return {
-    closureOf(dir: RepoPath): Set<string> | null {
+    closureOf(dir: RepoPath, scope: ClosureScope = 'all'): Set<string> | null {
       const root = entries[dir];
       if (root === undefined) return null;
       const seen = new Set<string>();
@@ -47,7 +47,7 @@ export function readNpmLockfile(text: string): LockfileModel {
       const queue: [string, NpmEntry, boolean][] = [[dir, root, true]];
       for (let item = queue.pop(); item !== undefined; item = queue.pop()) {
         const [key, entry, isWorkspace] = item;
-        const names = dependencyNames(entry, isWorkspace);
+        const names = dependencyNames(entry, isWorkspace && scope === 'all');
         for (const name of names) {
           const found = resolve(key, name);
           if (found === undefined || seen.has(found)) continue;
@@ -64,11 +64,11 @@ export function readNpmLockfile(text: string): LockfileModel {
   };
 }
 
-function dependencyNames(entry: NpmEntry, isWorkspace: boolean): string[] {
+function dependencyNames(entry: NpmEntry, withDev: boolean): string[] {
   return [
     ...Object.keys(entry.dependencies ?? {}),
     ...Object.keys(entry.optionalDependencies ?? {}),
     ...Object.keys(entry.peerDependencies ?? {}),
-    ...(isWorkspace ? Object.keys(entry.devDependencies ?? {}) : []),
+    ...(withDev ? Object.keys(entry.devDependencies ?? {}) : []),
   ];
 }

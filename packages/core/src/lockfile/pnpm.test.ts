@@ -1,10 +1,10 @@
 // pnpm-lock.yaml v9 and v6: the external closure of each importer.
 import { describe, expect, it } from 'vitest';
-import { UnreadableLockfile } from './model.js';
+import { type ClosureScope, UnreadableLockfile } from './model.js';
 import { readPnpmLockfile } from './pnpm.js';
 
-const closure = (text: string, dir: string) => {
-  const found = readPnpmLockfile(text).closureOf(dir);
+const closure = (text: string, dir: string, scope: ClosureScope = 'all') => {
+  const found = readPnpmLockfile(text).closureOf(dir, scope);
   return found === null ? null : [...found].sort();
 };
 
@@ -150,7 +150,18 @@ describe('readPnpmLockfile v9', () => {
 
   it("reads the root importer '.' for the directory '', and null for an unknown one", () => {
     expect(closure(V9, '')).toEqual(['typescript@5.4.5#sha512-typescript']);
+    // The root has dev dependencies only: it runs with none.
+    expect(closure(V9, '', 'production')).toEqual([]);
     expect(closure(V9, 'services/web')).toBeNull();
+  });
+
+  it('leaves out the dev dependencies of an importer in the production scope, keeping optional ones', () => {
+    const withDev = V9.replace(
+      '    optionalDependencies:',
+      '    devDependencies:\n      typescript:\n        specifier: ^5.4.0\n        version: 5.4.5\n    optionalDependencies:',
+    );
+    expect(closure(withDev, 'services/api')).toContain('typescript@5.4.5#sha512-typescript');
+    expect(closure(withDev, 'services/api', 'production')).toEqual(closure(V9, 'services/api'));
   });
 
   it('follows a dependency whose version has a peer suffix', () => {

@@ -1,7 +1,7 @@
 // Reads pnpm-lock.yaml (v6 and v9): which external packages each importer resolves to.
 import { parse } from 'yaml';
 import type { RepoPath } from '../types.js';
-import { type LockfileModel, UnreadableLockfile } from './model.js';
+import { type ClosureScope, type LockfileModel, UnreadableLockfile } from './model.js';
 
 type DepMap = Record<string, string | { version?: string }>;
 
@@ -55,7 +55,7 @@ export function readPnpmLockfile(text: string): LockfileModel {
   };
 
   return {
-    closureOf(dir: RepoPath): Set<string> | null {
+    closureOf(dir: RepoPath, scope: ClosureScope = 'all'): Set<string> | null {
       const importer = lock.importers?.[dir === '' ? '.' : dir];
       if (importer === undefined) return null;
       const identities = new Set<string>();
@@ -69,7 +69,8 @@ export function readPnpmLockfile(text: string): LockfileModel {
         identities.add(identity);
         queue.push(key);
       };
-      for (const deps of [importer.dependencies, importer.devDependencies, importer.optionalDependencies]) {
+      const own = [importer.dependencies, importer.optionalDependencies];
+      for (const deps of scope === 'all' ? [...own, importer.devDependencies] : own) {
         for (const [name, spec] of Object.entries(deps ?? {})) {
           const version = typeof spec === 'string' ? spec : spec.version;
           if (version !== undefined) visit(name, version);

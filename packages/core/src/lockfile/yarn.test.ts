@@ -1,11 +1,16 @@
 // yarn.lock, yarn 1 and berry: the external closure of each workspace package, as yarn resolves it.
 import { describe, expect, it } from 'vitest';
-import type { ManifestDependencies, PackageManifests } from './model.js';
+import type { ClosureScope, ManifestDependencies, PackageManifests } from './model.js';
 import { UnreadableLockfile } from './model.js';
 import { readYarnLockfile } from './yarn.js';
 
-const closure = (text: string, dir: string, manifests: PackageManifests = new Map()): string[] | null => {
-  const found = readYarnLockfile(text, manifests).closureOf(dir);
+const closure = (
+  text: string,
+  dir: string,
+  manifests: PackageManifests = new Map(),
+  scope: ClosureScope = 'all',
+): string[] | null => {
+  const found = readYarnLockfile(text, manifests).closureOf(dir, scope);
   return found === null ? null : [...found].sort();
 };
 
@@ -65,6 +70,14 @@ describe('readYarnLockfile: yarn 1', () => {
   it('starts from the workspace’s package.json (dev and optional too) and follows entries by name@range', () => {
     expect(closure(CLASSIC, 'services/api', MANIFESTS)).toEqual([
       '@types/aws-lambda@8.10.130#sha512-types',
+      'is-number@6.0.0#sha512-isnumber6',
+      'is-odd@3.0.1#sha512-isodd',
+      'ms@2.0.0#sha512-ms',
+    ]);
+  });
+
+  it('leaves out the package.json’s devDependencies in the production scope', () => {
+    expect(closure(CLASSIC, 'services/api', MANIFESTS, 'production')).toEqual([
       'is-number@6.0.0#sha512-isnumber6',
       'is-odd@3.0.1#sha512-isodd',
       'ms@2.0.0#sha512-ms',
@@ -175,6 +188,22 @@ describe('readYarnLockfile: berry', () => {
     expect(closure(BERRY, 'libs/util')).toEqual(['ms@npm:2.1.3#ms']);
     expect(closure(BERRY, '')).toEqual(['serverless@npm:3.38.0#serverless']);
     expect(closure(BERRY, 'services/web')).toBeNull();
+  });
+
+  it('leaves out, in the production scope, what the package.json lists only as devDependencies', () => {
+    const manifests: PackageManifests = new Map([
+      ['services/api', { dependencies: { 'is-odd': '3.0.1' }, devDependencies: { resolve: '^1.22.0' } }],
+    ]);
+    expect(closure(BERRY, 'services/api', manifests, 'production')).toEqual([
+      'is-number@npm:6.0.0#isnumber6',
+      'is-odd@npm:3.0.1#isodd',
+    ]);
+    // Listed in both, it runs; without the package.json, nothing is known to be dev only.
+    const both: PackageManifests = new Map([
+      ['services/api', { dependencies: { resolve: '^1.22.0' }, devDependencies: { resolve: '^1.22.0' } }],
+    ]);
+    expect(closure(BERRY, 'services/api', both, 'production')).toEqual(closure(BERRY, 'services/api'));
+    expect(closure(BERRY, 'services/api', new Map(), 'production')).toEqual(closure(BERRY, 'services/api'));
   });
 
   it('reads lockfiles before version 8, whose dependencies have no npm: protocol', () => {

@@ -1,7 +1,13 @@
 // Reads yarn.lock, yarn 1 and yarn berry (2+): which external packages each workspace package resolves to.
 import { parseSyml } from '@yarnpkg/parsers';
 import type { RepoPath } from '../types.js';
-import { type LockfileModel, type PackageManifests, UnreadableLockfile } from './model.js';
+import {
+  type ClosureScope,
+  type LockfileModel,
+  type ManifestDependencies,
+  type PackageManifests,
+  UnreadableLockfile,
+} from './model.js';
 
 type Dependencies = Record<string, string>;
 
@@ -36,7 +42,7 @@ export function readYarnLockfile(text: string, manifests: PackageManifests): Loc
     // Berry keeps descriptors that share an entry in one key; yarn 1's are split by the parser.
     for (const descriptor of key.split(/\s*,\s*/)) entries.set(descriptor, value);
   }
-  return metadata === undefined ? classic(entries, manifests) : berry(entries);
+  return metadata === undefined ? classic(entries, manifests) : berry(entries, manifests);
 }
 
 function classic(entries: Map<string, YarnEntry>, manifests: PackageManifests): LockfileModel {
@@ -45,7 +51,7 @@ function classic(entries: Map<string, YarnEntry>, manifests: PackageManifests): 
   );
   const lookup = byName(entries);
   return {
-    closureOf(dir: RepoPath): Set<string> | null {
+    closureOf(dir: RepoPath, scope: ClosureScope = 'all'): Set<string> | null {
       const manifest = manifests.get(dir);
       if (manifest === undefined) return null;
       const identities = new Set<string>();
@@ -67,7 +73,8 @@ function classic(entries: Map<string, YarnEntry>, manifests: PackageManifests): 
           queue.push(entry);
         }
       };
-      for (const deps of [manifest.dependencies, manifest.devDependencies, manifest.optionalDependencies]) {
+      const own = [manifest.dependencies, manifest.optionalDependencies];
+      for (const deps of scope === 'all' ? [...own, manifest.devDependencies] : own) {
         for (const [name, range] of Object.entries(deps ?? {})) visit(name, range, true);
       }
       for (let entry = queue.pop(); entry !== undefined; entry = queue.pop()) {
@@ -80,7 +87,7 @@ function classic(entries: Map<string, YarnEntry>, manifests: PackageManifests): 
   };
 }
 
-function berry(entries: Map<string, YarnEntry>): LockfileModel {
+function berry(entries: Map<string, YarnEntry>, manifests: PackageManifests): LockfileModel {
   const workspaces = new Map<RepoPath, YarnEntry>();
   const patches = new Map<string, YarnEntry[]>();
   for (const [descriptor, entry] of entries) {
@@ -108,15 +115,17 @@ function berry(entries: Map<string, YarnEntry>): LockfileModel {
     return [...found, ...(patches.get(name) ?? [])];
   };
   return {
-    closureOf(dir: RepoPath): Set<string> | null {
+    closureOf(dir: RepoPath, scope: ClosureScope = 'all'): Set<string> | null {
       const workspace = workspaces.get(dir);
       if (workspace === undefined) return null;
+      const devOnly = scope === 'production' ? devOnlyNames(manifests.get(dir)) : new Set<string>();
       const identities = new Set<string>();
       const seen = new Set<YarnEntry>([workspace]);
       const queue: YarnEntry[] = [workspace];
       for (let entry = queue.pop(); entry !== undefined; entry = queue.pop()) {
         for (const deps of [entry.dependencies, entry.optionalDependencies]) {
           for (const [name, range] of Object.entries(deps ?? {})) {
+            if (entry === workspace && devOnly.has(name)) continue;
             for (const found of resolve(name, range)) {
               if (seen.has(found)) continue;
               seen.add(found);
@@ -132,6 +141,17 @@ function berry(entries: Map<string, YarnEntry>): LockfileModel {
       return identities;
     },
   };
+}
+
+/**
+ * The names a workspace's package.json lists only as devDependencies: berry merges them into the
+ * workspace entry's dependencies. Without its package.json, none (every dependency counts).
+ */
+function devOnlyNames(manifest: ManifestDependencies | undefined): Set<string> {
+  const runs = new Set(
+    [manifest?.dependencies, manifest?.optionalDependencies].flatMap((deps) => Object.keys(deps ?? {})),
+  );
+  return new Set(Object.keys(manifest?.devDependencies ?? {}).filter((name) => !runs.has(name)));
 }
 
 /** Every entry of a package name, for a descriptor the lockfile does not list as such. */
