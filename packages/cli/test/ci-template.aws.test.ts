@@ -126,6 +126,33 @@ describe.each([templatePath, targetRolePath])('%s', (path) => {
     });
   });
 
+  it("keeps the CI's own roles out of its deploy role's reach, whatever their names", () => {
+    const resources = objectAt(yamlData(path), 'Resources');
+    const roles = Object.entries(resources).filter(
+      ([, resource]) => objectAt(resource).Type === 'AWS::IAM::Role',
+    );
+    expect(roles.length).toBeGreaterThan(0);
+    for (const [id, role] of roles) {
+      expect(objectAt(role, 'Properties').Tags, id).toContainEqual({
+        Key: 'shipgraph:ci-role',
+        Value: 'AWS::StackName',
+      });
+    }
+    const statements = objectAt(resources, 'DeployRole', 'Properties', 'Policies', 0, 'PolicyDocument')
+      .Statement as Record<string, Json>[];
+    // Roles named with the prefix are in reach: a CI stack named acme-ci with prefix acme- names its
+    // own roles so (acme-ci-DeployRole-...). The tag takes them out again.
+    const serviceRoles = statements.find((statement) => statement.Sid === 'ServiceRoles');
+    expect(stringOf(serviceRoles?.Resource)).toMatch(/:role\/\$\{ResourcePrefix\}\*$/);
+    expect(statements).toContainEqual({
+      Sid: 'NotTheCiRoles',
+      Effect: 'Deny',
+      Action: 'iam:*',
+      Resource: '*',
+      Condition: { StringLike: { 'iam:ResourceTag/shipgraph:ci-role': '*' } },
+    });
+  });
+
   it('grants no wildcard action', () => {
     const statements = policyStatements(yamlData(path));
     expect(statements.length).toBeGreaterThan(10);
