@@ -7,7 +7,7 @@ import type { Stage } from '../config/stage.js';
 import { checkDeployable } from '../deploy/checkout.js';
 import { executePlan } from '../deploy/execute.js';
 import { readPlanFile } from '../deploy/plan-file.js';
-import { resolvedDependenciesOf } from '../deploy/resolved-dependencies.js';
+import { runOptions } from '../deploy/run-options.js';
 import { renderSummary, type DeploySummary } from '../deploy/summary.js';
 import { notProvenYet, runE2eStage } from '../e2e/stage.js';
 import { CliError } from '../errors.js';
@@ -124,24 +124,9 @@ export const command = defineCommand({
     const settings = await serviceSettings(checkout, stage.name);
     const outputs = new OutputCache(settings);
     const summary = await executePlan({
+      ...runOptions(context, lock, flags, { settings, outputs }, dirty !== null),
       plan,
-      regions: stage.regions,
-      settings,
-      store,
-      outputs,
-      root: checkout.repo.root,
-      concurrency: flags.concurrency,
       failFast: flags.failFast,
-      retries: flags.retries,
-      retryDelayMs: flags.retryDelay * 1000,
-      signal: lock.signal,
-      children: lock.children,
-      report: (event) => {
-        reporter.report(event);
-      },
-      now: io.now,
-      dirty: dirty !== null,
-      resolvedDependencies: resolvedDependenciesOf(checkout, dirty !== null),
       previous: state.services,
       keeping: keepingFor(stage, dirty !== null, log),
     });

@@ -12,7 +12,7 @@ import { ArtifactStore } from '../artifacts/store.js';
 import { resolveStage } from '../config/stage.js';
 import { checkoutDifference } from '../deploy/checkout.js';
 import { executePlan } from '../deploy/execute.js';
-import { resolvedDependenciesOf } from '../deploy/resolved-dependencies.js';
+import { runOptions } from '../deploy/run-options.js';
 import { renderSummary } from '../deploy/summary.js';
 import { runE2eStage } from '../e2e/stage.js';
 import { CliError } from '../errors.js';
@@ -137,24 +137,10 @@ export const command = defineCommand({
     const outputs = new OutputCache(settings);
     const fingerprints = await checkoutFingerprints(checkout);
     const summary = await executePlan({
-      plan,
-      regions: stage.regions,
-      settings,
-      store,
-      outputs,
-      root: checkout.repo.root,
-      concurrency: flags.concurrency,
-      failFast: false,
-      retries: flags.retries,
-      retryDelayMs: flags.retryDelay * 1000,
-      signal: lock.signal,
-      children: lock.children,
-      report: (event) => {
-        reporter.report(event);
-      },
-      now: io.now,
       // The checkout is its commit, as committed (checked above).
-      resolvedDependencies: resolvedDependenciesOf(checkout, false),
+      ...runOptions(context, lock, flags, { settings, outputs }, false),
+      plan,
+      failFast: false,
       previous: to.services,
       keeping: promotedFrom({
         stage: source.name,
