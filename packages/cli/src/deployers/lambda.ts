@@ -19,6 +19,7 @@ import {
   pointAlias,
   readAlias,
   rollBackAliases,
+  type AliasMove,
   type AliasState,
   type AliasTarget,
 } from './lambda-alias.js';
@@ -26,7 +27,7 @@ import { functionNames } from './lambda-functions.js';
 import { publish, uploadZip } from './lambda-code.js';
 import { layerVersion } from './lambda-layer.js';
 import { buildCodeZip, codeZip, type CodeZip } from './lambda-zip.js';
-import { rollOut, type AliasMove } from './rollout.js';
+import { rollOut } from './rollout.js';
 
 const PACKAGED_ZIP = 'code.zip';
 

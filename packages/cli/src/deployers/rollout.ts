@@ -6,14 +6,7 @@ import type { RolloutConfig } from '../config/config.js';
 import { CliError } from '../errors.js';
 import { fillPlaceholders } from '../stacks/stack-name.js';
 import { DeployFailure, looksTransient, type DeployContext } from './contract.js';
-import { pointAlias, type AliasState, type AliasTarget } from './lambda-alias.js';
-
-/** One alias moving from the version it serves to the new one. */
-export interface AliasMove {
-  target: AliasTarget;
-  from: AliasState;
-  to: string;
-}
+import { pointAlias, type AliasMove } from './lambda-alias.js';
 
 /** The new version's share at each step, in percent: canary one step, linear every `percent` below 100. */
 export function rolloutSteps(config: RolloutConfig): number[] {
