@@ -3,10 +3,12 @@
 // AWS_ENDPOINT_URL_CODEDEPLOY, everything else staying on moto.
 import { GetAliasCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { deploy, statusOf, until, type SummaryJson } from './helpers/deploys.js';
 import { FAILURE_MESSAGE, fakeCodeDeploy } from './helpers/fake-codedeploy.js';
-import { aliasOf, lambdaRepo, logOf } from './helpers/lambda-repo.js';
+import { aliasOf, createFunction, lambdaRepo, logOf } from './helpers/lambda-repo.js';
 import { BIN } from './helpers/repo.js';
 
 const lambda = new LambdaClient({});
@@ -101,6 +103,37 @@ describe('rollouts through CodeDeploy (moto, and a local CodeDeploy)', () => {
     expect(await aliasOf(fn, stage)).toEqual({ version: '1', weights: {} });
     // Nothing recorded as the version before: there was no move to go back from.
     expect(await descriptionOf(fn, stage)).toBe('shipgraph');
+  });
+
+  it('moves back the aliases CodeDeploy already moved when a later function’s deployment fails', async () => {
+    const { repo, fn, stage, changeCode } = await lambdaRepo('cd-two', rollout);
+    const worker = `worker-${stage}`;
+    await createFunction(worker);
+    const config = JSON.parse(readFileSync(join(repo.dir, 'shipgraph.config.json'), 'utf8')) as {
+      services: { api: { deployer: { functions: string[] } } };
+    };
+    config.services.api.deployer.functions.push('worker-{stage}');
+    repo.write({ 'shipgraph.config.json': config }).commit('api ships the worker too');
+    const codeDeploy = await fakeCodeDeploy([`shop-${stage}/api-us-east-1`], (name) =>
+      name === worker ? 'fail' : 'succeed',
+    );
+    const env = { AWS_ENDPOINT_URL_CODEDEPLOY: codeDeploy.url };
+    expect((await deploy(repo, ['--stage', stage], env)).exitCode).toBe(0);
+    changeCode(2);
+    const second = await deploy(repo, ['--stage', stage], env);
+    expect(second.exitCode).toBe(1);
+    // One deployment per function, the second after the first ended.
+    const moved = codeDeploy.sent('CreateDeployment').map((body) => {
+      const { content } = (body.revision as { appSpecContent: { content: string } }).appSpecContent;
+      return Object.keys((JSON.parse(content) as { Resources: object[] }).Resources[0] ?? {});
+    });
+    expect(moved).toEqual([[fn], [worker]]);
+    expect(errorOf(second.summary, 'api')).toBe(
+      `CodeDeploy deployment d-FAKE00002 Failed: ${FAILURE_MESSAGE}; ${worker}:${stage} serves version 1`,
+    );
+    expect(await aliasOf(fn, stage)).toEqual({ version: '1', weights: {} });
+    expect(await aliasOf(worker, stage)).toEqual({ version: '1', weights: {} });
+    expect(logOf(repo.dir, stage)).toContain(`rolled back: ${fn}:${stage} on version 1 again`);
   });
 
   it('stops the deployment, with rollback, when a signal interrupts it', async () => {

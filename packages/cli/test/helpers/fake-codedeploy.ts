@@ -41,9 +41,13 @@ const TARGET_PREFIX = 'CodeDeploy_20141006.';
 
 /**
  * Starts the endpoint, closed when the test ends. `groups` are the deployment groups that exist, as
- * `application/group`; GetDeployment answers InProgress (10% on the new version) and then the outcome.
+ * `application/group`; GetDeployment answers InProgress (10% on the new version) and then the outcome,
+ * the same for every function or by function name.
  */
-export async function fakeCodeDeploy(groups: string[], outcome: Outcome): Promise<FakeCodeDeploy> {
+export async function fakeCodeDeploy(
+  groups: string[],
+  outcomeOf: Outcome | ((functionName: string) => Outcome),
+): Promise<FakeCodeDeploy> {
   const lambda = new LambdaClient({});
   const requests: CodeDeployRequest[] = [];
   const deployments = new Map<string, Deployment>();
@@ -85,6 +89,7 @@ export async function fakeCodeDeploy(groups: string[], outcome: Outcome): Promis
       const deployment = deploymentOf(body);
       deployment.polls++;
       const { fn } = deployment;
+      const outcome = typeof outcomeOf === 'function' ? outcomeOf(fn.Name) : outcomeOf;
       if (deployment.status === 'Created') {
         await route(fn, fn.CurrentVersion, { [fn.TargetVersion]: 0.1 });
         deployment.status = 'InProgress';
