@@ -386,6 +386,27 @@ const CASES: Case[] = [
     says: /\/services\/api\/deployer\/rollout: not allowed here/,
   },
   {
+    name: 'alarms on a CodeDeploy rollout',
+    args: ['plan'],
+    files: {
+      'shipgraph.config.json': {
+        services: {
+          api: {
+            deployer: {
+              type: 'lambda',
+              functions: ['api-{stage}'],
+              build: { entry: 'src/index.js' },
+              bucket: 'code-{stage}',
+              rollout: { codeDeploy: { application: 'shop', deploymentGroup: 'api' }, alarms: ['errors'] },
+            },
+          },
+        },
+      },
+    },
+    code: 'E_CONFIG',
+    says: /\/services\/api\/deployer\/rollout: unknown property "alarms"/,
+  },
+  {
     name: 'a region that is not one',
     args: ['plan'],
     files: { 'shipgraph.config.json': { stages: { staging: { regions: ['europe'] } } } },

@@ -1,10 +1,7 @@
 // The lambda deployer, gradual rollouts and rollback, against moto with real SDK calls: the test
 // creates the functions (infrastructure owns them), shipgraph ships their code.
 import { CloudWatchClient, PutMetricAlarmCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
-import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import {
-  CreateFunctionCommand,
-  GetAliasCommand,
   GetFunctionConfigurationCommand,
   LambdaClient,
   ListLayerVersionsCommand,
@@ -16,9 +13,9 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { deploy, statusOf } from './helpers/deploys.js';
+import { aliasOf, BUILD, createFunction, lambdaRepo, logOf } from './helpers/lambda-repo.js';
 import { INSTALLED, npmDependencyWorkspace, packageLock, type Installed } from './helpers/npm-lock.js';
 import { BIN, tempRepo } from './helpers/repo.js';
 
@@ -27,66 +24,18 @@ const lambda = new LambdaClient({});
 const s3 = new S3Client({});
 const cloudWatch = new CloudWatchClient({});
 
-// The build: copies src/index.mjs into dist/ (what a bundler would write).
-const BUILD = `import { cpSync, mkdirSync } from 'node:fs';
-mkdirSync('dist', { recursive: true });
-cpSync('src/index.mjs', 'dist/index.mjs');
-`;
+const versionsOf = async (fn: string): Promise<string[]> =>
+  ((await lambda.send(new ListVersionsByFunctionCommand({ FunctionName: fn }))).Versions ?? [])
+    .map((version) => version.Version ?? '')
+    .filter((version) => version !== '$LATEST');
 
-/** A function as infrastructure would create it, with code shipgraph never built. */
-async function createFunction(name: string): Promise<void> {
-  const role = await new IAMClient({})
-    .send(new CreateRoleCommand({ RoleName: `${name}-role`, AssumeRolePolicyDocument: '{}' }))
-    .then((found) => found.Role?.Arn ?? '');
-  await lambda.send(
-    new CreateFunctionCommand({
-      FunctionName: name,
-      Runtime: 'nodejs20.x',
-      Handler: 'index.handler',
-      Role: role,
-      Code: { ZipFile: zipSync({ 'index.mjs': new TextEncoder().encode('// made by infrastructure\n') }) },
-    }),
-  );
-}
-
-/** `api` ships code to its function; `web` (command deployer) depends on it. */
-async function lambdaRepo(stage: string, rollout?: object) {
-  const fn = `api-${stage}`;
-  const bucket = `code-${stage}`;
-  await createFunction(fn);
-  await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-  const repo = tempRepo({
-    'package.json': { name: 'root', private: true, workspaces: ['services/*'] },
-    '.gitignore': '.shipgraph/\ndist/\n.attempts-*\ndeploy-trace.jsonl\n',
-    'services/api/package.json': { name: 'api' },
-    'services/api/build.mjs': BUILD,
-    'services/api/src/index.mjs': 'export const handler = async () => 1;\n',
-    'services/web/package.json': { name: 'web', dependencies: { api: '*' } },
-    'services/web/src/index.js': 'export {};\n',
-  });
-  repo.write({
-    'shipgraph.config.json': {
-      services: {
-        api: {
-          deployer: {
-            type: 'lambda',
-            functions: ['api-{stage}'],
-            build: { command: ['node', 'build.mjs'], dir: 'dist' },
-            bucket: 'code-{stage}',
-            ...(rollout === undefined ? {} : { rollout }),
-          },
-        },
-        web: { deployer: { type: 'command', command: ['node', FAKE_DEPLOY, repo.dir] } },
-      },
-    },
-  });
-  repo.commit();
-  const changeCode = (value: number): string => {
-    repo.write({ 'services/api/src/index.mjs': `export const handler = async () => ${value};\n` });
-    return repo.commit(`api returns ${value}`);
-  };
-  return { repo, fn, bucket, stage, changeCode };
-}
+const objectSha256 = async (bucket: string, key: string): Promise<string> => {
+  const found = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  const bytes = await found.Body?.transformToByteArray();
+  return createHash('sha256')
+    .update(bytes ?? new Uint8Array())
+    .digest('base64');
+};
 
 /**
  * `api` ships code with a dependencies layer, in an npm workspace with its lockfile. The layer's build
@@ -148,27 +97,6 @@ writeFileSync('layer/nodejs/node_modules/ms/index.js', \`// installed \${randomU
   };
   return { repo, fn, stage, layerVersions, layersOf, builds, bump };
 }
-
-const aliasOf = async (fn: string, alias: string) => {
-  const found = await lambda.send(new GetAliasCommand({ FunctionName: fn, Name: alias }));
-  return { version: found.FunctionVersion, weights: found.RoutingConfig?.AdditionalVersionWeights ?? {} };
-};
-
-const versionsOf = async (fn: string): Promise<string[]> =>
-  ((await lambda.send(new ListVersionsByFunctionCommand({ FunctionName: fn }))).Versions ?? [])
-    .map((version) => version.Version ?? '')
-    .filter((version) => version !== '$LATEST');
-
-const objectSha256 = async (bucket: string, key: string): Promise<string> => {
-  const found = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-  const bytes = await found.Body?.transformToByteArray();
-  return createHash('sha256')
-    .update(bytes ?? new Uint8Array())
-    .digest('base64');
-};
-
-const logOf = (dir: string, stage: string): string =>
-  readFileSync(join(dir, `.shipgraph/logs/${stage}/api.us-east-1.log`), 'utf8');
 
 describe('the lambda deployer (moto)', () => {
   it('publishes version 1 and the alias, skips the same code, publishes 2 on a change, and rolls back', async () => {

@@ -1,5 +1,7 @@
-// The Lambda, S3 and CloudWatch clients of the lambda deployer, in the stage's account (its role, if any).
+// The Lambda, S3, CloudWatch and CodeDeploy clients of the lambda deployer, in the stage's account (its
+// role, if any).
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import type { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { stageCredentials } from './access.js';
@@ -35,4 +37,10 @@ export const cloudWatch = (region: string): Promise<CloudWatchClient> =>
   cached(
     `cloudwatch@${region}`,
     async () => new (await import('@aws-sdk/client-cloudwatch')).CloudWatchClient(options(region)),
+  );
+
+export const codeDeploy = (region: string): Promise<CodeDeployClient> =>
+  cached(
+    `codedeploy@${region}`,
+    async () => new (await import('@aws-sdk/client-codedeploy')).CodeDeployClient(options(region)),
   );

@@ -42,8 +42,11 @@ export interface LambdaDeployerConfig {
   layer?: { name: string; build: { command: string[]; dir: string } };
 }
 
+/** How a new version takes over the alias's traffic: shifted by shipgraph, or by CodeDeploy. */
+export type RolloutConfig = WeightsRolloutConfig | CodeDeployRolloutConfig;
+
 /** Traffic shifted to a new version through the alias's routing weights, watching alarms meanwhile. */
-export interface RolloutConfig {
+export interface WeightsRolloutConfig {
   type: 'canary' | 'linear';
   /** canary: the new version's share during the bake; linear: the share added each step. */
   percent: number;
@@ -53,6 +56,22 @@ export interface RolloutConfig {
   /** CloudWatch alarms (placeholders allowed): any in ALARM rolls the alias back. */
   alarms?: string[];
   /** How often the alarms are read during the bake (default 10 s; tests use less). */
+  pollSeconds?: number;
+}
+
+/**
+ * Traffic shifted by a CodeDeploy deployment per function, through a deployment group the user has
+ * already; its alarms and automatic rollback are CodeDeploy's.
+ */
+export interface CodeDeployRolloutConfig {
+  codeDeploy: {
+    /** The application and its deployment group (placeholders allowed). */
+    application: string;
+    deploymentGroup: string;
+    /** A deployment config such as CodeDeployDefault.LambdaCanary10Percent5Minutes; default the group's. */
+    config?: string;
+  };
+  /** How often the deployment's status is read (default 5 s; tests use less). */
   pollSeconds?: number;
 }
 

@@ -19,6 +19,13 @@ export interface AliasState {
   weights: Record<string, number>;
 }
 
+/** One alias moving from the version it serves to the new one. */
+export interface AliasMove {
+  target: AliasTarget;
+  from: AliasState;
+  to: string;
+}
+
 const PREVIOUS = /shipgraph: previous version (\d+)/;
 
 /** The alias as it is, or null when the function has none of that name yet. */

@@ -1,29 +1,24 @@
 // Gradual rollout of a new version through its aliases' routing weights, watching CloudWatch alarms:
-// an alarm, an error or a signal puts every alias back on the version it served before.
+// an alarm, an error or a signal puts every alias back on the version it served before. A rollout
+// configured with `codeDeploy` is handed to CodeDeploy instead (rollout-codedeploy.ts).
 import { setTimeout as sleep } from 'node:timers/promises';
 import { cloudWatch } from '../aws/lambda.js';
-import type { RolloutConfig } from '../config/config.js';
+import type { RolloutConfig, WeightsRolloutConfig } from '../config/config.js';
 import { CliError } from '../errors.js';
 import { fillPlaceholders } from '../stacks/stack-name.js';
 import { DeployFailure, looksTransient, type DeployContext } from './contract.js';
-import { pointAlias, type AliasState, type AliasTarget } from './lambda-alias.js';
-
-/** One alias moving from the version it serves to the new one. */
-export interface AliasMove {
-  target: AliasTarget;
-  from: AliasState;
-  to: string;
-}
+import { pointAlias, type AliasMove } from './lambda-alias.js';
+import { rollOutWithCodeDeploy } from './rollout-codedeploy.js';
 
 /** The new version's share at each step, in percent: canary one step, linear every `percent` below 100. */
-export function rolloutSteps(config: RolloutConfig): number[] {
+export function rolloutSteps(config: WeightsRolloutConfig): number[] {
   if (config.type === 'canary') return [config.percent];
   const steps: number[] = [];
   for (let share = config.percent; share < 100; share += config.percent) steps.push(share);
   return steps;
 }
 
-export const stepMs = (config: RolloutConfig): number =>
+export const stepMs = (config: WeightsRolloutConfig): number =>
   ((config.minutes ?? 0) * 60 + (config.seconds ?? 0)) * 1000;
 
 // Alarms evaluate once a minute at best; a poll every 10 s notices one soon enough.
@@ -34,6 +29,7 @@ export async function rollOut(
   config: RolloutConfig,
   context: DeployContext,
 ): Promise<void> {
+  if ('codeDeploy' in config) return rollOutWithCodeDeploy(moves, config, context);
   const alarms = (config.alarms ?? []).map((name) => fillPlaceholders(name, context.stage, context.region));
   await checkAlarmsExist(alarms, context.region);
   const pollMs = (config.pollSeconds ?? DEFAULT_POLL_SECONDS) * 1000;

@@ -1,0 +1,191 @@
+// Rollout through CodeDeploy: a deployment per function moves its alias as the deployment group (or
+// `config`) says; the group's alarms and automatic rollback are CodeDeploy's, shipgraph waits for the end.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { codeDeploy } from '../aws/lambda.js';
+import type { CodeDeployRolloutConfig } from '../config/config.js';
+import { CliError } from '../errors.js';
+import { fillPlaceholders } from '../stacks/stack-name.js';
+import { DeployFailure, type DeployContext } from './contract.js';
+import { pointAlias, readAlias, type AliasMove, type AliasState } from './lambda-alias.js';
+
+// A Lambda deployment takes minutes; its status read every 5 s notices the end soon enough.
+const DEFAULT_POLL_SECONDS = 5;
+const ENDED = new Set(['Succeeded', 'Failed', 'Stopped']);
+
+interface DeploymentGroup {
+  application: string;
+  deploymentGroup: string;
+  config: string | undefined;
+  region: string;
+}
+
+export async function rollOutWithCodeDeploy(
+  moves: readonly AliasMove[],
+  config: CodeDeployRolloutConfig,
+  context: DeployContext,
+): Promise<void> {
+  const fill = (name: string) => fillPlaceholders(name, context.stage, context.region);
+  const group: DeploymentGroup = {
+    application: fill(config.codeDeploy.application),
+    deploymentGroup: fill(config.codeDeploy.deploymentGroup),
+    config: config.codeDeploy.config === undefined ? undefined : fill(config.codeDeploy.config),
+    region: context.region,
+  };
+  await checkDeploymentGroup(group);
+  const pollMs = (config.pollSeconds ?? DEFAULT_POLL_SECONDS) * 1000;
+  const done: AliasMove[] = [];
+  try {
+    // A Lambda deployment moves one function, and a group runs one deployment at a time.
+    for (const move of moves) {
+      if (context.signal.aborted) throw interrupted();
+      await deployThroughCodeDeploy(group, move, pollMs, context);
+      // The description keeps the version before, for `shipgraph rollback`; CodeDeploy leaves it.
+      await pointAlias(move.target, { version: move.to, previous: move.from.version });
+      done.push(move);
+      context.log(`rollout: ${move.target.function}:${move.target.alias} on version ${move.to}`);
+    }
+  } catch (error) {
+    // All of a service's aliases move or none: those CodeDeploy already moved go back too.
+    for (const move of done) {
+      await pointAlias(move.target, { version: move.from.version, previous: move.from.previous });
+      context.log(
+        `rolled back: ${move.target.function}:${move.target.alias} on version ${move.from.version} again`,
+      );
+    }
+    throw error;
+  }
+}
+
+/** Creates the deployment and waits for its end; throws unless it succeeded. */
+async function deployThroughCodeDeploy(
+  group: DeploymentGroup,
+  move: AliasMove,
+  pollMs: number,
+  context: DeployContext,
+): Promise<void> {
+  const sdk = await import('@aws-sdk/client-codedeploy');
+  const client = await codeDeploy(group.region);
+  const created = await client.send(
+    new sdk.CreateDeploymentCommand({
+      applicationName: group.application,
+      deploymentGroupName: group.deploymentGroup,
+      ...(group.config !== undefined && { deploymentConfigName: group.config }),
+      description: `shipgraph: ${context.service} at ${context.commit}`,
+      revision: { revisionType: 'AppSpecContent', appSpecContent: { content: lambdaAppSpec(move) } },
+    }),
+  );
+  const id = created.deploymentId ?? '?';
+  const { function: name, alias } = move.target;
+  context.log(
+    `rollout: CodeDeploy deployment ${id} moves ${name}:${alias} from version ${move.from.version} to ${move.to}`,
+  );
+  let seen = '';
+  let ended = false;
+  try {
+    for (;;) {
+      const found = await client.send(new sdk.GetDeploymentCommand({ deploymentId: id }));
+      const status = found.deploymentInfo?.status ?? '?';
+      if (status !== seen) context.log(`rollout: CodeDeploy deployment ${id} ${status}`);
+      seen = status;
+      ended = ENDED.has(status);
+      if (status === 'Succeeded') return;
+      if (ended) {
+        const why = found.deploymentInfo?.errorInformation?.message ?? 'no reason given';
+        throw new DeployFailure(
+          `CodeDeploy deployment ${id} ${status}: ${why}; ${await servedBy(move)}`,
+          false,
+        );
+      }
+      await sleep(pollMs, undefined, { signal: context.signal }).catch(() => undefined);
+      if (context.signal.aborted) {
+        ended = true;
+        const stopped = await stopDeployment(id, group.region, context);
+        throw new DeployFailure(
+          stopped
+            ? `rollout interrupted: CodeDeploy deployment ${id} stopped, rolling back to version ${move.from.version}`
+            : `rollout interrupted: CodeDeploy deployment ${id} could not be stopped`,
+          false,
+        );
+      }
+    }
+  } catch (error) {
+    // Left running, the deployment would go on moving traffic after shipgraph has given up on it.
+    if (!ended) await stopDeployment(id, group.region, context);
+    throw error;
+  }
+}
+
+/** The AppSpec of a Lambda deployment: the alias moves from the version it serves to the new one. */
+function lambdaAppSpec(move: AliasMove): string {
+  const properties = {
+    Name: move.target.function,
+    Alias: move.target.alias,
+    CurrentVersion: move.from.version,
+    TargetVersion: move.to,
+  };
+  return JSON.stringify({
+    version: '0.0',
+    Resources: [{ [move.target.function]: { Type: 'AWS::Lambda::Function', Properties: properties } }],
+  });
+}
+
+const interrupted = (): DeployFailure =>
+  new DeployFailure('rollout interrupted: rolled back to the version before', false);
+
+/** Stops the deployment, CodeDeploy rolling back what it moved; false when it could not be stopped. */
+async function stopDeployment(id: string, region: string, context: DeployContext): Promise<boolean> {
+  const { StopDeploymentCommand } = await import('@aws-sdk/client-codedeploy');
+  try {
+    const stopped = await (
+      await codeDeploy(region)
+    ).send(new StopDeploymentCommand({ deploymentId: id, autoRollbackEnabled: true }));
+    context.log(`rollout: CodeDeploy deployment ${id} stopped, with rollback (${stopped.status ?? '?'})`);
+    return true;
+  } catch (error) {
+    context.log(`rollout: could not stop CodeDeploy deployment ${id} (${describe(error)})`);
+    return false;
+  }
+}
+
+/** What the alias serves now: CodeDeploy has moved it back if the group rolls back. */
+async function servedBy(move: AliasMove): Promise<string> {
+  const name = `${move.target.function}:${move.target.alias}`;
+  let alias: AliasState | null;
+  try {
+    alias = await readAlias(move.target);
+  } catch (error) {
+    return `${name} could not be read (${describe(error)})`;
+  }
+  if (alias === null) return `${name} no longer exists`;
+  const shares = Object.entries(alias.weights).map(
+    ([version, weight]) => `, ${Math.round(weight * 1000) / 10}% to version ${version}`,
+  );
+  return `${name} serves version ${alias.version}${shares.join('')}`;
+}
+
+/** A misspelt application or group would fail the first deployment: refuse before any traffic moves. */
+async function checkDeploymentGroup(group: DeploymentGroup): Promise<void> {
+  const sdk = await import('@aws-sdk/client-codedeploy');
+  const request = { applicationName: group.application, deploymentGroupName: group.deploymentGroup };
+  try {
+    await (await codeDeploy(group.region)).send(new sdk.GetDeploymentGroupCommand(request));
+  } catch (error) {
+    if (
+      error instanceof sdk.ApplicationDoesNotExistException ||
+      error instanceof sdk.DeploymentGroupDoesNotExistException
+    ) {
+      throw new CliError(
+        'E_DEPLOYER',
+        `CodeDeploy deployment group ${group.deploymentGroup} of application ${group.application} does not exist in ${group.region}`,
+        {
+          hint: 'check deployer.rollout.codeDeploy (application and deploymentGroup, with {stage} and {region} filled in)',
+          cause: error,
+        },
+      );
+    }
+    throw error;
+  }
+}
+
+const describe = (error: unknown): string =>
+  error instanceof Error ? `${error.name}: ${error.message}` : String(error);

@@ -1,0 +1,83 @@
+// Functions as infrastructure creates them in moto, and a repository whose `api` ships code to one.
+import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
+import { CreateFunctionCommand, GetAliasCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { zipSync } from 'fflate';
+import { tempRepo } from './repo.js';
+
+const FAKE_DEPLOY = fileURLToPath(new URL('../fixtures/fake-deploy.mjs', import.meta.url));
+const lambda = new LambdaClient({});
+const s3 = new S3Client({});
+
+// The build: copies src/index.mjs into dist/ (what a bundler would write).
+export const BUILD = `import { cpSync, mkdirSync } from 'node:fs';
+mkdirSync('dist', { recursive: true });
+cpSync('src/index.mjs', 'dist/index.mjs');
+`;
+
+/** A function as infrastructure would create it, with code shipgraph never built. */
+export async function createFunction(name: string): Promise<void> {
+  const role = await new IAMClient({})
+    .send(new CreateRoleCommand({ RoleName: `${name}-role`, AssumeRolePolicyDocument: '{}' }))
+    .then((found) => found.Role?.Arn ?? '');
+  await lambda.send(
+    new CreateFunctionCommand({
+      FunctionName: name,
+      Runtime: 'nodejs20.x',
+      Handler: 'index.handler',
+      Role: role,
+      Code: { ZipFile: zipSync({ 'index.mjs': new TextEncoder().encode('// made by infrastructure\n') }) },
+    }),
+  );
+}
+
+/** `api` ships code to its function; `web` (command deployer) depends on it. */
+export async function lambdaRepo(stage: string, rollout?: object) {
+  const fn = `api-${stage}`;
+  const bucket = `code-${stage}`;
+  await createFunction(fn);
+  await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  const repo = tempRepo({
+    'package.json': { name: 'root', private: true, workspaces: ['services/*'] },
+    '.gitignore': '.shipgraph/\ndist/\n.attempts-*\ndeploy-trace.jsonl\n',
+    'services/api/package.json': { name: 'api' },
+    'services/api/build.mjs': BUILD,
+    'services/api/src/index.mjs': 'export const handler = async () => 1;\n',
+    'services/web/package.json': { name: 'web', dependencies: { api: '*' } },
+    'services/web/src/index.js': 'export {};\n',
+  });
+  repo.write({
+    'shipgraph.config.json': {
+      services: {
+        api: {
+          deployer: {
+            type: 'lambda',
+            functions: ['api-{stage}'],
+            build: { command: ['node', 'build.mjs'], dir: 'dist' },
+            bucket: 'code-{stage}',
+            ...(rollout === undefined ? {} : { rollout }),
+          },
+        },
+        web: { deployer: { type: 'command', command: ['node', FAKE_DEPLOY, repo.dir] } },
+      },
+    },
+  });
+  repo.commit();
+  const changeCode = (value: number): string => {
+    repo.write({ 'services/api/src/index.mjs': `export const handler = async () => ${value};\n` });
+    return repo.commit(`api returns ${value}`);
+  };
+  return { repo, fn, bucket, stage, changeCode };
+}
+
+export const aliasOf = async (fn: string, alias: string) => {
+  const found = await lambda.send(new GetAliasCommand({ FunctionName: fn, Name: alias }));
+  return { version: found.FunctionVersion, weights: found.RoutingConfig?.AdditionalVersionWeights ?? {} };
+};
+
+/** The api service's deploy log in the stage. */
+export const logOf = (dir: string, stage: string): string =>
+  readFileSync(join(dir, `.shipgraph/logs/${stage}/api.us-east-1.log`), 'utf8');
