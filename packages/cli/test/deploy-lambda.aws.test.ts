@@ -1,11 +1,10 @@
 // The lambda deployer, gradual rollouts and rollback, against moto with real SDK calls: the test
 // creates the functions (infrastructure owns them), shipgraph ships their code.
-import { CloudWatchClient, PutMetricAlarmCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchClient, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
 import {
   GetFunctionConfigurationCommand,
   LambdaClient,
   ListLayerVersionsCommand,
-  ListVersionsByFunctionCommand,
 } from '@aws-sdk/client-lambda';
 import { CreateBucketCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { spawn } from 'node:child_process';
@@ -15,7 +14,17 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { deploy, statusOf } from './helpers/deploys.js';
-import { aliasOf, BUILD, createFunction, lambdaRepo, logOf } from './helpers/lambda-repo.js';
+import {
+  aliasOf,
+  BUILD,
+  createFunction,
+  lambdaRepo,
+  logOf,
+  putErrorsAlarm,
+  versionsOf,
+  waitForWeights,
+  watchAlias,
+} from './helpers/lambda-repo.js';
 import { INSTALLED, npmDependencyWorkspace, packageLock, type Installed } from './helpers/npm-lock.js';
 import { BIN, tempRepo } from './helpers/repo.js';
 
@@ -23,11 +32,6 @@ const FAKE_DEPLOY = fileURLToPath(new URL('./fixtures/fake-deploy.mjs', import.m
 const lambda = new LambdaClient({});
 const s3 = new S3Client({});
 const cloudWatch = new CloudWatchClient({});
-
-const versionsOf = async (fn: string): Promise<string[]> =>
-  ((await lambda.send(new ListVersionsByFunctionCommand({ FunctionName: fn }))).Versions ?? [])
-    .map((version) => version.Version ?? '')
-    .filter((version) => version !== '$LATEST');
 
 const objectSha256 = async (bucket: string, key: string): Promise<string> => {
   const found = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
@@ -160,18 +164,9 @@ describe('the lambda deployer (moto)', () => {
     const { repo, fn, stage, changeCode } = await lambdaRepo('lam-linear', rollout);
     expect((await deploy(repo, ['--stage', stage])).exitCode).toBe(0);
     changeCode(2);
-    const seen = new Set<string>();
-    const done = new AbortController();
-    const watching = (async () => {
-      while (!done.signal.aborted) {
-        const alias = await aliasOf(fn, stage);
-        seen.add(`${alias.version} ${JSON.stringify(alias.weights)}`);
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-    })();
+    const watch = watchAlias(fn, stage);
     const second = await deploy(repo, ['--stage', stage]);
-    done.abort();
-    await watching;
+    const seen = await watch.stop();
     expect(second.exitCode, second.stderr).toBe(0);
     expect(statusOf(second.summary)).toEqual({ api: 'deployed', web: 'deployed' });
     expect(seen).toContain('1 {"2":0.25}');
@@ -185,28 +180,14 @@ describe('the lambda deployer (moto)', () => {
 
   it('rolls the alias back when an alarm fires during a canary, failing the service and blocking its dependents', async () => {
     const alarm = 'lam-canary-errors';
-    await cloudWatch.send(
-      new PutMetricAlarmCommand({
-        AlarmName: alarm,
-        Namespace: 'AWS/Lambda',
-        MetricName: 'Errors',
-        Statistic: 'Sum',
-        Period: 60,
-        EvaluationPeriods: 1,
-        Threshold: 1,
-        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-      }),
-    );
+    await putErrorsAlarm(alarm);
     const rollout = { type: 'canary', percent: 10, seconds: 20, pollSeconds: 0.2, alarms: [alarm] };
     const { repo, fn, stage, changeCode } = await lambdaRepo('lam-canary', rollout);
     expect((await deploy(repo, ['--stage', stage])).exitCode).toBe(0);
     changeCode(2);
     const deploying = deploy(repo, ['--stage', stage]);
     // Once the canary takes its 10%, the alarm fires.
-    for (let tries = 0; JSON.stringify((await aliasOf(fn, stage)).weights) !== '{"2":0.1}'; tries++) {
-      if (tries > 200) throw new Error('the canary never started');
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    await waitForWeights(fn, stage, '{"2":0.1}');
     await cloudWatch.send(
       new SetAlarmStateCommand({ AlarmName: alarm, StateValue: 'ALARM', StateReason: 'test: errors' }),
     );
@@ -232,10 +213,7 @@ describe('the lambda deployer (moto)', () => {
       env: { ...process.env, CI: 'true', GIT_CONFIG_NOSYSTEM: '1' },
     });
     const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
-    for (let tries = 0; JSON.stringify((await aliasOf(fn, stage)).weights) !== '{"2":0.1}'; tries++) {
-      if (tries > 200) throw new Error('the canary never started');
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    await waitForWeights(fn, stage, '{"2":0.1}');
     child.kill('SIGINT');
     // Well before the 60 s bake would end.
     expect(await exited).toBe(130);

@@ -1,8 +1,8 @@
 // Serverless services whose functions are invoked through an alias: osls deploys the stack to moto,
 // shipgraph publishes each function's version and moves its alias, gradually under a rollout.
-import { CloudWatchClient, PutMetricAlarmCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchClient, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { GetAliasCommand, LambdaClient, ListVersionsByFunctionCommand } from '@aws-sdk/client-lambda';
+import { GetAliasCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, symlinkSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { aliasBypasses, templateFunctions, type Template } from '../src/deployers/alias-bypass.js';
 import { deploy, statusOf } from './helpers/deploys.js';
+import { aliasOf, putErrorsAlarm, versionsOf, waitForWeights, watchAlias } from './helpers/lambda-repo.js';
 import { tempDir, tempRepo } from './helpers/repo.js';
 
 const ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
@@ -57,29 +58,8 @@ function serverlessRepo(stage: string, deployer: object, yml = serverlessYml()) 
   return { repo, fn: `canary-${stage}-worker`, changeCode };
 }
 
-const aliasOf = async (fn: string, alias: string) => {
-  const found = await lambda.send(new GetAliasCommand({ FunctionName: fn, Name: alias }));
-  return {
-    version: found.FunctionVersion,
-    weights: found.RoutingConfig?.AdditionalVersionWeights ?? {},
-    description: found.Description,
-  };
-};
-
-const versionsOf = async (fn: string): Promise<string[]> =>
-  ((await lambda.send(new ListVersionsByFunctionCommand({ FunctionName: fn }))).Versions ?? [])
-    .map((version) => version.Version ?? '')
-    .filter((version) => version !== '$LATEST');
-
 const logOf = (dir: string, stage: string): string =>
   readFileSync(join(dir, `.shipgraph/logs/${stage}/canary.us-east-1.log`), 'utf8');
-
-async function waitForWeights(fn: string, alias: string, weights: string): Promise<void> {
-  for (let tries = 0; JSON.stringify((await aliasOf(fn, alias)).weights) !== weights; tries++) {
-    if (tries > 600) throw new Error(`${fn}:${alias} never took weights ${weights}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 describe('Serverless services rolled out through an alias (osls on moto)', () => {
   it('creates the alias, shifts a canary to the next version, skips an unchanged deploy, and rolls back', async () => {
@@ -91,30 +71,20 @@ describe('Serverless services rolled out through an alias (osls on moto)', () =>
     expect(first.exitCode, first.stderr).toBe(0);
     expect(statusOf(first.summary)).toEqual({ canary: 'deployed', web: 'deployed' });
     expect(await versionsOf(fn)).toEqual(['1']);
-    expect(await aliasOf(fn, stage)).toMatchObject({ version: '1', weights: {} });
+    expect(await aliasOf(fn, stage)).toEqual({ version: '1', weights: {} });
     expect(logOf(repo.dir, stage)).toContain(`${fn}:${stage} created on version 1`);
 
     changeCode(2);
-    const seen = new Set<string>();
-    const done = new AbortController();
-    const watching = (async () => {
-      while (!done.signal.aborted) {
-        const alias = await aliasOf(fn, stage);
-        seen.add(`${alias.version} ${JSON.stringify(alias.weights)}`);
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-    })();
+    const watch = watchAlias(fn, stage);
     const second = await deploy(repo, ['--stage', stage]);
-    done.abort();
-    await watching;
+    const seen = await watch.stop();
     expect(second.exitCode, second.stderr).toBe(0);
     expect(statusOf(second.summary)).toEqual({ canary: 'deployed', web: 'deployed' });
     expect(seen).toContain('1 {"2":0.25}');
-    expect(await aliasOf(fn, stage)).toEqual({
-      version: '2',
-      weights: {},
-      description: 'shipgraph: previous version 1',
-    });
+    expect(await aliasOf(fn, stage)).toEqual({ version: '2', weights: {} });
+    expect((await lambda.send(new GetAliasCommand({ FunctionName: fn, Name: stage }))).Description).toBe(
+      'shipgraph: previous version 1',
+    );
     expect(logOf(repo.dir, stage)).toContain(`${fn}:${stage} sends 25% to version 2`);
 
     // Deployed again as it is: the Framework finds no change and Lambda publishes no version.
@@ -122,7 +92,7 @@ describe('Serverless services rolled out through an alias (osls on moto)', () =>
     expect(again.exitCode, again.stderr).toBe(0);
     expect(statusOf(again.summary)).toEqual({ canary: 'unchanged', web: 'deployed' });
     expect(await versionsOf(fn)).toEqual(['1', '2']);
-    expect(await aliasOf(fn, stage)).toMatchObject({ version: '2', weights: {} });
+    expect(await aliasOf(fn, stage)).toEqual({ version: '2', weights: {} });
 
     const rollback = await repo.run(['rollback', '--stage', stage, '--only', 'canary', '--json']);
     expect(rollback.exitCode, rollback.stderr).toBe(0);
@@ -131,24 +101,13 @@ describe('Serverless services rolled out through an alias (osls on moto)', () =>
       stage,
       results: [{ service: 'canary', region: 'us-east-1', moved: [`${fn}:${stage} version 2 → 1`] }],
     });
-    expect(await aliasOf(fn, stage)).toMatchObject({ version: '1', weights: {} });
+    expect(await aliasOf(fn, stage)).toEqual({ version: '1', weights: {} });
   });
 
   it('rolls the alias back when an alarm fires during the bake, failing the service and blocking its dependents', async () => {
     const stage = 'sls-alarm';
     const alarm = `canary-errors-${stage}`;
-    await cloudWatch.send(
-      new PutMetricAlarmCommand({
-        AlarmName: alarm,
-        Namespace: 'AWS/Lambda',
-        MetricName: 'Errors',
-        Statistic: 'Sum',
-        Period: 60,
-        EvaluationPeriods: 1,
-        Threshold: 1,
-        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-      }),
-    );
+    await putErrorsAlarm(alarm);
     const rollout = {
       type: 'canary',
       percent: 10,
@@ -158,7 +117,7 @@ describe('Serverless services rolled out through an alias (osls on moto)', () =>
     };
     const { repo, fn, changeCode } = serverlessRepo(stage, { alias: 'live', rollout });
     expect((await deploy(repo, ['--stage', stage])).exitCode).toBe(0);
-    expect(await aliasOf(fn, 'live')).toMatchObject({ version: '1', weights: {} });
+    expect(await aliasOf(fn, 'live')).toEqual({ version: '1', weights: {} });
 
     changeCode(2);
     const deploying = deploy(repo, ['--stage', stage]);
@@ -171,7 +130,7 @@ describe('Serverless services rolled out through an alias (osls on moto)', () =>
     expect(statusOf(second.summary)).toEqual({ canary: 'failed', web: 'blocked' });
     const canary = second.summary?.results.find((result) => result.service === 'canary');
     expect(canary?.error).toBe(`alarm ${alarm} in ALARM during the rollout: rolled back`);
-    expect(await aliasOf(fn, 'live')).toMatchObject({ version: '1', weights: {} });
+    expect(await aliasOf(fn, 'live')).toEqual({ version: '1', weights: {} });
     expect(logOf(repo.dir, stage)).toContain(`rolled back: ${fn}:live on version 1 again`);
     // Not recorded as deployed: the next run deploys it again.
     const state = JSON.parse(readFileSync(join(repo.dir, `.shipgraph/state/${stage}.json`), 'utf8')) as {

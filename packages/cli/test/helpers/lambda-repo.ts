@@ -1,6 +1,13 @@
-// Functions as infrastructure creates them in moto, and a repository whose `api` ships code to one.
+// Functions as infrastructure creates them in moto, a repository whose `api` ships code to one, and
+// what the tests read of aliases, versions and alarms.
+import { CloudWatchClient, PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
-import { CreateFunctionCommand, GetAliasCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import {
+  CreateFunctionCommand,
+  GetAliasCommand,
+  LambdaClient,
+  ListVersionsByFunctionCommand,
+} from '@aws-sdk/client-lambda';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -81,3 +88,56 @@ export const aliasOf = async (fn: string, alias: string) => {
 /** The api service's deploy log in the stage. */
 export const logOf = (dir: string, stage: string): string =>
   readFileSync(join(dir, `.shipgraph/logs/${stage}/api.us-east-1.log`), 'utf8');
+
+/** The function's published versions (without $LATEST). */
+export const versionsOf = async (fn: string): Promise<string[]> =>
+  ((await lambda.send(new ListVersionsByFunctionCommand({ FunctionName: fn }))).Versions ?? [])
+    .map((version) => version.Version ?? '')
+    .filter((version) => version !== '$LATEST');
+
+/** Waits until the alias sends these weights (JSON, e.g. '{"2":0.1}'): a rollout's step has begun. */
+export async function waitForWeights(fn: string, alias: string, weights: string): Promise<void> {
+  for (let tries = 0; JSON.stringify((await aliasOf(fn, alias)).weights) !== weights; tries++) {
+    if (tries > 600) throw new Error(`${fn}:${alias} never took weights ${weights}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/**
+ * Reads the alias every 100 ms from outside, as a rollout moves it; `stop` ends the watch and gives
+ * every state seen, as "<version> <weights JSON>".
+ */
+export function watchAlias(fn: string, alias: string): { stop: () => Promise<Set<string>> } {
+  const seen = new Set<string>();
+  const done = new AbortController();
+  const watching = (async () => {
+    while (!done.signal.aborted) {
+      const found = await aliasOf(fn, alias);
+      seen.add(`${found.version} ${JSON.stringify(found.weights)}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  })();
+  return {
+    stop: async () => {
+      done.abort();
+      await watching;
+      return seen;
+    },
+  };
+}
+
+/** A CloudWatch alarm on Lambda errors, in state OK until the test sets it. */
+export async function putErrorsAlarm(name: string): Promise<void> {
+  await new CloudWatchClient({}).send(
+    new PutMetricAlarmCommand({
+      AlarmName: name,
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Errors',
+      Statistic: 'Sum',
+      Period: 60,
+      EvaluationPeriods: 1,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    }),
+  );
+}
