@@ -1,5 +1,5 @@
 // The Nx graph source: a real Nx integrated workspace, read by the workspace's own nx, and its cache.
-import { existsSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { isShipgraphError, type HeadFile, type ShipgraphError } from '@shipgraph/core';
@@ -15,12 +15,13 @@ import type { TestRepo } from './helpers/repo.js';
 
 const cacheDirOf = (repo: TestRepo): string => join(repo.dir, '.shipgraph', 'cache');
 
-const readGraph = (repo: TestRepo): Promise<NxGraphResult> =>
+const readGraph = (repo: TestRepo, { useCache = true } = {}): Promise<NxGraphResult> =>
   readNxProjectGraph({
     root: repo.dir,
     files: headFiles(repo),
     cacheDir: cacheDirOf(repo),
     env: process.env,
+    useCache,
   });
 
 const cacheEntries = (repo: TestRepo): string[] =>
@@ -172,6 +173,34 @@ describe('readNxProjectGraph', () => {
       { source: 'orders-domain', target: 'money', type: 'static' },
     ]);
     expect(cacheEntries(repo)).toEqual([`nx-graph-${before.key}.json`, `nx-graph-${after.key}.json`].sort());
+  });
+
+  test('finds a new import in a file rewritten with the same size and modification time', async () => {
+    // As a checkout or a script does that rewrites a file within the second nx last read it.
+    const handler = 'apps/catalog/src/handler.ts';
+    const tail = 'export const handler = async () => ({ statusCode: 200 });\n';
+    const before = `// import { cents } from '@acme/money';\n${tail}`;
+    const after = `import { cents } from '@acme/money'; //\n${tail}`;
+    const catalogToMoney = { source: 'catalog', target: 'money', type: 'static' };
+    const repo = nxWorkspace().write({ [handler]: before });
+    repo.commit('catalog will price in cents');
+    const file = join(repo.dir, handler);
+    const { mtime } = statSync(file);
+    await readGraph(repo);
+    // The first run makes nx's workspace data folder; the second finds it and leaves nx's file hashes
+    // there, as one plan does for the next.
+    const warm = await readGraph(repo, { useCache: false });
+    expect(warm.graph.dependencies).not.toContainEqual(catalogToMoney);
+    expect(existsSync(join(cacheDirOf(repo), 'nx-workspace-data', 'nx_files.nxt'))).toBe(true);
+
+    writeFileSync(file, after);
+    utimesSync(file, mtime, mtime);
+    repo.commit('catalog prices in cents');
+    expect(statSync(file)).toMatchObject({ size: before.length, mtime });
+    const result = await readGraph(repo);
+
+    expect(result.cache).toBe('miss');
+    expect(result.graph.dependencies).toContainEqual(catalogToMoney);
   });
 
   test('keeps the three newest cache entries and nothing else of its own', async () => {

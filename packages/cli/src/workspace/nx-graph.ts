@@ -167,12 +167,14 @@ async function runNxGraph(
 ): Promise<NxGraph> {
   // Loaded only to run nx: a plan that finds the graph cached does not pay for execa (~20 ms).
   const { execa } = await import('execa');
+  const nxRunEnv = nxEnv(env, cacheDir);
+  await forgetNxFileHashes(root, nxRunEnv);
   const outputDir = await mkdtemp(join(tmpdir(), 'shipgraph-nx-'));
   const file = join(outputDir, 'graph.json');
   try {
     const result = await execa(process.execPath, [nx.bin, 'graph', `--file=${file}`], {
       cwd: root,
-      env: nxEnv(env, cacheDir),
+      env: nxRunEnv,
       extendEnv: false,
       stdin: 'ignore',
       reject: false,
@@ -224,6 +226,27 @@ function nxEnv(env: NodeJS.ProcessEnv, cacheDir: string): NodeJS.ProcessEnv {
     FORCE_COLOR: '0',
     NO_COLOR: '1',
   };
+}
+
+// nx's archive of file hashes in its workspace data (nx_files.nxt; nx_files_v2.nxt since it was versioned).
+const NX_FILE_ARCHIVE = /^nx_files(?:_v\d+)?\.nxt$/;
+
+/**
+ * Removes nx's archive of file hashes, so that nx hashes every file it reads from its contents. nx
+ * reuses an archived hash while the file's modification time, in whole seconds, is unchanged (size
+ * is not compared): a file rewritten within the second nx last read it, or checked out with its
+ * time kept, would keep its old hash and nx its old imports. nx's graph cache (file-map.json) is
+ * keyed by those hashes, so it stays and stays right.
+ */
+async function forgetNxFileHashes(root: string, env: NodeJS.ProcessEnv): Promise<void> {
+  // As nx finds its workspace data: the variable, relative to the workspace root.
+  const dataDir = env.NX_WORKSPACE_DATA_DIRECTORY ?? env.NX_PROJECT_GRAPH_CACHE_DIRECTORY;
+  if (dataDir === undefined) return;
+  const dir = resolve(root, dataDir);
+  const names = await readdir(dir).catch(() => []);
+  await Promise.all(
+    names.filter((name) => NX_FILE_ARCHIVE.test(name)).map((name) => rm(join(dir, name), { force: true })),
+  );
 }
 
 /** The first lines of nx's own message, without its banner, code frames and the workspace path. */
