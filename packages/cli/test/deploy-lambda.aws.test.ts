@@ -41,6 +41,19 @@ const objectSha256 = async (bucket: string, key: string): Promise<string> => {
     .digest('base64');
 };
 
+/** The layer's versions, oldest first. */
+const layerVersionsOf = async (layer: string): Promise<number[]> =>
+  ((await lambda.send(new ListLayerVersionsCommand({ LayerName: layer }))).LayerVersions ?? [])
+    .map((version) => version.Version ?? 0)
+    .sort((a, b) => a - b);
+
+/** The layers (name:version) a version of the function uses. */
+const layersOfVersion = async (fn: string, version: string): Promise<string[]> =>
+  (
+    (await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: fn, Qualifier: version })))
+      .Layers ?? []
+  ).map((layer) => (layer.Arn ?? '').replace(/^.*:layer:/, ''));
+
 /**
  * `api` ships code with a dependencies layer, in an npm workspace with its lockfile. The layer's build
  * counts its runs, and is not byte-stable: its zip alone would always look new.
@@ -80,15 +93,8 @@ writeFileSync('layer/nodejs/node_modules/ms/index.js', \`// installed \${randomU
     },
   });
   repo.commit();
-  const layerVersions = async (): Promise<number[]> =>
-    ((await lambda.send(new ListLayerVersionsCommand({ LayerName: `deps-${stage}` }))).LayerVersions ?? [])
-      .map((version) => version.Version ?? 0)
-      .sort();
-  const layersOf = async (version: string): Promise<string[]> =>
-    (
-      (await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: fn, Qualifier: version })))
-        .Layers ?? []
-    ).map((layer) => (layer.Arn ?? '').replace(/^.*:layer:/, ''));
+  const layerVersions = () => layerVersionsOf(`deps-${stage}`);
+  const layersOf = (version: string) => layersOfVersion(fn, version);
   const builds = (): number => {
     const log = join(repo.dir, 'services/api/layer-builds.log');
     return existsSync(log) ? readFileSync(log, 'utf8').split('\n').length - 1 : 0;
@@ -316,15 +322,8 @@ writeFileSync('layer/nodejs/node_modules/dep/index.js', readFileSync('deps.json'
       },
     });
     repo.commit();
-    const layerVersions = async (): Promise<number[]> =>
-      ((await lambda.send(new ListLayerVersionsCommand({ LayerName: `deps-${stage}` }))).LayerVersions ?? [])
-        .map((version) => version.Version ?? 0)
-        .sort();
-    const layersOf = async (version: string): Promise<string[]> =>
-      (
-        (await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: fn, Qualifier: version })))
-          .Layers ?? []
-      ).map((layer) => (layer.Arn ?? '').replace(/^.*:layer:/, ''));
+    const layerVersions = () => layerVersionsOf(`deps-${stage}`);
+    const layersOf = (version: string) => layersOfVersion(fn, version);
 
     expect((await deploy(repo, ['--stage', stage])).exitCode).toBe(0);
     expect(await layerVersions()).toEqual([1]);
