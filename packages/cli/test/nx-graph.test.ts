@@ -5,13 +5,14 @@ import { describe, expect, test } from 'vitest';
 import { isShipgraphError, type HeadFile, type ShipgraphError } from '@shipgraph/core';
 import {
   nxGraphCacheKey,
+  nxInputs,
   readNxProjectGraph,
   workspaceFromNxGraph,
   type NxGraph,
   type NxGraphResult,
 } from '../src/workspace/nx-graph.js';
 import { headFiles, nxWorkspace } from './helpers/nx-workspace.js';
-import type { TestRepo } from './helpers/repo.js';
+import { tempDir, type TestRepo } from './helpers/repo.js';
 
 const cacheDirOf = (repo: TestRepo): string => join(repo.dir, '.shipgraph', 'cache');
 
@@ -175,6 +176,44 @@ describe('readNxProjectGraph', () => {
     expect(cacheEntries(repo)).toEqual([`nx-graph-${before.key}.json`, `nx-graph-${after.key}.json`].sort());
   });
 
+  test('runs nx again when a file only a local plugin reads gains a dependency', async () => {
+    // A local plugin, as teams write them: a service's serverless.yml names what it calls.
+    const plugin = `const { readFileSync } = require('node:fs');
+const { join } = require('node:path');
+exports.createDependencies = (_options, context) =>
+  Object.entries(context.projects).flatMap(([name, project]) => {
+    let text = '';
+    try {
+      text = readFileSync(join(context.workspaceRoot, project.root, 'serverless.yml'), 'utf8');
+    } catch {
+      return [];
+    }
+    return [...text.matchAll(/^# calls: (\\S+)$/gm)].map((found) => ({ source: name, target: found[1], type: 'implicit' }));
+  });
+`;
+    const repo = nxWorkspace().write({
+      'nx.json': { plugins: ['@nx/js', './tools/serverless-calls.cjs'] },
+      'tools/serverless-calls.cjs': plugin,
+    });
+    repo.commit('infer calls from serverless.yml');
+    const before = await readGraph(repo);
+    expect(before.graph.dependencies).not.toContainEqual({
+      source: 'catalog',
+      target: 'billing',
+      type: 'implicit',
+    });
+
+    repo.write({ 'apps/catalog/serverless.yml': 'service: catalog\n# calls: billing\n' });
+    repo.commit('catalog calls billing');
+    const after = await readGraph(repo);
+    expect(after.cache).toBe('miss');
+    expect(after.graph.dependencies).toContainEqual({
+      source: 'catalog',
+      target: 'billing',
+      type: 'implicit',
+    });
+  });
+
   test('finds a new import in a file rewritten with the same size and modification time', async () => {
     // As a checkout or a script does that rewrites a file within the second nx last read it.
     const handler = 'apps/catalog/src/handler.ts';
@@ -300,6 +339,7 @@ describe('nxGraphCacheKey', () => {
     'libs/util/src/legacy.cjs',
     'libs/util/src/esm.mts',
     'libs/util/src/view.vue',
+    'libs/util/.eslintrc.json',
   ])('changes when %s is added', (path) => {
     expect(withFile(path)).not.toBe(key);
   });
@@ -312,5 +352,43 @@ describe('nxGraphCacheKey', () => {
     'libs/util/node_modules/x/package.json',
   ])('stays the same when %s is added', (path) => {
     expect(withFile(path)).toBe(key);
+  });
+});
+
+describe("nxInputs: the files that key the graph follow nx.json's plugins", () => {
+  const inputsWith = (nxJson: object | null) => {
+    const dir = tempDir();
+    if (nxJson !== null) writeFileSync(join(dir, 'nx.json'), JSON.stringify(nxJson));
+    return nxInputs(dir);
+  };
+
+  test('with no plugins, or only official ones whose inputs are sources and JSON configs, nxReads decides', async () => {
+    for (const nxJson of [
+      null,
+      {},
+      { plugins: ['@nx/js/typescript', { plugin: '@nx/vite/plugin', options: {} }] },
+    ]) {
+      const reads = await inputsWith(nxJson);
+      expect(reads('apps/api/serverless.yml'), JSON.stringify(nxJson)).toBe(false);
+      expect(reads('apps/api/src/main.ts'), JSON.stringify(nxJson)).toBe(true);
+    }
+  });
+
+  test('with a local or third-party plugin, which may infer from any file, every file counts', async () => {
+    for (const plugin of ['./tools/serverless-projects', 'nx-serverless', { plugin: '@nx/gradle' }]) {
+      const reads = await inputsWith({ plugins: ['@nx/js/typescript', plugin] });
+      expect(reads('apps/api/serverless.yml'), JSON.stringify(plugin)).toBe(true);
+      expect(reads('docs/guide.md'), JSON.stringify(plugin)).toBe(true);
+      expect(reads('node_modules/left-pad/index.js'), JSON.stringify(plugin)).toBe(false);
+    }
+  });
+
+  test('so the cache key changes with a serverless.yml only when such a plugin is there', async () => {
+    const files: HeadFile[] = [{ path: 'nx.json', oid: '1'.repeat(40) }];
+    const edited: HeadFile[] = [...files, { path: 'apps/api/serverless.yml', oid: '2'.repeat(40) }];
+    const known = await inputsWith({ plugins: ['@nx/js/typescript'] });
+    expect(nxGraphCacheKey(edited, '23.2.1', known)).toBe(nxGraphCacheKey(files, '23.2.1', known));
+    const local = await inputsWith({ plugins: ['./tools/serverless-projects'] });
+    expect(nxGraphCacheKey(edited, '23.2.1', local)).not.toBe(nxGraphCacheKey(files, '23.2.1', local));
   });
 });

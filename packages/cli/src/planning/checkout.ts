@@ -145,7 +145,8 @@ async function withGraphSource(
       { hint: `check out ${head.slice(0, 12)} first, or set "graph": "packages" in ${CONFIG_FILE}` },
     );
   }
-  const useCache = !(await (uncommitted ?? repo.uncommittedPaths())).some(nx.nxReads);
+  const reads = await nx.nxInputs(repo.root);
+  const useCache = !(await (uncommitted ?? repo.uncommittedPaths())).some(reads);
   const paths = new Set(files.map((file) => file.path));
   const result = await nx.readNxProjectGraph({
     root: repo.root,
@@ -153,6 +154,7 @@ async function withGraphSource(
     cacheDir: join(repo.root, NX_CACHE_DIR),
     env: process.env,
     useCache,
+    reads,
   });
   const workspace = nx.withNxGraph(
     packages,

@@ -23,6 +23,7 @@ import {
   type Workspace,
   type WorkspacePackage,
 } from '@shipgraph/core';
+import { parse as parseJsonc } from 'jsonc-parser';
 import { CliError } from '../errors.js';
 
 export interface NxProject {
@@ -62,6 +63,8 @@ export interface NxGraphOptions {
   env: NodeJS.ProcessEnv;
   /** False when the working tree differs from `files` in something Nx reads: its graph is not theirs. */
   useCache?: boolean;
+  /** Which files Nx reads for the graph: they key the cache. Default nxInputs(root). */
+  reads?: (path: RepoPath) => boolean;
 }
 
 export interface NxGraphResult {
@@ -110,7 +113,7 @@ export async function readNxProjectGraph(options: NxGraphOptions): Promise<NxGra
     );
   }
   const cacheDir = resolve(options.cacheDir);
-  const key = nxGraphCacheKey(options.files, nx.version);
+  const key = nxGraphCacheKey(options.files, nx.version, options.reads ?? (await nxInputs(options.root)));
   const entry = join(cacheDir, `nx-graph-${key}.json`);
   const useCache = options.useCache ?? true;
   const cached = useCache ? await readCachedGraph(entry) : null;
@@ -128,9 +131,13 @@ export async function readNxProjectGraph(options: NxGraphOptions): Promise<NxGra
  * find projects (nx.json, project.json, package.json, workspace and lock files), to resolve imports
  * (tsconfig*.json) and to find imports (sources), plus the ignore files that decide which files it sees.
  */
-export function nxGraphCacheKey(files: readonly HeadFile[], nxVersion: string): string {
+export function nxGraphCacheKey(
+  files: readonly HeadFile[],
+  nxVersion: string,
+  reads: (path: RepoPath) => boolean = nxReads,
+): string {
   const hash = createHash('sha256').update(`${KEY_FORMAT}\0nx@${nxVersion}\0`);
-  const inputs = files.filter((file) => nxReads(file.path)).sort((a, b) => compare(a.path, b.path));
+  const inputs = files.filter((file) => reads(file.path)).sort((a, b) => compare(a.path, b.path));
   for (const file of inputs) hash.update(`${file.path}\0${file.oid}\0`);
   return hash.digest('hex');
 }
@@ -154,9 +161,56 @@ const SOURCE = /\.(?:[cm]?[jt]s|[jt]sx|vue)$/;
 
 /** Whether Nx reads this file to build the graph (a change to it can change the graph). */
 export function nxReads(path: RepoPath): boolean {
-  if (/(?:^|\/)node_modules\//.test(path)) return false;
+  if (inNodeModules(path)) return false;
   const base = path.slice(path.lastIndexOf('/') + 1);
-  return GRAPH_FILES.has(base) || /^tsconfig.*\.json$/.test(base) || SOURCE.test(base);
+  return (
+    GRAPH_FILES.has(base) || /^tsconfig.*\.json$/.test(base) || ESLINT_RC.test(base) || SOURCE.test(base)
+  );
+}
+
+const inNodeModules = (path: RepoPath): boolean => /(?:^|\/)node_modules\//.test(path);
+// @nx/eslint/plugin finds projects' lint configs by name; the flat ones (eslint.config.*) are sources.
+const ESLINT_RC = /^\.eslintrc(?:\.json|\.ya?ml)?$/;
+
+// Official plugins whose inference reads only files nxReads covers: their configs are JS or TS files
+// (vite.config.ts, jest.config.ts...), tsconfig*.json, package.json, project.json or lint configs.
+// Any other plugin (local, third-party, or one for other languages such as @nx/gradle) may read any
+// file (a local plugin could infer projects or dependencies from serverless.yml), so with one of those
+// every file keys the graph.
+const KNOWN_PLUGINS = new Set([
+  '@nx/js',
+  '@nx/js/typescript',
+  '@nx/vite/plugin',
+  '@nx/vitest',
+  '@nx/jest/plugin',
+  '@nx/eslint/plugin',
+  '@nx/webpack/plugin',
+  '@nx/rollup/plugin',
+  '@nx/playwright/plugin',
+  '@nx/cypress/plugin',
+  '@nx/next/plugin',
+  '@nx/storybook/plugin',
+]);
+
+/**
+ * Which files Nx reads for the graph of the workspace at `root`: those nxReads names while nx.json's
+ * plugins are all known ones, else every file outside node_modules.
+ */
+export async function nxInputs(root: string): Promise<(path: RepoPath) => boolean> {
+  let plugins: unknown;
+  try {
+    plugins = (parseJsonc(await readFile(join(root, 'nx.json'), 'utf8')) as { plugins?: unknown } | null)
+      ?.plugins;
+  } catch {
+    // No nx.json (Nx ≤ 15 workspaces may keep their config elsewhere): nx itself reports what it lacks.
+    return nxReads;
+  }
+  const names = (Array.isArray(plugins) ? plugins : []).map((entry: unknown) =>
+    typeof entry === 'string' ? entry : (entry as { plugin?: unknown } | null)?.plugin,
+  );
+  return names.every((name) => typeof name === 'string' && KNOWN_PLUGINS.has(name))
+    ? nxReads
+    : (path) => !inNodeModules(path);
 }
 
 async function runNxGraph(
