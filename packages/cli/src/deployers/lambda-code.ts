@@ -58,10 +58,20 @@ export async function publish(
     await updateApplied(target);
   }
   // With CodeSha256, Lambda refuses to publish code other than ours (someone updated it meanwhile).
-  const published = await client.send(
-    new sdk.PublishVersionCommand({ FunctionName, CodeSha256: zip.sha256 }),
-  );
-  if (published.Version === undefined) throw new Error(`PublishVersion of ${FunctionName} gave no version`);
+  return publishVersion(target, zip.sha256);
+}
+
+/**
+ * Publishes `$LATEST` as a version and returns its number; Lambda returns the newest version instead
+ * when code and configuration are unchanged since it. With `codeSha256`, only if `$LATEST` has that code.
+ */
+export async function publishVersion(target: AliasTarget, codeSha256?: string): Promise<string> {
+  const { PublishVersionCommand } = await import('@aws-sdk/client-lambda');
+  const published = await (
+    await lambda(target.region)
+  ).send(new PublishVersionCommand({ FunctionName: target.function, CodeSha256: codeSha256 }));
+  if (published.Version === undefined)
+    throw new Error(`PublishVersion of ${target.function} gave no version`);
   return published.Version;
 }
 

@@ -3,7 +3,6 @@
 // published and its alias moved, gradually when a rollout is configured.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { lambda } from '../aws/lambda.js';
 import type { ServerlessDeployerConfig } from '../config/config.js';
 import { CliError } from '../errors.js';
 import { startUnlessInterrupted } from '../run/interrupts.js';
@@ -12,6 +11,7 @@ import { aliasBypasses, templateFunctions, type Template } from './alias-bypass.
 import { moveAliases } from './alias-moves.js';
 import type { DeployContext, DeployOutcome } from './contract.js';
 import { readAlias, type AliasTarget } from './lambda-alias.js';
+import { publishVersion } from './lambda-code.js';
 
 // What `serverless package` writes for a stack update (the create template only holds the bucket).
 const TEMPLATE = 'cloudformation-template-update-stack.json';
@@ -79,14 +79,4 @@ async function readTemplate(dir: string): Promise<Template> {
       hint: 'package with the Serverless Framework (serverless package --package <dir>)',
     });
   }
-}
-
-async function publishVersion(target: AliasTarget): Promise<string> {
-  const { PublishVersionCommand } = await import('@aws-sdk/client-lambda');
-  const published = await (
-    await lambda(target.region)
-  ).send(new PublishVersionCommand({ FunctionName: target.function }));
-  if (published.Version === undefined)
-    throw new Error(`PublishVersion of ${target.function} gave no version`);
-  return published.Version;
 }
