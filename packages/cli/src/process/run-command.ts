@@ -43,8 +43,13 @@ export async function runCommand(
     stdin: 'ignore',
     buffer: false,
     reject: false,
+    // Its own process group, so a signal reaches what it starts too: npm does not pass SIGTERM on to
+    // the script it runs, which would outlive the run.
+    detached: true,
   });
-  const untrack = context.track((signal) => child.kill(signal));
+  const untrack = context.track((signal) => {
+    killGroup(child, signal);
+  });
   // The last lines are enough to tell a throttling failure from a real one, without holding whole logs.
   const tail: string[] = [];
   const onLine = (line: string) => {
@@ -78,4 +83,17 @@ function eachLine(stream: Readable | null, onLine: (line: string) => void): Prom
   return new Promise((resolve) => {
     createInterface({ input: stream, crlfDelay: Infinity }).on('line', onLine).on('close', resolve);
   });
+}
+
+/** The signal to the process and everything it started (its group); to the process alone if that fails. */
+function killGroup(
+  child: { pid?: number | undefined; kill: (signal: NodeJS.Signals) => boolean },
+  signal: NodeJS.Signals,
+): void {
+  try {
+    if (child.pid === undefined) throw new Error('no pid');
+    process.kill(-child.pid, signal);
+  } catch {
+    child.kill(signal);
+  }
 }
