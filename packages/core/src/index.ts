@@ -33,7 +33,16 @@ export {
   type PromotionInput,
   type Refusal,
 } from './promote/promotion.js';
-export { deployTasks, deployingDependencies, taskId, type DeployTask } from './schedule/tasks.js';
+export {
+  deployTasks,
+  deployingDependencies,
+  e2eTaskId,
+  runTasks,
+  taskId,
+  type DeployTask,
+  type RunShape,
+  type RunTask,
+} from './schedule/tasks.js';
 export {
   expectedDurations,
   inCriticalPathOrder,

@@ -86,7 +86,13 @@ export interface ServiceRecord {
    * The end-to-end tests of what is deployed: `untested` after a deploy whose e2e did not run (or was
    * interrupted). Anything but `passed` makes the next run that runs e2e test the service again.
    */
-  e2e?: { status: 'passed' | 'failed' | 'untested'; commit: CommitSha; at: string };
+  e2e?: {
+    status: 'passed' | 'failed' | 'untested';
+    commit: CommitSha;
+    at: string;
+    /** Region → how long the run took (ms): the next run starts the longest e2e runs first. */
+    durationsMs?: Record<string, number>;
+  };
   /** The package this deploy ran, when the stage keeps artifacts. */
   artifact?: ArtifactRef;
   /** Set when the deploy was a promotion: the stage whose proven artifact it ran. */

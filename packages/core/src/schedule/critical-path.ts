@@ -66,17 +66,18 @@ function dependentsOf(tasks: readonly WaitingTask[]): Map<string, string[]> {
 }
 
 /**
- * How long each task is expected to take: its service's last deploy in its region, as recorded. A
- * task without one counts as the median of those known, so known and unknown mix in one unit; with
- * none known the map is empty and every task counts 1.
+ * How long each task is expected to take: its service's last deploy (or e2e run) in its region, as
+ * recorded. A task without one counts as the median of those known, so known and unknown mix in one
+ * unit; with none known the map is empty and every task counts 1.
  */
 export function expectedDurations(
-  tasks: readonly { id: string; service: PackageName; region: string }[],
-  records: Readonly<Record<PackageName, Pick<ServiceRecord, 'durationsMs'>>>,
+  tasks: readonly { id: string; service: PackageName; region: string; kind?: 'deploy' | 'e2e' }[],
+  records: Readonly<Record<PackageName, Pick<ServiceRecord, 'durationsMs' | 'e2e'>>>,
 ): Map<string, number> {
   const known = new Map<string, number>();
   for (const task of tasks) {
-    const ms = records[task.service]?.durationsMs?.[task.region];
+    const record = records[task.service];
+    const ms = (task.kind === 'e2e' ? record?.e2e?.durationsMs : record?.durationsMs)?.[task.region];
     if (typeof ms === 'number' && Number.isFinite(ms) && ms >= 0) known.set(task.id, ms);
   }
   if (known.size === 0) return known;
