@@ -64,21 +64,16 @@ export class DynamoDbStateStore implements StateStore {
               ),
             },
           }),
-      ...(record.durationsMs === undefined
-        ? {}
-        : {
-            durationsMs: {
-              M: Object.fromEntries(
-                Object.entries(record.durationsMs).map(([region, ms]) => [region, { N: String(ms) }]),
-              ),
-            },
-          }),
+      ...(record.durationsMs === undefined ? {} : { durationsMs: numberMap(record.durationsMs) }),
       ...(record.e2e === undefined
         ? {}
         : {
             e2eStatus: { S: record.e2e.status },
             e2eCommit: { S: record.e2e.commit },
             e2eAt: { S: record.e2e.at },
+            ...(record.e2e.durationsMs === undefined
+              ? {}
+              : { e2eDurationsMs: numberMap(record.e2e.durationsMs) }),
           }),
     };
     await this.call(`cannot record ${service} in stage ${stage}`, (client) =>
@@ -378,19 +373,29 @@ const recordOf = (item: Item): ServiceRecord => {
             Object.entries(item.stacks.M).map(([region, name]) => [region, name.S ?? '']),
           ),
         }),
-    ...(item.durationsMs?.M === undefined
-      ? {}
-      : {
-          durationsMs: Object.fromEntries(
-            Object.entries(item.durationsMs.M).map(([region, ms]) => [region, Number(ms.N ?? 0)]),
-          ),
-        }),
+    ...(item.durationsMs?.M === undefined ? {} : { durationsMs: numbersOf(item.durationsMs.M) }),
     ...(item.dirty?.BOOL === true ? { dirty: true } : {}),
     ...(item.changed === undefined
       ? {}
       : { changed: item.changed.NULL === true ? null : (item.changed.BOOL ?? null) }),
     ...(e2eStatus === 'passed' || e2eStatus === 'failed' || e2eStatus === 'untested'
-      ? { e2e: { status: e2eStatus, commit: item.e2eCommit?.S ?? '', at: item.e2eAt?.S ?? '' } }
+      ? {
+          e2e: {
+            status: e2eStatus,
+            commit: item.e2eCommit?.S ?? '',
+            at: item.e2eAt?.S ?? '',
+            ...(item.e2eDurationsMs?.M === undefined
+              ? {}
+              : { durationsMs: numbersOf(item.e2eDurationsMs.M) }),
+          },
+        }
       : {}),
   };
 };
+
+/** Region → milliseconds, as a DynamoDB map of numbers, and back. */
+const numberMap = (values: Record<string, number>): AttributeValue => ({
+  M: Object.fromEntries(Object.entries(values).map(([key, value]) => [key, { N: String(value) }])),
+});
+const numbersOf = (map: Record<string, AttributeValue>): Record<string, number> =>
+  Object.fromEntries(Object.entries(map).map(([key, value]) => [key, Number(value.N ?? 0)]));

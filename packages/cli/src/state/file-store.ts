@@ -332,7 +332,8 @@ const isRecord = (value: unknown): value is ServiceRecord => {
     (record.changed === undefined || record.changed === null || typeof record.changed === 'boolean') &&
     (record.durationsMs === undefined || isNumberMap(record.durationsMs)) &&
     (record.e2e === undefined ||
-      ['passed', 'failed', 'untested'].includes((record.e2e as { status?: unknown }).status as string))
+      (['passed', 'failed', 'untested'].includes((record.e2e as { status?: unknown }).status as string) &&
+        (record.e2e.durationsMs === undefined || isNumberMap(record.e2e.durationsMs))))
   );
 };
 
