@@ -9,7 +9,7 @@ import { executePlan } from '../deploy/execute.js';
 import { readPlanFile } from '../deploy/plan-file.js';
 import { runOptions } from '../deploy/run-options.js';
 import { renderSummary, type DeploySummary } from '../deploy/summary.js';
-import { notProvenYet, runE2eStage } from '../e2e/stage.js';
+import { e2eChoice, e2eRequest, notProvenYet, writeJUnit } from '../e2e/stage.js';
 import { CliError } from '../errors.js';
 import { message, occasion, sendNotification } from '../notify/notify.js';
 import { webhookUrl } from '../notify/webhook-url.js';
@@ -25,6 +25,7 @@ import { serviceSettings } from '../planning/service-settings.js';
 import { defineCommand } from './command.js';
 import {
   deployFlags,
+  e2eFlags,
   jsonFlag,
   lockFlags,
   outputFlags,
@@ -59,6 +60,7 @@ export const command = defineCommand({
         describe: 'Deploy services whose stack is missing (--no-check-stacks to skip)',
       },
       'skip-e2e': { type: 'boolean', default: false, describe: 'Do not run e2e tests after deploying' },
+      ...e2eFlags,
       junit: {
         type: 'string',
         requiresArg: true,
@@ -123,26 +125,24 @@ export const command = defineCommand({
     announce(plan, log);
     const settings = await serviceSettings(checkout, stage.name);
     const outputs = new OutputCache(settings);
-    const summary = await executePlan({
+    const e2e =
+      flags.skipE2e || !stage.e2e
+        ? null
+        : await e2eRequest(checkout, servicesToTest(plan, state), e2eChoice(checkout.config, flags));
+    if (e2e === null)
+      log(
+        `e2e: skipped (${flags.skipE2e ? '--skip-e2e' : `turned off for stage ${stage.name} in the config`})`,
+      );
+    const { summary, tasks } = await executePlan({
       ...runOptions(context, lock, flags, { settings, outputs }, dirty !== null),
       plan,
       failFast: flags.failFast,
       previous: state.services,
       keeping: keepingFor(stage, dirty !== null, log),
+      e2e,
     });
-    report.summary = summary;
-    if (flags.skipE2e || !stage.e2e) {
-      log(
-        `e2e: skipped (${flags.skipE2e ? '--skip-e2e' : `turned off for stage ${stage.name} in the config`})`,
-      );
-    } else if (!lock.signal.aborted) {
-      summary.e2e = await runE2eStage(context, lock, {
-        services: servicesToTest(summary, state),
-        outputs,
-        junit: flags.junit,
-      });
-      if (summary.e2e.some((result) => result.status === 'failed')) summary.ok = false;
-    }
+    report.run = { summary, tasks };
+    if (e2e !== null) await writeJUnit(io.cwd, flags.junit, summary.e2e, stage.name);
     if (!lock.signal.aborted) await notifyAndRecord(context, state, summary);
     const interrupted = lock.received();
     summary.interrupted = interrupted ?? (lock.lost() === null ? null : 'lost lock');
@@ -192,21 +192,16 @@ async function teardownPreview(
 }
 
 /**
- * Services deployed in every region this run (their tools changed something or not), and those the
- * plan left alone whose e2e failed or never ran (a --skip-e2e or interrupted run).
+ * Services the plan deploys (tested once deployed), and those it leaves alone whose e2e failed or
+ * never ran (a --skip-e2e or interrupted run).
  */
-function servicesToTest(summary: DeploySummary, state: StageState): Set<PackageName> {
-  const byService = new Map<PackageName, string[]>();
-  for (const result of summary.results)
-    byService.set(result.service, [...(byService.get(result.service) ?? []), result.status]);
-  const chosen = new Set<PackageName>();
-  for (const [service, statuses] of byService) {
-    if (statuses.every((status) => status === 'deployed' || status === 'unchanged')) chosen.add(service);
-  }
-  for (const service of notProvenYet(state.services)) {
-    if (byService.get(service)?.every((status) => status === 'skipped') === true) chosen.add(service);
-  }
-  return chosen;
+function servicesToTest(plan: Plan, state: StageState): Set<PackageName> {
+  const unproven = new Set(notProvenYet(state.services));
+  return new Set(
+    plan.services
+      .filter((service) => service.deploy || unproven.has(service.name))
+      .map((service) => service.name),
+  );
 }
 
 /** Remembers how this run ended, and tells the team if that is news (or the stage wants every deploy). */

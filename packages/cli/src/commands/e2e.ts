@@ -1,6 +1,8 @@
 // `shipgraph e2e`: runs services' end-to-end tests against a stage on their own, without deploying.
 import { buildGraph, selectServices } from '@shipgraph/core';
-import { runE2eStage } from '../e2e/stage.js';
+import { executePlan } from '../deploy/execute.js';
+import { runOptions } from '../deploy/run-options.js';
+import { e2eRequest, testOnlyPlan, writeJUnit } from '../e2e/stage.js';
 import { openReport } from '../report/run-report.js';
 import { serviceSettings } from '../planning/service-settings.js';
 import { openReporter } from '../progress/registry.js';
@@ -8,7 +10,17 @@ import { openRun } from '../run/context.js';
 import { lockRunStage } from '../run/stage-lock.js';
 import { OutputCache } from '../steps/outputs.js';
 import { defineCommand } from './command.js';
-import { jsonFlag, lockFlags, nameList, outputFlags, reportFlags, stageFlags, withFlags } from './options.js';
+import {
+  DEFAULT_CONCURRENCY,
+  e2eConcurrencyFlag,
+  jsonFlag,
+  lockFlags,
+  nameList,
+  outputFlags,
+  reportFlags,
+  stageFlags,
+  withFlags,
+} from './options.js';
 
 export const command = defineCommand({
   examples: [
@@ -27,6 +39,7 @@ export const command = defineCommand({
       {
         ...stageFlags,
         junit: { type: 'string', requiresArg: true, describe: 'Write the results as JUnit XML to this file' },
+        ...e2eConcurrencyFlag,
         ...lockFlags,
         ...jsonFlag('Print the results as JSON'),
         ...reportFlags,
@@ -48,11 +61,25 @@ export const command = defineCommand({
     await using report = await openReport(flags.report, 'e2e', context);
     // The outcome is recorded in the state, so this holds the stage lock like a deploy.
     await using lock = await lockRunStage(context, flags.lockTimeout);
-    const results = await runE2eStage(context, lock, {
-      services: chosen,
-      outputs: new OutputCache(await serviceSettings(checkout, stage.name)),
-      junit: flags.junit,
+    const concurrency = flags.e2eConcurrency ?? checkout.config.e2e.concurrency ?? DEFAULT_CONCURRENCY;
+    const request = await e2eRequest(checkout, chosen, { concurrency, gate: false });
+    const settings = await serviceSettings(checkout, stage.name);
+    const {
+      summary: { e2e: results },
+    } = await executePlan({
+      ...runOptions(
+        context,
+        lock,
+        { concurrency, retries: 0, retryDelay: 0 },
+        { settings, outputs: new OutputCache(settings) },
+        false,
+      ),
+      plan: testOnlyPlan(stage.name, checkout, request),
+      failFast: false,
+      previous: (await context.store.read(stage.name)).services,
+      e2e: request,
     });
+    await writeJUnit(io.cwd, flags.junit, results, stage.name);
     report.e2e = results;
     await report.write();
     // The live view ends before the results: both may share one terminal.

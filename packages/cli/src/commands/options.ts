@@ -134,10 +134,13 @@ export const reportFlags = {
   },
 } as const satisfies Record<string, Flag>;
 
+/** Deploys at once unless --concurrency says otherwise (and e2e runs, unless the config does). */
+export const DEFAULT_CONCURRENCY = 4;
+
 export const deployFlags = {
   concurrency: {
     type: 'number',
-    default: 4,
+    default: DEFAULT_CONCURRENCY,
     requiresArg: true,
     describe: 'Deploys running at once',
     check: wholeNumber('concurrency', 1),
@@ -155,6 +158,24 @@ export const deployFlags = {
     requiresArg: true,
     describe: 'Seconds before the first retry (doubling after)',
     check: seconds('retry-delay'),
+  },
+} as const satisfies Record<string, Flag>;
+
+/** How a run's e2e tests run beside its deploys (deploy, promote; `e2e` takes the concurrency). */
+export const e2eConcurrencyFlag = {
+  'e2e-concurrency': {
+    type: 'number',
+    requiresArg: true,
+    describe: 'E2e runs at once, beside any deploys (default: the config, then --concurrency)',
+    check: wholeNumber('e2e-concurrency', 1),
+  },
+} as const satisfies Record<string, Flag>;
+
+export const e2eFlags = {
+  ...e2eConcurrencyFlag,
+  'e2e-gate': {
+    type: 'boolean',
+    describe: "Dependents deploy only once a service's e2e tests passed (default: the config's e2e.gate)",
   },
 } as const satisfies Record<string, Flag>;
 

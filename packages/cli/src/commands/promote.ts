@@ -14,7 +14,7 @@ import { checkoutDifference } from '../deploy/checkout.js';
 import { executePlan } from '../deploy/execute.js';
 import { runOptions } from '../deploy/run-options.js';
 import { renderSummary } from '../deploy/summary.js';
-import { runE2eStage } from '../e2e/stage.js';
+import { e2eChoice, e2eRequest, writeJUnit } from '../e2e/stage.js';
 import { CliError } from '../errors.js';
 import { serviceSettings } from '../planning/service-settings.js';
 import { checkoutFingerprints } from '../planning/signatures.js';
@@ -28,6 +28,7 @@ import { OutputCache } from '../steps/outputs.js';
 import { defineCommand } from './command.js';
 import {
   deployFlags,
+  e2eFlags,
   jsonFlag,
   lockFlags,
   outputFlags,
@@ -60,6 +61,7 @@ export const command = defineCommand({
         default: false,
         describe: 'Do not run e2e tests in the target stage after',
       },
+      ...e2eFlags,
       junit: {
         type: 'string',
         requiresArg: true,
@@ -136,7 +138,16 @@ export const command = defineCommand({
     const settings = await serviceSettings(checkout, stage.name);
     const outputs = new OutputCache(settings);
     const fingerprints = await checkoutFingerprints(checkout);
-    const summary = await executePlan({
+    // What was promoted is tested in the target stage once it is there (promote's plan deploys exactly that).
+    const e2e =
+      flags.skipE2e || !stage.e2e
+        ? null
+        : await e2eRequest(
+            checkout,
+            new Set(plan.services.filter((service) => service.deploy).map((service) => service.name)),
+            e2eChoice(checkout.config, flags),
+          );
+    const { summary, tasks } = await executePlan({
       // The checkout is its commit, as committed (checked above).
       ...runOptions(context, lock, flags, { settings, outputs }, false),
       plan,
@@ -148,15 +159,11 @@ export const command = defineCommand({
         records: from.services,
         fingerprintAtCheckout: (service) => fingerprints.of(service),
       }),
+      e2e,
     });
-    report.summary = summary;
-    const promoted = new Set(
-      summary.results
-        .filter((result) => ['deployed', 'unchanged'].includes(result.status))
-        .map((r) => r.service),
-    );
-    if (!flags.skipE2e && stage.e2e && !lock.signal.aborted && promoted.size > 0) {
-      summary.e2e = await runE2eStage(context, lock, { services: promoted, outputs, junit: flags.junit });
+    report.run = { summary, tasks };
+    if (e2e !== null && summary.e2e.length > 0) {
+      await writeJUnit(io.cwd, flags.junit, summary.e2e, stage.name);
       report.e2e = summary.e2e;
     }
     const refused = promotion.services.some((entry) => entry.action === 'refused');

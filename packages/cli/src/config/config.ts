@@ -126,7 +126,7 @@ interface RawConfig {
     }
   >;
   notifications?: { webhookUrlEnv: string } | { webhookUrlParameter: string; region?: string };
-  e2e?: { script?: string };
+  e2e?: { script?: string; concurrency?: number; gate?: boolean };
   globalFiles?: string[];
   inputs?: RawInputs;
   services?: Record<
@@ -161,6 +161,8 @@ export interface ShipgraphConfig {
   webhookUrl: WebhookUrlSource | null;
   /** The package script that runs a service's end-to-end tests. */
   e2eScript: string;
+  /** E2e runs at once (null: as many as deploys), and whether dependents wait for them to pass. */
+  e2e: { concurrency: number | null; gate: boolean };
   triggers: {
     /** Whether the config has a `triggers` section at all. */
     configured: boolean;
@@ -248,6 +250,7 @@ function resolve(raw: RawConfig, file: string | null): ShipgraphConfig {
     defaultStage: raw.defaultStage ?? DEFAULT_STAGE,
     stages,
     e2eScript: raw.e2e?.script ?? 'test:e2e',
+    e2e: { concurrency: raw.e2e?.concurrency ?? null, gate: raw.e2e?.gate ?? false },
     webhookUrl: webhookUrlSource(raw.notifications),
     triggers: {
       configured: raw.triggers !== undefined,

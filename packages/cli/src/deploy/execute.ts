@@ -1,27 +1,27 @@
-// Runs a plan's deploys: DAG order per region, retries, outputs to dependents, state recorded per service.
-import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
+// Runs a plan: its deploys and the e2e runs after them as one DAG per region, each step started as
+// soon as what it waits for has succeeded, each service recorded the moment it is deployed and tested.
 import {
-  deployTasks,
   expectedDurations,
-  ShipgraphError,
-  type DeployTask,
+  runTasks,
   type PackageName,
   type Plan,
+  type RunTask,
   type ServiceRecord,
 } from '@shipgraph/core';
 import { fromSource, type Keeping } from '../artifacts/keeping.js';
-import type { KeptOutcome } from '../artifacts/kept-deploy.js';
-import { DeployFailure, type DeployContext, type ResolvedDependencies } from '../deployers/contract.js';
-import { deployerFor } from '../deployers/registry.js';
+import type { ResolvedDependencies } from '../deployers/contract.js';
+import { e2eStep, type E2eSetting } from '../e2e/e2e-step.js';
+import type { E2eRequest } from '../e2e/stage.js';
 import type { ServiceSettings } from '../planning/service-settings.js';
 import type { ProgressEvent, StepRef } from '../progress/contract.js';
-import { NotStarted, startUnlessInterrupted } from '../run/interrupts.js';
 import type { StateStore } from '../state/store.js';
-import { stepEnvironment, type OutputCache } from '../steps/outputs.js';
-import { openStepLog } from '../steps/step-log.js';
+import type { OutputCache } from '../steps/outputs.js';
+import { runStep, StepFailed, StepInterrupted, type StepRuntime } from '../steps/runner.js';
+import { deployStep, type DeploySetting } from './deploy-step.js';
+import { RunRecords } from './records.js';
+import { deployResults, e2eResults, type Ended, type StepEnding } from './results.js';
 import { runDag } from './run-dag.js';
-import type { DeployResult, DeploySummary } from './summary.js';
+import type { DeploySummary } from './summary.js';
 
 export interface ExecuteOptions {
   plan: Plan;
@@ -42,241 +42,128 @@ export interface ExecuteOptions {
   now: () => Date;
   /** The checkout differed from the planned commit (--allow-dirty): records say so. */
   dirty?: boolean;
-  /** The stage's records before this run: how long each deploy took last time. */
+  /** The stage's records before this run: how long each step took last time, what a retest tests. */
   previous?: Readonly<Record<PackageName, ServiceRecord>>;
   /** A service's resolved production dependencies, each computed once, when a deployer asks. */
   resolvedDependencies: (service: PackageName) => Promise<ResolvedDependencies>;
   /** How packages are made, kept and recorded (default: deployed from source, nothing kept). */
   keeping?: Keeping;
+  /** The e2e runs of this run, or null when it runs none. */
+  e2e?: E2eRequest | null;
 }
 
-export async function executePlan(options: ExecuteOptions): Promise<DeploySummary> {
-  const { plan, regions, settings, store, root } = options;
-  const tasks = deployTasks(plan, regions);
-  const regionsLeft = new Map<PackageName, number>();
-  for (const task of tasks) regionsLeft.set(task.service, (regionsLeft.get(task.service) ?? 0) + 1);
-  const details = new Map<
-    string,
-    { attempts: number; log: string; outputs?: Record<string, string>; changed?: boolean | null }
-  >();
-  // Per service, what each region's deploy changed and how long it took, for the record written once all are done.
-  const changes = new Map<PackageName, (boolean | null)[]>();
-  const durations = new Map<PackageName, Record<string, number>>();
-  const planned = new Map(plan.services.map((service) => [service.name, service]));
-  const keeping = options.keeping ?? fromSource;
-  // Per service, the code hash of the package each region deployed (null: none kept).
-  const codes = new Map<PackageName, (string | null)[]>();
+/** A run that ended: its summary, and the steps it ran with what each waited for (the report draws them). */
+export interface ExecutedRun {
+  summary: DeploySummary;
+  tasks: readonly RunTask[];
+}
 
-  const interrupted = (): boolean => options.signal.aborted;
-  const clock = (): number => options.now().getTime();
-  const stepOf = (task: DeployTask): StepRef => ({
-    service: task.service,
-    region: task.region,
-    kind: 'deploy',
+export async function executePlan(options: ExecuteOptions): Promise<ExecutedRun> {
+  const { plan, regions, signal, root } = options;
+  const e2e = options.e2e ?? null;
+  const tested = new Set(e2e?.targets.filter((target) => target.hasScript).map((target) => target.name));
+  const tasks = runTasks(plan, regions, { e2e: tested, gate: e2e?.gate ?? false });
+  const planned = new Map(plan.services.map((service) => [service.name, service]));
+  const targets = new Map(e2e?.targets.map((target) => [target.name, target]));
+  const runtime: StepRuntime = {
+    root,
+    stage: plan.stage,
+    report: options.report,
+    now: options.now,
+    signal,
+    children: options.children,
+  };
+  const keeping = options.keeping ?? fromSource;
+  const records = new RunRecords({
+    ...options,
+    stage: plan.stage,
+    head: plan.head,
+    keeping,
+    dirty: options.dirty === true,
+    previous: options.previous ?? {},
   });
-  const deployOne = async (task: DeployTask): Promise<void> => {
-    const began = clock();
+  const deploys: DeploySetting = { ...options, stage: plan.stage, head: plan.head, keeping };
+  const tests: E2eSetting | null =
+    e2e === null ? null : { ...e2e.setting, root, stage: plan.stage, outputs: options.outputs };
+  const steps = new Map<string, StepEnding>();
+
+  const run = async (task: RunTask): Promise<void> => {
     const service = planned.get(task.service);
-    const setting = settings.get(task.service);
-    if (service === undefined || setting === undefined) throw new Error(`no settings for ${task.service}`);
-    const step = stepOf(task);
-    const stepLog = await openStepLog(root, plan.stage, `${task.service}.${task.region}`, (line) => {
-      options.report({ type: 'output', step, line });
-    });
-    const detail = { attempts: 0, log: stepLog.path };
-    details.set(task.id, detail);
-    const log = stepLog.line;
-    try {
-      const dependencyOutputs = await options.outputs.collect(service.dependsOn, task.region);
-      const env = await stepEnvironment({
-        root,
-        stage: plan.stage,
-        region: task.region,
-        commit: keeping.commitOf(task.service, plan.head),
-        service: task.service,
-        step: 'deploy',
-        outputs: dependencyOutputs,
-      });
-      const deployer = await deployerFor(setting.deployer);
-      const context: DeployContext = {
-        service: task.service,
-        dir: join(root, setting.dir),
-        root,
-        stage: plan.stage,
-        region: task.region,
-        commit: keeping.commitOf(task.service, plan.head),
-        stackName: setting.stackName(task.region),
-        dependencyOutputs,
-        resolvedDependencies: () => options.resolvedDependencies(task.service),
-        env,
-        log,
-        track: (kill: (signal: NodeJS.Signals) => void) => {
-          options.children.add(kill);
-          return () => options.children.delete(kill);
-        },
-        signal: options.signal,
-      };
-      let result: KeptOutcome | undefined;
-      const started = clock();
-      for (let attempt = 0; result === undefined; attempt++) {
-        detail.attempts = attempt + 1;
-        startUnlessInterrupted(options.signal);
-        try {
-          result = await keeping.deploy(deployer, context, service);
-        } catch (error) {
-          const transient = error instanceof DeployFailure && error.transient;
-          if (!transient || attempt >= options.retries || options.signal.aborted) throw error;
-          const delay = options.retryDelayMs * 2 ** attempt;
-          const reason = (error as Error).message;
-          log(
-            `transient failure (${reason}); retry ${attempt + 1} of ${options.retries} in ${delay / 1000}s`,
-          );
-          options.report({
-            type: 'retrying',
-            step,
-            attempt: attempt + 1,
-            of: options.retries,
-            delayMs: delay,
-            reason,
-          });
-          // A signal ends the wait, and the retry does not start.
-          await sleep(delay, undefined, { signal: options.signal }).catch(() => undefined);
-          if (interrupted()) throw error;
-        }
-      }
-      options.outputs.set(task.service, task.region, result.outputs);
-      details.set(task.id, { ...detail, outputs: result.outputs, changed: result.changed });
-      if (result.changed === false) log('nothing changed: the deploy found everything already as it is');
-      changes.set(task.service, [...(changes.get(task.service) ?? []), result.changed]);
-      codes.set(task.service, [...(codes.get(task.service) ?? []), result.code]);
-      durations.set(task.service, { ...durations.get(task.service), [task.region]: clock() - started });
-      await recordWhenAllRegionsDone(task, service.fingerprint);
-      const status = result.changed === false ? 'unchanged' : 'deployed';
-      options.report({ type: 'finished', step, status, durationMs: clock() - began });
-    } catch (error) {
-      if (error instanceof NotStarted) {
-        log(error.message);
+    const target = targets.get(task.service);
+    if (task.kind === 'deploy' && service !== undefined) {
+      const done = await ending(task, runStep(runtime, deployStep(deploys, service, task.region)));
+      await records.deployed(service, task.region, done.result, done.endedAt - done.startedAt);
+    } else if (task.kind === 'e2e' && tests !== null && target !== undefined) {
+      const tested = (passed: boolean, took: { startedAt: number; endedAt: number }) =>
+        records.tested(
+          task.service,
+          service?.deploy === true,
+          task.region,
+          passed,
+          took.endedAt - took.startedAt,
+        );
+      try {
+        await tested(true, await ending(task, runStep(runtime, e2eStep(tests, target, task.region))));
+      } catch (error) {
+        if (error instanceof StepFailed) await tested(false, error);
         throw error;
       }
-      // Taken before the line below: the tool's own last lines say why.
-      const lastLines = stepLog.lastLines();
-      const reason = describeError(error);
-      log(`failed: ${reason}`);
-      options.report({
-        type: 'finished',
-        step,
-        status: 'failed',
-        durationMs: clock() - began,
-        reason,
-        lastLines,
-        log: stepLog.path,
-      });
-      throw error;
-    } finally {
-      await stepLog.close();
-    }
+    } else throw new Error(`nothing to run for ${task.id}`);
   };
-
-  const recordWhenAllRegionsDone = async (task: DeployTask, fingerprint: string | null): Promise<void> => {
-    const left = (regionsLeft.get(task.service) ?? 1) - 1;
-    regionsLeft.set(task.service, left);
-    if (left > 0) return;
-    const stacks: Record<string, string> = {};
-    for (const region of regions) {
-      const name = settings.get(task.service)?.stackName(region) ?? null;
-      if (name !== null) stacks[region] = name;
+  /** Keeps how each step ended, for the summary. */
+  const ending = async <T extends StepEnding>(task: RunTask, step: Promise<T>): Promise<T> => {
+    try {
+      const done = await step;
+      steps.set(task.id, done);
+      return done;
+    } catch (error) {
+      if (error instanceof StepFailed || error instanceof StepInterrupted) steps.set(task.id, error);
+      throw error;
     }
-    const changed = changes.get(task.service) ?? [];
-    const commit = keeping.commitOf(task.service, plan.head);
-    const kept = await keeping.recorded(task.service, commit, codes.get(task.service) ?? []);
-    await store.record(plan.stage, task.service, {
-      ...kept,
-      commit,
-      changed: changed.includes(true) ? true : changed.every((one) => one === false) ? false : null,
-      // Tested by the e2e stage, if it runs: until then, what is deployed is not.
-      e2e: { status: 'untested', commit, at: options.now().toISOString() },
-      fingerprint: options.dirty === true ? null : fingerprint,
-      ...(options.dirty === true ? { dirty: true } : {}),
-      deployedAt: options.now().toISOString(),
-      regions: [...regions],
-      ...(Object.keys(stacks).length > 0 ? { stacks } : {}),
-      durationsMs: durations.get(task.service) ?? {},
-    });
   };
 
   const byId = new Map(tasks.map((task) => [task.id, task]));
-  const serviceOf = (id: string): string => byId.get(id)?.service ?? id;
   const outcomes = await runDag(tasks, {
     concurrency: options.concurrency,
+    caps: { e2e: e2e?.concurrency ?? options.concurrency },
     failFast: options.failFast,
-    signal: options.signal,
-    run: deployOne,
+    signal,
+    run,
     durations: expectedDurations(tasks, options.previous ?? {}),
     onEvent: (event) => {
       const task = byId.get(event.id);
       if (task === undefined) return;
-      const step = stepOf(task);
-      if (event.type === 'waiting') options.report({ type: 'waiting', step, on: event.on.map(serviceOf) });
-      else if (event.type === 'started') options.report({ type: 'started', step });
-      else options.report({ type: 'blocked', step, why: blockedWhy(event.why, serviceOf) });
+      const step: StepRef = { service: task.service, region: task.region, kind: task.kind };
+      // An e2e run shows once it can start: until its service has deployed, the deploy's row says enough.
+      if (event.type === 'waiting' && (task.kind === 'deploy' || event.on.length === 0))
+        options.report({ type: 'waiting', step, on: event.on.map((id) => byId.get(id)?.service ?? id) });
+      else if (event.type === 'blocked')
+        options.report({ type: 'blocked', step, why: blockedWhy(event.why, byId) });
     },
   });
 
-  const results: DeployResult[] = [];
-  for (const service of plan.services) {
-    for (const region of regions) {
-      const id = `${service.name}@${region}`;
-      const outcome = outcomes.get(id);
-      const detail = details.get(id);
-      const base = {
-        service: service.name,
-        region,
-        attempts: detail?.attempts ?? 0,
-        log: detail?.log ?? null,
-      };
-      if (outcome === undefined) {
-        results.push({ ...base, status: 'skipped', startedAt: null, endedAt: null, durationMs: null });
-      } else if (outcome.status === 'blocked') {
-        results.push({
-          ...base,
-          status: 'blocked',
-          startedAt: null,
-          endedAt: null,
-          durationMs: null,
-          error: outcome.why,
-        });
-      } else {
-        const timing = {
-          startedAt: outcome.startedAt,
-          endedAt: outcome.endedAt,
-          durationMs: outcome.endedAt - outcome.startedAt,
-        };
-        const changed = detail?.changed ?? null;
-        results.push(
-          outcome.status === 'succeeded'
-            ? {
-                ...base,
-                ...timing,
-                status: changed === false ? 'unchanged' : 'deployed',
-                changed,
-                outputs: detail?.outputs ?? {},
-              }
-            : { ...base, ...timing, status: 'failed', error: describeError(outcome.error) },
-        );
-      }
-    }
-  }
-  const ok = results.every((result) => !['failed', 'blocked'].includes(result.status));
-  return { version: 1, stage: plan.stage, head: plan.head, ok, interrupted: null, results, e2e: [] };
+  const ended: Ended = { outcomes, steps, why: (why) => blockedWhy(why, byId) };
+  const results = deployResults(plan, regions, ended);
+  const deployedEverywhere = (name: PackageName): boolean =>
+    results
+      .filter((result) => result.service === name)
+      .every((result) => ['deployed', 'unchanged', 'skipped'].includes(result.status));
+  const e2eRows =
+    e2e === null ? [] : e2eResults(e2e.targets, regions, e2e.setting.script, deployedEverywhere, ended);
+  for (const target of e2e?.targets ?? [])
+    if (!target.hasScript && deployedEverywhere(target.name)) await records.untestable(target.name);
+  const ok = [...results, ...e2eRows].every((result) => !['failed', 'blocked'].includes(result.status));
+  return {
+    summary: { version: 1, stage: plan.stage, head: plan.head, ok, interrupted: null, results, e2e: e2eRows },
+    tasks,
+  };
 }
 
-/** One line: a ShipgraphError keeps its code and its fix (a missing serverless binary says how to install it). */
-const describeError = (error: unknown): string => {
-  const message = (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
-  if (!(error instanceof ShipgraphError)) return message;
-  return `${error.code}: ${message}${error.hint === undefined ? '' : ` (fix: ${error.hint})`}`;
-};
-
 /** `blocked by orders@eu-west-1` reads `blocked: orders failed` (the line names the region already). */
-const blockedWhy = (why: string, serviceOf: (id: string) => string): string =>
-  why.replace(/^blocked by (\S+)$/, (_whole, id: string) => `${serviceOf(id)} failed`);
+function blockedWhy(why: string, tasks: ReadonlyMap<string, RunTask>): string {
+  return why.replace(/^blocked by (.+)$/, (whole, id: string) => {
+    const task = tasks.get(id);
+    if (task === undefined) return whole;
+    return task.kind === 'e2e' ? `${task.service} e2e failed` : `${task.service} failed`;
+  });
+}

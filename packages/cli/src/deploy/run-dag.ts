@@ -1,11 +1,13 @@
 // Runs tasks as a DAG: each starts as soon as everything it needs has succeeded, within a concurrency cap.
 import { inCriticalPathOrder } from '@shipgraph/core';
-import pLimit from 'p-limit';
-import { NotStarted } from '../run/interrupts.js';
+import pLimit, { type LimitFunction } from 'p-limit';
+import { Interrupted } from '../run/interrupts.js';
 
 export interface DagTask {
   id: string;
   needs: readonly string[];
+  /** Tasks of a kind share that kind's cap (`caps`); tasks without one share `concurrency`. */
+  kind?: string;
 }
 
 export type TaskOutcome =
@@ -13,7 +15,10 @@ export type TaskOutcome =
   | { status: 'failed'; startedAt: number; endedAt: number; error: unknown }
   | { status: 'blocked'; why: string };
 
-/** What a watcher sees as the DAG runs; a task's end is its caller's to tell (it knows how it went). */
+/**
+ * What a watcher sees as the DAG runs. A task's start and end are its run's to tell (it knows how it
+ * went), an interruption it noticed included; the DAG tells what it decided: waiting, blocked.
+ */
 export type DagEvent =
   /** `on`: the tasks it still needs; empty, it is ready and waits for a slot. */
   | { type: 'waiting'; id: string; on: readonly string[] }
@@ -22,6 +27,8 @@ export type DagEvent =
 
 export interface DagOptions<T> {
   concurrency: number;
+  /** A cap of its own per task kind (e2e runs beside deploys), instead of `concurrency`. */
+  caps?: Readonly<Record<string, number>>;
   /** After the first failure, start nothing new (running tasks still finish). */
   failFast: boolean;
   /** Aborting starts nothing new; running tasks are the caller's to stop. */
@@ -51,12 +58,22 @@ export function runDag<T extends DagTask>(
   }
 
   const outcomes = new Map<string, TaskOutcome>();
-  const limit = pLimit(options.concurrency);
+  // One queue per cap: a ready e2e run never waits for a deploy's slot, nor a deploy for an e2e run's.
+  const pools = new Map<string, { limit: LimitFunction; ready: T[] }>();
+  const poolOf = (task: T): { limit: LimitFunction; ready: T[] } => {
+    const cap = task.kind === undefined ? undefined : options.caps?.[task.kind];
+    const key = cap === undefined ? '' : (task.kind ?? '');
+    let pool = pools.get(key);
+    if (pool === undefined) {
+      pool = { limit: pLimit(cap ?? options.concurrency), ready: [] };
+      pools.set(key, pool);
+    }
+    return pool;
+  };
   let stopReason: string | null = null;
   // When a slot frees, the ready task heading the longest chain starts (critical-path list scheduling).
   const rank = new Map(inCriticalPathOrder(tasks, options.durations).map((id, index) => [id, index]));
   const rankOf = (task: T): number => rank.get(task.id) ?? 0;
-  const ready: T[] = [];
 
   return new Promise((resolve) => {
     const settle = (id: string, outcome: TaskOutcome): void => {
@@ -64,10 +81,11 @@ export function runDag<T extends DagTask>(
       outcomes.set(id, outcome);
       if (outcomes.size === tasks.length) resolve(outcomes);
     };
-    const block = (id: string, why: string): void => {
+    /** `told`: the task's own run already said how it ended; what waits on it is told here. */
+    const block = (id: string, why: string, told = false): void => {
       if (outcomes.has(id)) return;
       settle(id, { status: 'blocked', why });
-      tell({ type: 'blocked', id, why });
+      if (!told) tell({ type: 'blocked', id, why });
       for (const next of dependents.get(id) ?? []) block(next, why);
     };
     const unfinished = (task: T): string[] =>
@@ -75,10 +93,11 @@ export function runDag<T extends DagTask>(
     // p-limit keeps the cap, but its queue is first come, first served: so each call it runs takes
     // the most urgent task ready at the moment its slot frees, whichever task's readiness queued it.
     const makeReady = (task: T): void => {
-      ready.push(task);
-      void limit(startMostUrgent);
+      const pool = poolOf(task);
+      pool.ready.push(task);
+      void pool.limit(() => startMostUrgent(pool.ready));
     };
-    const startMostUrgent = async (): Promise<void> => {
+    const startMostUrgent = async (ready: T[]): Promise<void> => {
       const task = ready.reduce((best, next) => (rankOf(next) < rankOf(best) ? next : best));
       ready.splice(ready.indexOf(task), 1);
       const stopped = stopReason ?? (options.signal.aborted ? 'interrupted' : null);
@@ -91,9 +110,9 @@ export function runDag<T extends DagTask>(
       try {
         await options.run(task);
       } catch (error) {
-        // Interrupted before it started anything: it is not a failure of its own.
-        if (error instanceof NotStarted) {
-          block(task.id, 'interrupted');
+        // Stopped by a signal (before it started anything, or an e2e run while it ran): not its own failure.
+        if (error instanceof Interrupted) {
+          block(task.id, 'interrupted', true);
           return;
         }
         if (options.failFast) stopReason = `not started: --fail-fast after ${task.id} failed`;

@@ -1,6 +1,6 @@
 // The end of a deploy run: one line per service and region, as a table or as JSON.
 import type { CommitSha, PackageName } from '@shipgraph/core';
-import type { E2eResult } from '../e2e/run-e2e.js';
+import type { E2eResult } from '../e2e/e2e-step.js';
 
 /**
  * `deployed`: the deploy ran and changed something (or its deployer cannot tell); `unchanged`: it ran

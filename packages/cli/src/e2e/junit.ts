@@ -1,6 +1,6 @@
 // JUnit XML of an e2e run, one test suite per service, for CodeBuild's test reports.
 import type { E2eCase } from './junit-cases.js';
-import type { E2eResult } from './run-e2e.js';
+import type { E2eResult } from './e2e-step.js';
 
 const escape = (text: string): string =>
   text

@@ -1,74 +1,91 @@
-// Runs the e2e stage for chosen services and remembers each outcome in the state, so a failure is tested again.
+// Which services a run tests, with what, and the JUnit report of how it went.
 import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
-import { buildGraph, inDependencyOrder, nearestServiceDeps, type PackageName } from '@shipgraph/core';
-import type { OutputCache } from '../steps/outputs.js';
+import { dirname, join, relative, resolve } from 'node:path';
+import {
+  buildGraph,
+  inDependencyOrder,
+  nearestServiceDeps,
+  type PackageName,
+  type Plan,
+} from '@shipgraph/core';
+import type { ShipgraphConfig } from '../config/config.js';
 import { CliError } from '../errors.js';
-import type { RunContext } from '../run/context.js';
-import type { StageLock } from '../run/stage-lock.js';
+import type { Checkout } from '../planning/checkout.js';
+import { packageManager } from '../process/package-manager.js';
+import { hasScript, type E2eResult, type E2eSetting, type E2eTarget } from './e2e-step.js';
 import { junitXml } from './junit.js';
-import { runE2e, type E2eResult } from './run-e2e.js';
 
+/** The e2e runs a run asks for: whom to test, with which script, how many at once, whether they gate. */
 export interface E2eRequest {
-  services: ReadonlySet<PackageName>;
-  /** The stacks' outputs, read once per run. */
-  outputs: OutputCache;
-  /** Where to write the JUnit report, if anywhere. */
-  junit: string | undefined;
+  /** Services to test, in dependency order; those without the script are reported, not run. */
+  targets: readonly (E2eTarget & { hasScript: boolean })[];
+  setting: Omit<E2eSetting, 'root' | 'stage' | 'outputs'>;
+  /** E2e runs at once, beside the deploys. */
+  concurrency: number;
+  /** Dependents' deploys wait for a service's e2e runs, and are blocked when one fails. */
+  gate: boolean;
 }
 
-/** Runs the chosen services' e2e tests in the context's stage, under the caller's lock. */
-export async function runE2eStage(
-  context: RunContext,
-  lock: StageLock,
-  request: E2eRequest,
-): Promise<E2eResult[]> {
-  const { checkout, store, io, log } = context;
-  const stage = context.stage.name;
+export interface E2eChoice {
+  concurrency: number;
+  gate: boolean;
+}
+
+/** The flags, else the config, else as many e2e runs at once as deploys, none gating. */
+export const e2eChoice = (
+  config: ShipgraphConfig,
+  flags: { concurrency: number; e2eConcurrency?: number | undefined; e2eGate?: boolean | undefined },
+): E2eChoice => ({
+  concurrency: flags.e2eConcurrency ?? config.e2e.concurrency ?? flags.concurrency,
+  gate: flags.e2eGate ?? config.e2e.gate,
+});
+
+/** The request to test `services` of the checkout, in dependency order. */
+export async function e2eRequest(
+  checkout: Checkout,
+  services: ReadonlySet<PackageName>,
+  choice: E2eChoice,
+): Promise<E2eRequest> {
   const graph = buildGraph(checkout.workspace);
   const nearest = nearestServiceDeps(graph);
-  const targets = inDependencyOrder(
+  const names = inDependencyOrder(
     graph,
-    [...request.services].filter((name) => graph.packages.has(name)),
-  ).map((name) => ({
-    name,
-    dir: join(checkout.repo.root, graph.packages.get(name)?.dir ?? ''),
-    dependsOn: nearest.get(name) ?? [],
-  }));
-  if (targets.length === 0) return [];
-  log(`e2e: ${targets.map((target) => target.name).join(', ')}`);
-  const recorded = (await store.read(stage)).services;
-  const results = await runE2e({
+    [...services].filter((name) => graph.packages.has(name)),
+  );
+  const script = checkout.config.e2eScript;
+  const root = checkout.repo.root;
+  const targets = await Promise.all(
+    names.map(async (name) => {
+      const dir = join(root, graph.packages.get(name)?.dir ?? '');
+      return { name, dir, dependsOn: nearest.get(name) ?? [], hasScript: await hasScript(dir, script) };
+    }),
+  );
+  return {
     targets,
-    regions: context.stage.regions,
-    script: checkout.config.e2eScript,
-    root: checkout.repo.root,
-    stage,
-    commit: checkout.head,
-    outputs: request.outputs,
-    signal: lock.signal,
-    children: lock.children,
-    report: (event) => {
-      context.reporter.report(event);
-    },
-    now: io.now,
-    onServiceDone: async (service, outcome) => {
-      const record = recorded[service];
-      if (record === undefined) return;
-      // A service without e2e tests has nothing to prove; an interrupted run proved nothing yet.
-      if (outcome === 'none') {
-        const { e2e: _dropped, ...rest } = record;
-        if (_dropped !== undefined) await store.record(stage, service, rest);
-        return;
-      }
-      const e2e = { status: outcome, commit: checkout.head, at: io.now().toISOString() };
-      await store.record(stage, service, { ...record, e2e });
-    },
-  });
-  if (request.junit !== undefined)
-    await writeReport(resolve(io.cwd, request.junit), junitXml(results, stage));
-  return results;
+    setting: { commit: checkout.head, script, manager: await packageManager(root) },
+    ...choice,
+  };
 }
+
+/** A plan that deploys nothing: what `shipgraph e2e` runs, the e2e runs of its services alone. */
+export const testOnlyPlan = (stage: string, checkout: Checkout, request: E2eRequest): Plan => ({
+  version: 1,
+  stage,
+  head: checkout.head,
+  skipped: null,
+  services: request.targets.map((target) => ({
+    name: target.name,
+    path: relative(checkout.repo.root, target.dir),
+    deploy: false,
+    batch: null,
+    base: null,
+    dependsOn: [...target.dependsOn],
+    fingerprint: null,
+    reasons: [],
+  })),
+  batches: [],
+  orphans: [],
+});
 
 /**
  * Services whose deployed code has no passing e2e run: it failed, or never ran (deployed with
@@ -80,10 +97,17 @@ export const notProvenYet = (records: Record<PackageName, { e2e?: { status: stri
     .map(([name]) => name);
 
 /** CI reports usually go to a directory that does not exist yet (reports/e2e.xml in buildspec.yml). */
-async function writeReport(file: string, xml: string): Promise<void> {
+export async function writeJUnit(
+  cwd: string,
+  given: string | undefined,
+  results: readonly E2eResult[],
+  stage: string,
+): Promise<void> {
+  if (given === undefined) return;
+  const file = resolve(cwd, given);
   try {
     await mkdir(dirname(file), { recursive: true });
-    await writeFile(file, xml);
+    await writeFile(file, junitXml(results, stage));
   } catch (error) {
     throw new CliError('E_REPORT', `cannot write the JUnit report ${file}: ${(error as Error).message}`, {
       hint: 'pass --junit a path in a writable directory',

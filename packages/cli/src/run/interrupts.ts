@@ -44,8 +44,11 @@ export function listenForInterrupts(log: (line: string) => void): Interrupts {
 export const signalExitCode = (signal: NodeJS.Signals): number =>
   signal === 'SIGINT' ? 130 : signal === 'SIGTERM' ? 143 : 1;
 
+/** A step a signal stopped, before it started or while it ran: not a failure of its own. */
+export class Interrupted extends Error {}
+
 /** A deploy (or remove, or e2e run) that did not start because the run was interrupted first. */
-export class NotStarted extends Error {
+export class NotStarted extends Interrupted {
   constructor(signal: AbortSignal) {
     super(`not started: interrupted by ${typeof signal.reason === 'string' ? signal.reason : 'a signal'}`);
   }

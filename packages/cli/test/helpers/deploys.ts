@@ -54,7 +54,14 @@ export interface SummaryJson {
     log: string | null;
     error?: string;
   }[];
-  e2e?: { service: string; region: string; status: 'passed' | 'failed' | 'skipped'; detail?: string }[];
+  e2e?: {
+    service: string;
+    region: string;
+    status: 'passed' | 'failed' | 'skipped';
+    startedAt: number | null;
+    endedAt: number | null;
+    detail?: string;
+  }[];
 }
 
 export async function deploy(repo: TestRepo, args: string[] = [], env: Record<string, string> = {}) {

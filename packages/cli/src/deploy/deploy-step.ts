@@ -1,0 +1,75 @@
+// What one deploy of a service in a region runs: its deployer, with the outputs of what it depends on.
+import { join } from 'node:path';
+import type { CommitSha, PackageName, PlannedService } from '@shipgraph/core';
+import type { Keeping } from '../artifacts/keeping.js';
+import type { KeptOutcome } from '../artifacts/kept-deploy.js';
+import { DeployFailure, type ResolvedDependencies } from '../deployers/contract.js';
+import { deployerFor } from '../deployers/registry.js';
+import type { ServiceSettings } from '../planning/service-settings.js';
+import { stepEnvironment, type OutputCache } from '../steps/outputs.js';
+import type { Step } from '../steps/runner.js';
+
+/** What every deploy of a run shares. */
+export interface DeploySetting {
+  root: string;
+  stage: string;
+  head: CommitSha;
+  settings: ReadonlyMap<PackageName, ServiceSettings>;
+  outputs: OutputCache;
+  keeping: Keeping;
+  retries: number;
+  retryDelayMs: number;
+  resolvedDependencies: (service: PackageName) => Promise<ResolvedDependencies>;
+}
+
+export function deployStep(run: DeploySetting, service: PlannedService, region: string): Step<KeptOutcome> {
+  const setting = run.settings.get(service.name);
+  if (setting === undefined) throw new Error(`no settings for ${service.name}`);
+  const commit = run.keeping.commitOf(service.name, run.head);
+  return {
+    ref: { service: service.name, region, kind: 'deploy' },
+    logName: `${service.name}.${region}`,
+    retries: {
+      count: run.retries,
+      delayMs: run.retryDelayMs,
+      transient: (error) => error instanceof DeployFailure && error.transient,
+    },
+    ended: (result) => (result.changed === false ? 'unchanged' : 'deployed'),
+    work: async (tools) => {
+      const dependencyOutputs = await run.outputs.collect(service.dependsOn, region);
+      const env = await stepEnvironment({
+        root: run.root,
+        stage: run.stage,
+        region,
+        commit,
+        service: service.name,
+        step: 'deploy',
+        outputs: dependencyOutputs,
+      });
+      const deployer = await deployerFor(setting.deployer);
+      const result = await run.keeping.deploy(
+        deployer,
+        {
+          service: service.name,
+          dir: join(run.root, setting.dir),
+          root: run.root,
+          stage: run.stage,
+          region,
+          commit,
+          stackName: setting.stackName(region),
+          dependencyOutputs,
+          resolvedDependencies: () => run.resolvedDependencies(service.name),
+          env,
+          log: tools.log,
+          track: tools.track,
+          signal: tools.signal,
+        },
+        service,
+      );
+      run.outputs.set(service.name, region, result.outputs);
+      if (result.changed === false)
+        tools.log('nothing changed: the deploy found everything already as it is');
+      return result;
+    },
+  };
+}
