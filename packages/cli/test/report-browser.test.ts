@@ -94,30 +94,46 @@ describe.skipIf(missing !== null)('--report, opened in Chromium', () => {
       );
       expect(await page.locator(`svg.graph [data-name="${name}"]`).isVisible()).toBe(true);
     }
+    const deployRow = (name: string) =>
+      page.locator(`svg.gantt [data-service="${name}"][data-kind="deploy"]`);
     for (const name of services) {
-      const row = page.locator(`svg.gantt [data-service="${name}"]`);
-      expect(await row.isVisible()).toBe(true);
-      await expect(row.locator('tspan.service').textContent()).resolves.toBe(name);
+      expect(await deployRow(name).isVisible()).toBe(true);
+      await expect(deployRow(name).locator('tspan.service').textContent()).resolves.toBe(name);
     }
-    expect(await page.locator('svg.gantt [data-service="worker"]').getAttribute('class')).toContain(
-      'status-failed',
-    );
-    expect(await page.locator('svg.gantt [data-service="notifier"] .why').textContent()).toBe(
+    expect(await deployRow('worker').getAttribute('class')).toContain('status-failed');
+    expect(await deployRow('notifier').locator('.why').textContent()).toBe(
       'blocked: blocked by worker@us-east-1',
     );
+    // The e2e runs have rows of their own, at their real times: api's failed, web's passed.
+    const e2eRow = (name: string) => page.locator(`svg.gantt [data-service="${name}"][data-kind="e2e"]`);
+    expect(await e2eRow('api').getAttribute('class')).toContain('status-failed');
+    expect(await e2eRow('web').getAttribute('class')).toContain('status-passed');
+    await expect(e2eRow('web').locator('tspan.region').textContent()).resolves.toBe('us-east-1 e2e');
 
-    // The chain marked is the one the actual times give, and with these sleeps it is db → api → web.
-    const expected = criticalChain(
-      (summary?.results ?? []).map((result) => ({
+    // The chain marked is the one the actual times give: with these sleeps db → api → web, then web's e2e run.
+    const deploysAndTests = [
+      ...(summary?.results ?? []).map((result) => ({
         ...result,
         id: result.service,
         needs: NEEDS[result.service] ?? [],
       })),
-    );
-    expect(expected).toEqual(['db', 'api', 'web']);
-    expect(await texts(opened, 'svg.gantt [data-critical="true"]', 'data-service')).toEqual(expected);
+      ...(summary?.e2e ?? []).map((result) => ({
+        ...result,
+        id: `${result.service} e2e`,
+        needs: [result.service],
+      })),
+    ];
+    const expected = criticalChain(deploysAndTests);
+    expect(expected).toEqual(['db', 'api', 'web', 'web e2e']);
+    expect(
+      await Promise.all(
+        (await page.locator('svg.gantt [data-critical="true"]').all()).map(
+          async (row) => `${await row.getAttribute('data-service')} ${await row.getAttribute('data-kind')}`,
+        ),
+      ),
+    ).toEqual(['db deploy', 'api deploy', 'web deploy', 'web e2e']);
     expect(await page.locator('.critical-path').textContent()).toContain(
-      'db@us-east-1 → api@us-east-1 → web@us-east-1',
+      'db@us-east-1 → api@us-east-1 → web@us-east-1 → web@us-east-1 e2e',
     );
 
     // JUnit cases, their text shown as written: markup in a test's name stays text.

@@ -2,17 +2,17 @@
 // in one HTML file that needs nothing else to be read (no network, no scripts).
 import {
   criticalChain,
-  deployTasks,
+  e2eTaskId,
   taskId,
   type PackageName,
   type Plan,
   type Workspace,
 } from '@shipgraph/core';
-import type { DeployResult, DeploySummary } from '../deploy/summary.js';
-import type { E2eResult } from '../e2e/run-e2e.js';
+import type { ExecutedRun } from '../deploy/execute.js';
+import type { E2eResult } from '../e2e/e2e-step.js';
 import { describeReason } from '../render/reasons.js';
 import type { RunFacts } from './facts.js';
-import { ganttSvg } from './gantt-svg.js';
+import { ganttSvg, type TimelineRow } from './gantt-svg.js';
 import { graphSvg, type NodeMark } from './graph-svg.js';
 import { html, trusted, type Html } from './html.js';
 import { e2eTable, factsList, planTable, resultsTable } from './sections.js';
@@ -22,7 +22,8 @@ export interface ReportData {
   facts: RunFacts;
   workspace: Workspace;
   plan: Plan | null;
-  summary: DeploySummary | null;
+  /** The deploys and e2e runs, when the command ran them. */
+  run: ExecutedRun | null;
   e2e: readonly E2eResult[] | null;
   notes: readonly string[];
   /** The run ended with an error (printed on stderr) before it got to its end. */
@@ -31,8 +32,7 @@ export interface ReportData {
 
 // The Content-Security-Policy lets the page load nothing and run nothing, whatever it contains.
 export function reportHtml(data: ReportData): string {
-  const { facts, plan, summary, e2e } = data;
-  const chain = summary === null || plan === null ? [] : chainOf(plan, facts.regions, summary.results);
+  const { facts, plan, run, e2e } = data;
   const page = html`<!doctype html>
     <html lang="en">
       <head>
@@ -61,7 +61,7 @@ export function reportHtml(data: ReportData): string {
             : html`<h2>Plan</h2>
                 ${planTable(plan)}`
         }
-        ${summary === null ? null : timeline(summary, chain)}
+        ${run === null ? null : timeline(run)}
         ${
           e2e === null
             ? null
@@ -73,42 +73,52 @@ export function reportHtml(data: ReportData): string {
   return page.text;
 }
 
-function timeline(summary: DeploySummary, chain: readonly string[]): Html {
-  if (summary.results.length === 0)
+function timeline({ summary, tasks }: ExecutedRun): Html {
+  if (summary.results.length === 0 && summary.e2e.length === 0)
     return html`<h2>Timeline</h2>
       <p class="note">Nothing deployed.</p>`;
-  const byId = new Map(summary.results.map((result) => [taskId(result.service, result.region), result]));
+  const rows = timelineRows(summary);
+  const needs = new Map(tasks.map((task) => [task.id, task.needs]));
+  const chain = criticalChain(rows.map((row) => ({ ...row, needs: needs.get(row.id) ?? [] })));
+  const byId = new Map(rows.map((row) => [row.id, row]));
   const first = byId.get(chain[0] ?? '')?.startedAt ?? 0;
   const last = byId.get(chain[chain.length - 1] ?? '')?.endedAt ?? 0;
   const path =
     chain.length === 0
-      ? html`<p class="note">No deploy ran, so there is no critical path.</p>`
+      ? html`<p class="note">No step ran, so there is no critical path.</p>`
       : html`<p class="critical-path">
-          <strong>Critical path</strong> (${((last - first) / 1000).toFixed(1)}s, the deploys that decided
-          when the run ended): ${chain.map((id, i) => html`${i > 0 ? ' → ' : ''}<code>${id}</code>`)}
+          <strong>Critical path</strong> (${((last - first) / 1000).toFixed(1)}s, the deploys and e2e runs
+          that decided when the run ended):
+          ${chain.map((id, i) => html`${i > 0 ? ' → ' : ''}<code>${id}</code>`)}
         </p>`;
-  const keys = ['deployed', 'unchanged', 'failed', 'blocked', 'skipped'].map(
+  const keys = ['deployed', 'unchanged', 'passed', 'failed', 'blocked', 'skipped'].map(
     (status) => html`<span class="key status-${status}">${status}</span>`,
   );
   return html`<h2>Timeline</h2>
     <p class="legend">${keys}<span class="key critical">critical path</span></p>
     ${path}
-    <div class="scroll">${ganttSvg(summary.results, chain)}</div>
+    <div class="scroll">${ganttSvg(rows, chain)}</div>
     ${resultsTable(summary.results)}`;
 }
 
-function chainOf(plan: Plan, regions: readonly string[], results: readonly DeployResult[]): string[] {
-  const needs = new Map(deployTasks(plan, regions).map((task) => [task.id, task.needs]));
-  return criticalChain(
-    results.map((result) => {
-      const id = taskId(result.service, result.region);
-      return { id, needs: needs.get(id) ?? [], startedAt: result.startedAt, endedAt: result.endedAt };
-    }),
-  );
-}
+/** Every deploy, then every e2e run, as the timeline draws them. */
+const timelineRows = (summary: ExecutedRun['summary']): TimelineRow[] => [
+  ...summary.results.map((result) => ({
+    ...result,
+    id: taskId(result.service, result.region),
+    kind: 'deploy' as const,
+  })),
+  ...summary.e2e.map((result) => ({
+    ...result,
+    id: e2eTaskId(result.service, result.region),
+    kind: 'e2e' as const,
+    error: result.detail,
+  })),
+];
 
-function outcome({ summary, e2e, stoppedEarly }: ReportData): string {
+function outcome({ run, e2e, stoppedEarly }: ReportData): string {
   if (stoppedEarly) return 'stopped';
+  const summary = run?.summary ?? null;
   if (summary !== null)
     return summary.interrupted !== null ? 'interrupted' : summary.ok ? 'succeeded' : 'failed';
   if (e2e !== null) return e2e.some((result) => result.status === 'failed') ? 'failed' : 'succeeded';
@@ -118,7 +128,8 @@ function outcome({ summary, e2e, stoppedEarly }: ReportData): string {
 // Worst first: a service's node shows the worst outcome over its regions.
 const SEVERITY = ['failed', 'blocked', 'deployed', 'unchanged', 'skipped', 'passed'];
 
-function marks({ workspace, plan, summary, e2e }: ReportData): Map<PackageName, NodeMark> {
+function marks({ workspace, plan, run, e2e }: ReportData): Map<PackageName, NodeMark> {
+  const summary = run?.summary ?? null;
   const planned = new Map(plan?.services.map((service) => [service.name, service]));
   const outcomes = new Map<PackageName, string[]>();
   for (const result of [...(summary?.results ?? []), ...(plan === null ? (e2e ?? []) : [])])

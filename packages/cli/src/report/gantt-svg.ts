@@ -1,8 +1,20 @@
-// The deploy timeline as inline SVG: one row per service and region, a bar from its start to its end
-// coloured by its outcome, and the critical path outlined and joined up.
-import { taskId } from '@shipgraph/core';
-import type { DeployResult } from '../deploy/summary.js';
+// The run's timeline as inline SVG: one row per step (a deploy, or an e2e run, per service and region),
+// a bar from its start to its end coloured by its outcome, and the critical path outlined and joined up.
 import { html, px, type Html } from './html.js';
+
+/** A step of the run as the timeline draws it. */
+export interface TimelineRow {
+  /** The step's task id (`orders@eu-west-1`, `orders@eu-west-1 e2e`), as the critical path names it. */
+  id: string;
+  service: string;
+  region: string;
+  kind: 'deploy' | 'e2e';
+  status: string;
+  startedAt: number | null;
+  endedAt: number | null;
+  /** Why it failed or did not run. */
+  error?: string | undefined;
+}
 
 const CHAR = 7.2;
 const ROW = 26;
@@ -24,14 +36,17 @@ const clock = (ms: number): string =>
     : `${Math.floor(ms / 60_000)}m${String((ms % 60_000) / 1000).padStart(2, '0')}s`;
 
 /** Rows in the order things started; what never ran (blocked, skipped) after, in plan order. */
-export function ganttSvg(results: readonly DeployResult[], critical: readonly string[]): Html {
+export function ganttSvg(results: readonly TimelineRow[], critical: readonly string[]): Html {
   const ran = results
     .filter((result) => result.startedAt !== null && result.endedAt !== null)
     .sort((a, b) => (a.startedAt ?? 0) - (b.startedAt ?? 0) || (a.service < b.service ? -1 : 1));
   const rows = [...ran, ...results.filter((result) => !ran.includes(result))];
   const start = Math.min(...ran.map((result) => result.startedAt ?? 0), ran.length === 0 ? 0 : Infinity);
   const span = Math.max(1, Math.max(...ran.map((result) => result.endedAt ?? 0), start) - start);
-  const label = Math.max(8, ...rows.map((row) => row.service.length + row.region.length + 1)) * CHAR + 16;
+  const tag = (row: TimelineRow): string => (row.kind === 'e2e' ? ' e2e' : '');
+  const label =
+    Math.max(8, ...rows.map((row) => row.service.length + row.region.length + 1 + tag(row).length)) * CHAR +
+    16;
   const x = (at: number): number => label + ((at - start) / span) * CHART;
   const y = (i: number): number => AXIS + i * ROW;
   const onPath = new Set(critical);
@@ -47,16 +62,21 @@ export function ganttSvg(results: readonly DeployResult[], critical: readonly st
         /><text class="axis" x="${px(x(start + at))}" y="12">${clock(at)}</text>`,
   );
   const bars = rows.map((row, i) => {
-    const id = taskId(row.service, row.region);
+    const id = row.id;
     const name = html`<text x="0" y="${px(y(i) + ROW / 2 + 4)}"
-      ><tspan class="service">${row.service}</tspan> <tspan class="region">${row.region}</tspan></text
+      ><tspan class="service">${row.service}</tspan>
+      <tspan class="region">${row.region}${tag(row)}</tspan></text
     >`;
     if (row.startedAt === null || row.endedAt === null) {
-      const why = row.status === 'skipped' ? 'skipped: not in the plan' : `${row.status}: ${row.error ?? ''}`;
+      const why =
+        row.status === 'skipped' && row.kind === 'deploy'
+          ? 'skipped: not in the plan'
+          : `${row.status}: ${row.error ?? ''}`;
       return html`<g
         class="row not-run status-${row.status}"
         data-service="${row.service}"
         data-region="${row.region}"
+        data-kind="${row.kind}"
         >${name}<text class="why" x="${px(label)}" y="${px(y(i) + ROW / 2 + 4)}">${why}</text></g
       >`;
     }
@@ -67,6 +87,7 @@ export function ganttSvg(results: readonly DeployResult[], critical: readonly st
       class="row status-${row.status}${critical}"
       data-service="${row.service}"
       data-region="${row.region}"
+      data-kind="${row.kind}"
       ${onPath.has(id) ? html` data-critical="true"` : ''}
       >${name}<rect
         class="bar"
@@ -81,7 +102,7 @@ export function ganttSvg(results: readonly DeployResult[], critical: readonly st
     >`;
   });
   // The chain drawn as one line from each deploy's end to the start of the one that waited for it.
-  const index = new Map(rows.map((row, i) => [taskId(row.service, row.region), i]));
+  const index = new Map(rows.map((row, i) => [row.id, i]));
   const links = critical.slice(1).map((id, i) => {
     const [from, to] = [rows[index.get(critical[i] ?? '') ?? -1], rows[index.get(id) ?? -1]];
     if (from?.endedAt == null || to?.startedAt == null) return null;
@@ -96,7 +117,7 @@ export function ganttSvg(results: readonly DeployResult[], critical: readonly st
   return html`<svg
     class="gantt"
     role="img"
-    aria-label="deploy timeline"
+    aria-label="run timeline"
     width="${px(width)}"
     height="${px(height)}"
     viewBox="0 0 ${px(width)} ${px(height)}"

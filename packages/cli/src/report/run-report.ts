@@ -4,8 +4,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Plan } from '@shipgraph/core';
-import type { DeploySummary } from '../deploy/summary.js';
-import type { E2eResult } from '../e2e/run-e2e.js';
+import type { ExecutedRun } from '../deploy/execute.js';
+import type { E2eResult } from '../e2e/e2e-step.js';
 import { CliError } from '../errors.js';
 import type { RunContext } from '../run/context.js';
 import { runFacts, type ReportCommand } from './facts.js';
@@ -15,7 +15,8 @@ const HINT = 'pass --report a file in a directory you can write to, e.g. --repor
 /** What the run got to; whatever is set when it ends is in the report. `await using` writes it then. */
 export class RunReport implements AsyncDisposable {
   plan: Plan | null = null;
-  summary: DeploySummary | null = null;
+  /** The deploys and e2e runs, when the command ran them. */
+  run: ExecutedRun | null = null;
   e2e: E2eResult[] | null = null;
   /** Lines shown at the top: why nothing deployed, what a teardown removed. */
   notes: string[] = [];
@@ -51,7 +52,7 @@ export class RunReport implements AsyncDisposable {
       facts: runFacts(this.command, this.context),
       workspace: checkout.workspace,
       plan: this.plan,
-      summary: this.summary,
+      run: this.run,
       e2e: this.e2e,
       notes: this.notes,
       stoppedEarly,

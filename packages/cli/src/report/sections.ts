@@ -1,7 +1,7 @@
 // The report's tables: the run's facts, the plan, each deploy's outcome, the e2e tests.
 import type { Plan } from '@shipgraph/core';
 import type { DeployResult } from '../deploy/summary.js';
-import type { E2eResult } from '../e2e/run-e2e.js';
+import type { E2eResult } from '../e2e/e2e-step.js';
 import { describeReason } from '../render/reasons.js';
 import { describeBases, type RunFacts } from './facts.js';
 import { html, type Html } from './html.js';

@@ -29,7 +29,7 @@ tr.case td { font-size: 13px; color: var(--muted); }
 .legend .library::before { background: #f1f5f9; border-style: dashed; border-radius: 6px; }
 .legend .status-deployed::before { background: var(--deployed); } .legend .status-unchanged::before { background: var(--unchanged); }
 .legend .status-failed::before { background: var(--failed); } .legend .status-blocked::before { background: var(--blocked); }
-.legend .status-skipped::before { background: var(--skipped); }
+.legend .status-skipped::before { background: var(--skipped); } .legend .status-passed::before { background: var(--passed); }
 .legend .critical::before { border: 3px solid var(--ink); }
 svg text { font-size: 12px; fill: var(--ink); }
 .graph .edge { fill: none; stroke: #94a3b8; stroke-width: 1.4; marker-end: url(#arrow); }
@@ -44,7 +44,7 @@ svg text { font-size: 12px; fill: var(--ink); }
 .gantt .tick { stroke: #e2e8f0; } .gantt .axis { fill: var(--muted); font-size: 11px; text-anchor: middle; }
 .gantt .region, .gantt .duration { fill: var(--muted); font-size: 11px; }
 .gantt .status-deployed .bar { fill: var(--deployed); } .gantt .status-unchanged .bar { fill: var(--unchanged); }
-.gantt .status-failed .bar { fill: var(--failed); }
+.gantt .status-failed .bar { fill: var(--failed); } .gantt .status-passed .bar { fill: var(--passed); }
 .gantt .not-run .why { font-size: 11px; font-style: italic; }
 .gantt .status-blocked .why { fill: var(--blocked); } .gantt .status-skipped .why { fill: var(--skipped); }
 .gantt .critical .bar { stroke: var(--ink); stroke-width: 3; }
