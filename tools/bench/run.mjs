@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // The whole benchmark (`npm run bench`): planning speed against Nx and Turborepo at three sizes,
-// selection precision over a generated history, and the deploy scheduling benchmark.
+// selection precision over a generated history, the deploy scheduling benchmark, and whole runs of
+// deploys with their e2e runs.
 //
 //   node tools/bench/run.mjs [--sizes 250,2500,10000] [--rounds 5] [--cold] [--no-auto]
 //                            [--precision-size 2500] [--precision-commits 40]
-//                            [--only planning,precision,scheduling] [--out results.json]
+//                            [--only planning,precision,scheduling,pipeline] [--out results.json]
 //
 // A quick run: --sizes 250 --rounds 3 --precision-size 250 --only planning,precision
 // Tables go to stdout, progress to stderr; --out also writes every number as JSON.
@@ -18,8 +19,11 @@ import { environment } from './harness.mjs';
 import { benchPlanning, formatPlanning } from './planning.mjs';
 import { benchPrecision, formatPrecision } from './precision.mjs';
 
-const SCHEDULING = fileURLToPath(new URL('./scheduling.mjs', import.meta.url));
-const PARTS = ['planning', 'precision', 'scheduling'];
+const SCRIPTS = {
+  scheduling: fileURLToPath(new URL('./scheduling.mjs', import.meta.url)),
+  pipeline: fileURLToPath(new URL('./pipeline.mjs', import.meta.url)),
+};
+const PARTS = ['planning', 'precision', 'scheduling', 'pipeline'];
 
 const { values } = parseArgs({
   options: {
@@ -68,22 +72,29 @@ if (only.includes('precision')) {
   console.log(formatPrecision(results.precision));
 }
 
-if (only.includes('scheduling')) {
-  // scheduling.mjs is a script: run it and read its --out file.
-  const dir = mkdtempSync(join(tmpdir(), 'shipgraph-bench-scheduling-'));
+/** Runs one of the benchmark scripts and reads its --out file; its table goes to stdout. */
+function script(part, args, title) {
+  const dir = mkdtempSync(join(tmpdir(), `shipgraph-bench-${part}-`));
   try {
-    const file = join(dir, 'scheduling.json');
-    const stdout = execFileSync(
-      process.execPath,
-      [SCHEDULING, '--services', values['scheduling-services'], '--noop', values.noop, '--out', file],
-      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
-    );
-    results.scheduling = JSON.parse(readFileSync(file, 'utf8'));
-    console.log(`Deploy scheduling (tools/bench/scheduling.mjs)\n${stdout}`);
+    const file = join(dir, `${part}.json`);
+    const stdout = execFileSync(process.execPath, [SCRIPTS[part], ...args, '--out', file], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    results[part] = JSON.parse(readFileSync(file, 'utf8'));
+    console.log(`${title}\n${stdout}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+if (only.includes('scheduling'))
+  script(
+    'scheduling',
+    ['--services', values['scheduling-services'], '--noop', values.noop],
+    'Deploy scheduling (tools/bench/scheduling.mjs)',
+  );
+if (only.includes('pipeline')) script('pipeline', [], 'Deploys and e2e runs (tools/bench/pipeline.mjs)');
 
 results.finishedAt = new Date().toISOString();
 results.loadavgAtEnd = environment().loadavg;

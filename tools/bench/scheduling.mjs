@@ -4,14 +4,10 @@
 //
 //   node tools/bench/scheduling.mjs [--services 40] [--seed 7] [--noop 500] [--out results.json]
 //   node tools/bench/scheduling.mjs --seeds 1,2,3,4,5 --noop 0     (the DAG for each seed; no no-op part)
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { rmSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { deploy as deployRun, makeRepo, seededDependencies, seededRandom, serviceName } from './dag-workspace.mjs';
 
-const BIN = fileURLToPath(new URL('../../packages/cli/bin/shipgraph.js', import.meta.url));
 const { values } = parseArgs({
   options: {
     services: { type: 'string', default: '40' },
@@ -22,66 +18,9 @@ const { values } = parseArgs({
   },
 });
 
-let state = 1;
-const random = () => {
-  // mulberry32, as in shared/bench/make-monorepo.mjs
-  state = (state + 0x6d2b79f5) >>> 0;
-  let t = state;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
-
-/** A workspace of services deployed by `sleep`, each with a seeded duration and up to 3 dependencies. */
-function makeRepo(count, durationOf, depsOf) {
-  const dir = mkdtempSync(join(tmpdir(), 'shipgraph-bench-'));
-  const write = (rel, content) => {
-    mkdirSync(dirname(join(dir, rel)), { recursive: true });
-    writeFileSync(join(dir, rel), typeof content === 'string' ? content : JSON.stringify(content, null, 2));
-  };
-  const services = {};
-  write('package.json', { name: 'bench', private: true, workspaces: ['services/*'] });
-  write('.gitignore', '.shipgraph/\n');
-  for (let i = 0; i < count; i++) {
-    const name = `svc-${String(i).padStart(4, '0')}`;
-    const deps = depsOf(i).map((d) => `svc-${String(d).padStart(4, '0')}`);
-    write(`services/${name}/package.json`, {
-      name,
-      dependencies: Object.fromEntries(deps.map((d) => [d, '*'])),
-    });
-    const ms = durationOf(i);
-    services[name] = {
-      deployer: { type: 'command', command: ms === 0 ? ['true'] : ['sleep', (ms / 1000).toFixed(3)] },
-    };
-  }
-  write('shipgraph.config.json', { services });
-  const git = (...args) => execFileSync('git', args, { cwd: dir, stdio: 'ignore' });
-  git('init', '-q');
-  git('add', '-A');
-  git('-c', 'user.email=b@b', '-c', 'user.name=b', 'commit', '-qm', 'bench');
-  return dir;
-}
-
-/** A first deploy (no state), or with `again` every service once more, with the durations the last run recorded. */
+/** A deploy's makespan from its own summary: the first start to the last end. */
 function deploy(dir, concurrency, again = false) {
-  if (!again) rmSync(join(dir, '.shipgraph'), { recursive: true, force: true });
-  const started = performance.now();
-  const stdout = execFileSync(
-    'node',
-    [
-      BIN,
-      'deploy',
-      '--json',
-      '--no-check-stacks',
-      '--concurrency',
-      String(concurrency),
-      ...(again ? ['--all'] : []),
-    ],
-    { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 1 << 28 },
-  );
-  const wallMs = performance.now() - started;
-  const summary = JSON.parse(stdout);
-  if (!summary.ok) throw new Error('a benchmark deploy failed');
+  const { wallMs, summary } = deployRun(dir, concurrency, { again });
   const results = summary.results;
   const makespan = Math.max(...results.map((r) => r.endedAt)) - Math.min(...results.map((r) => r.startedAt));
   return { wallMs, makespan, results };
@@ -115,24 +54,15 @@ if (seeds.some((seed) => !Number.isInteger(seed)))
   throw new Error(`--seeds: whole numbers, not ${values.seeds}`);
 const rows = [];
 for (const seed of seeds) {
-  state = seed >>> 0 || 1;
+  const random = seededRandom(seed);
   const durations = Array.from({ length: count }, () => 100 + Math.floor(random() * 900));
-  const depLists = Array.from({ length: count }, (_, i) =>
-    i === 0
-      ? []
-      : [...new Set(Array.from({ length: Math.floor(random() * 4) }, () => Math.floor(random() * i)))],
-  );
+  const depLists = seededDependencies(count, random);
   const dag = makeRepo(
     count,
     (i) => durations[i],
     (i) => depLists[i],
   );
-  const deps = new Map(
-    depLists.map((list, i) => [
-      `svc-${String(i).padStart(4, '0')}`,
-      list.map((d) => `svc-${String(d).padStart(4, '0')}`),
-    ]),
-  );
+  const deps = new Map(depLists.map((list, i) => [serviceName(i), list.map(serviceName)]));
   for (const concurrency of [1000, 8, 4, 2]) {
     // The first deploy knows no durations (chains count in deploys); the next one has them recorded.
     for (const again of [false, true]) {
