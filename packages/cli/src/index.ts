@@ -2,11 +2,11 @@
 import type { Plan, StageState } from '@shipgraph/core';
 import { planRun, type PlanRequest } from './planning/plan-run.js';
 import { openRun, type RunContext } from './run/context.js';
-import { processIo } from './run/io.js';
+import { processIo } from './io.js';
 
 export { main } from './main.js';
 export { openCheckout } from './planning/checkout.js';
-export type { Io } from './run/io.js';
+export type { Io } from './io.js';
 
 /** Plans the repository at `cwd` as `shipgraph plan` would, with the build's environment `env`. */
 export async function planFromRepository(

@@ -4,7 +4,7 @@ import yargs, { type Argv } from 'yargs';
 import { isShipgraphError } from '@shipgraph/core';
 import { COMMANDS, completionsAfter, findEntries, names, type Entry } from './commands/registry.js';
 import { EXIT_BUG, exitCodeOf } from './errors.js';
-import { processIo, type Io } from './run/io.js';
+import { processIo, type Io } from './io.js';
 import { unknownArgument, usageErrorOf, type Known } from './usage-errors.js';
 import { shipgraphVersion } from './version.js';
 

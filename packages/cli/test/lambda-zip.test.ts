@@ -7,8 +7,8 @@ import { unzipSync } from 'fflate';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { LambdaDeployerConfig } from '../src/config/config.js';
 import type { DeployContext } from '../src/deployers/contract.js';
-import { buildCodeZip, zipFolder } from '../src/deployers/lambda-zip.js';
-import { rolloutSteps, stepMs } from '../src/deployers/rollout.js';
+import { buildCodeZip, zipFolder } from '../src/deployers/lambda/zip.js';
+import { rolloutSteps, stepMs } from '../src/deployers/lambda/rollout.js';
 
 /** A folder with these files, written in this order, at this time. */
 function folder(files: Record<string, string>, at: Date): string {

@@ -8,7 +8,7 @@ import { readFileSync, symlinkSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { aliasBypasses, templateFunctions, type Template } from '../src/deployers/alias-bypass.js';
+import { aliasBypasses, templateFunctions, type Template } from '../src/deployers/lambda/alias-bypass.js';
 import { deploy, statusOf } from './helpers/deploys.js';
 import { aliasOf, putErrorsAlarm, versionsOf, waitForWeights, watchAlias } from './helpers/lambda-repo.js';
 import { tempDir, tempRepo } from './helpers/repo.js';

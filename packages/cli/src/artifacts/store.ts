@@ -3,6 +3,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { ArtifactRef, CommitSha, PackageName } from '@shipgraph/core';
+import { StageAccess } from '../aws/access.js';
 import { getObject, putObject, type Bucket } from '../aws/s3.js';
 import { CliError } from '../errors.js';
 import { fileSafe } from '../steps/outputs.js';
@@ -28,7 +29,12 @@ export class ArtifactStore {
     config: { bucket: string; prefix: string; region: string },
     private readonly stage: string,
   ) {
-    this.bucket = { name: config.bucket, region: config.region };
+    // The build's own credentials: the artifact bucket lives with the CI, whichever account a stage deploys to.
+    this.bucket = {
+      name: config.bucket,
+      region: config.region,
+      access: StageAccess.ofBuild('the artifact store', config.region),
+    };
     this.prefix = config.prefix;
   }
 

@@ -1,6 +1,17 @@
 // Whose AWS credentials a run uses in its stage: the build's own, or a role the stage names (often in
 // another account), assumed through STS for every call shipgraph makes there and every process it starts.
+// A value the run opens once and hands to whatever reaches AWS: SDK clients come from it, processes get
+// its variables. Nothing holds it module-wide, so no path can forget it and act as the build instead.
+import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import type { CodeDeployClient } from '@aws-sdk/client-codedeploy';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { CliError } from '../errors.js';
+
+// The SDK warns on every run under Node 20 that its releases from 2027 need Node 22; shipgraph pins
+// its SDK in the lockfile, so the notice is for us, not for each deploy's output.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 /** What an SDK client's `credentials` provider returns. */
 export interface Credentials {
@@ -8,6 +19,12 @@ export interface Credentials {
   secretAccessKey: string;
   sessionToken?: string;
   expiration?: Date;
+}
+
+interface ClientOptions {
+  region: string;
+  maxAttempts: number;
+  credentials?: () => Promise<Credentials>;
 }
 
 export interface StageRole {
@@ -20,6 +37,8 @@ const REFRESH_BEFORE_MS = 15 * 60_000;
 
 export class StageAccess {
   private assumed: Promise<Credentials> | null = null;
+  /** One SDK client per service and region, made on first use (planning without AWS never loads the SDK). */
+  private readonly clients = new Map<string, Promise<unknown>>();
 
   /** `what` the role is for, as messages name it: `stage prod`, `the state table`. */
   constructor(
@@ -39,6 +58,43 @@ export class StageAccess {
     );
   };
 
+  /** The build's own credentials, for what lives with the CI whatever the stage (the artifact store). */
+  static ofBuild(what: string, region: string): StageAccess {
+    return new StageAccess(what, null, region);
+  }
+
+  cloudFormation(region: string): Promise<CloudFormationClient> {
+    return this.client(
+      'cloudformation',
+      region,
+      async () => (await import('@aws-sdk/client-cloudformation')).CloudFormationClient,
+    );
+  }
+
+  lambda(region: string): Promise<LambdaClient> {
+    return this.client('lambda', region, async () => (await import('@aws-sdk/client-lambda')).LambdaClient);
+  }
+
+  s3(region: string): Promise<S3Client> {
+    return this.client('s3', region, async () => (await import('@aws-sdk/client-s3')).S3Client);
+  }
+
+  cloudWatch(region: string): Promise<CloudWatchClient> {
+    return this.client(
+      'cloudwatch',
+      region,
+      async () => (await import('@aws-sdk/client-cloudwatch')).CloudWatchClient,
+    );
+  }
+
+  codeDeploy(region: string): Promise<CodeDeployClient> {
+    return this.client(
+      'codedeploy',
+      region,
+      async () => (await import('@aws-sdk/client-codedeploy')).CodeDeployClient,
+    );
+  }
+
   /** For a deploy or e2e process: the role's credentials as AWS_* variables (none without a role). */
   async env(): Promise<Record<string, string>> {
     if (this.role === null) return {};
@@ -50,6 +106,29 @@ export class StageAccess {
       // A profile would win over the variables in some tools; the role is what this stage uses.
       AWS_PROFILE: '',
     };
+  }
+
+  /**
+   * One client per service and region, its SDK loaded on first use, with the role's credentials or
+   * the default chain (the build's own).
+   */
+  private client<T>(
+    service: string,
+    region: string,
+    load: () => Promise<new (options: ClientOptions) => T>,
+  ): Promise<T> {
+    const key = `${service}@${region}`;
+    let client = this.clients.get(key) as Promise<T> | undefined;
+    if (client === undefined) {
+      const options: ClientOptions = {
+        region,
+        maxAttempts: 5,
+        ...(this.role === null ? {} : { credentials: this.credentials }),
+      };
+      client = load().then((Client) => new Client(options));
+      this.clients.set(key, client);
+    }
+    return client;
   }
 
   private async assume(): Promise<Credentials> {
@@ -88,21 +167,3 @@ export class StageAccess {
     }
   }
 }
-
-let current: StageAccess | null = null;
-
-/**
- * A run works in one stage: opening the run chooses how shipgraph reaches AWS there, and the
- * CloudFormation clients and the processes shipgraph starts follow it.
- */
-export function useStageAccess(access: StageAccess): void {
-  current = access;
-}
-
-/** The stage's credentials provider for an SDK client, or undefined for the default chain. */
-export const stageCredentials = (): (() => Promise<Credentials>) | undefined =>
-  current?.role == null ? undefined : current.credentials;
-
-/** AWS_* variables for a process the run starts in its stage. */
-export const stageEnvironment = (): Promise<Record<string, string>> =>
-  current === null ? Promise.resolve({}) : current.env();

@@ -1,31 +1,12 @@
-// CloudFormation calls shipgraph makes itself: which stacks exist, a stack's outputs, deleting a stack.
-import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+// CloudFormation calls shipgraph makes itself, in the stage's account: which stacks exist, a stack's
+// outputs and functions, deleting a stack.
 import { CliError } from '../errors.js';
-import { stageCredentials } from './access.js';
-
-// The SDK warns on every run under Node 20 that its releases from 2027 need Node 22; shipgraph pins
-// its SDK in the lockfile, so the notice is for us, not for each deploy's output.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
-const clients = new Map<string, Promise<CloudFormationClient>>();
-
-/** One client per region, in the stage's account; the SDK loaded on first use (planning without AWS never pays for it). */
-export function cloudFormation(region: string): Promise<CloudFormationClient> {
-  let client = clients.get(region);
-  if (client === undefined) {
-    client = import('@aws-sdk/client-cloudformation').then(({ CloudFormationClient }) => {
-      const credentials = stageCredentials();
-      return new CloudFormationClient({ region, maxAttempts: 5, ...(credentials && { credentials }) });
-    });
-    clients.set(region, client);
-  }
-  return client;
-}
+import type { StageAccess } from './access.js';
 
 /** Names of every stack in the region that is not deleted; one paginated call instead of one per service. */
-export async function existingStacks(region: string): Promise<Set<string>> {
+export async function existingStacks(access: StageAccess, region: string): Promise<Set<string>> {
   const { paginateListStacks } = await import('@aws-sdk/client-cloudformation');
-  const client = await cloudFormation(region);
+  const client = await access.cloudFormation(region);
   const names = new Set<string>();
   try {
     for await (const page of paginateListStacks({ client }, {})) {
@@ -42,11 +23,12 @@ export async function existingStacks(region: string): Promise<Set<string>> {
 
 /** The stack's outputs, or null when the stack does not exist. */
 export async function stackOutputs(
+  access: StageAccess,
   region: string,
   stackName: string,
 ): Promise<Record<string, string> | null> {
   const { DescribeStacksCommand } = await import('@aws-sdk/client-cloudformation');
-  const client = await cloudFormation(region);
+  const client = await access.cloudFormation(region);
   try {
     const { Stacks } = await client.send(new DescribeStacksCommand({ StackName: stackName }));
     const outputs: Record<string, string> = {};
@@ -75,12 +57,13 @@ export function awsError(error: unknown, what: string): CliError {
 
 /** Deletes a stack and waits until it is gone; a stack that does not exist is already gone. */
 export async function deleteStack(
+  access: StageAccess,
   region: string,
   stackName: string,
   log: (line: string) => void,
 ): Promise<void> {
   const sdk = await import('@aws-sdk/client-cloudformation');
-  const client = await cloudFormation(region);
+  const client = await access.cloudFormation(region);
   try {
     await client.send(new sdk.DescribeStacksCommand({ StackName: stackName }));
   } catch (error) {
@@ -100,9 +83,13 @@ export async function deleteStack(
 }
 
 /** The names of the Lambda functions a stack holds (none when the stack does not exist). */
-export async function stackFunctions(region: string, stackName: string): Promise<string[]> {
+export async function stackFunctions(
+  access: StageAccess,
+  region: string,
+  stackName: string,
+): Promise<string[]> {
   const sdk = await import('@aws-sdk/client-cloudformation');
-  const client = await cloudFormation(region);
+  const client = await access.cloudFormation(region);
   const names: string[] = [];
   try {
     for await (const page of sdk.paginateListStackResources({ client }, { StackName: stackName })) {

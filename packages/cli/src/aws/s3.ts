@@ -1,28 +1,21 @@
 // The S3 calls of the artifact store: put and get objects, with the build's own credentials (the
 // artifact bucket lives with the CI, whichever account a stage deploys to).
-import type { S3Client } from '@aws-sdk/client-s3';
 import { CliError } from '../errors.js';
-
-const clients = new Map<string, Promise<S3Client>>();
-
-function s3(region: string): Promise<S3Client> {
-  let client = clients.get(region);
-  if (client === undefined) {
-    client = import('@aws-sdk/client-s3').then(({ S3Client }) => new S3Client({ region, maxAttempts: 5 }));
-    clients.set(region, client);
-  }
-  return client;
-}
+import type { StageAccess } from './access.js';
 
 export interface Bucket {
   name: string;
   region: string;
+  /** Whose credentials reach it. */
+  access: StageAccess;
 }
 
 export async function putObject(bucket: Bucket, key: string, body: Uint8Array | string): Promise<void> {
   const { PutObjectCommand } = await import('@aws-sdk/client-s3');
   try {
-    await (await s3(bucket.region)).send(new PutObjectCommand({ Bucket: bucket.name, Key: key, Body: body }));
+    await (
+      await bucket.access.s3(bucket.region)
+    ).send(new PutObjectCommand({ Bucket: bucket.name, Key: key, Body: body }));
   } catch (error) {
     throw s3Error(error, `cannot write s3://${bucket.name}/${key}`);
   }
@@ -33,7 +26,7 @@ export async function getObject(bucket: Bucket, key: string): Promise<Uint8Array
   const { GetObjectCommand, NoSuchKey } = await import('@aws-sdk/client-s3');
   try {
     const found = await (
-      await s3(bucket.region)
+      await bucket.access.s3(bucket.region)
     ).send(new GetObjectCommand({ Bucket: bucket.name, Key: key }));
     return (await found.Body?.transformToByteArray()) ?? new Uint8Array();
   } catch (error) {

@@ -1,6 +1,6 @@
 // What a command is: its flags, declared once, and a run that turns the checked flags into an exit code.
 import type { ArgumentsCamelCase, Argv } from 'yargs';
-import type { Io } from '../run/io.js';
+import type { Io } from '../io.js';
 
 export interface Command<Flags> {
   /** Two or three command lines that show what the command is for, each with what it does. */

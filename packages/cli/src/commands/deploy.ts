@@ -1,6 +1,5 @@
 // `shipgraph deploy`: the CodeBuild build phase. Lock the stage, plan, deploy, record, summarise.
 import { buildGraph, selectServices, type PackageName, type Plan, type StageState } from '@shipgraph/core';
-import { stageEnvironment } from '../aws/access.js';
 import { fromSource, keptIn, type Keeping } from '../artifacts/keeping.js';
 import { ArtifactStore } from '../artifacts/store.js';
 import type { Stage } from '../config/stage.js';
@@ -105,7 +104,7 @@ export const command = defineCommand({
     const { dirty } = await checkDeployable(checkout, flags.allowDirty);
     const planned = flags.plan === undefined ? null : await readPlanFile(flags.plan, context);
     // A stage's role is assumed now: one that cannot be stops the run before the lock and any deploy.
-    await stageEnvironment();
+    await context.access.env();
     if (dirty !== null)
       warn(
         `warning: ${dirty}; deploying it anyway (--allow-dirty): recorded as dirty, deployed again next time`,
@@ -124,7 +123,7 @@ export const command = defineCommand({
     report.plan = plan;
     announce(plan, log);
     const settings = await serviceSettings(checkout, stage.name);
-    const outputs = new OutputCache(settings);
+    const outputs = new OutputCache(settings, context.access);
     const e2e =
       flags.skipE2e || !stage.e2e
         ? null

@@ -71,7 +71,7 @@ export const command = defineCommand({
         context,
         lock,
         { concurrency, retries: 0, retryDelay: 0 },
-        { settings, outputs: new OutputCache(settings) },
+        { settings, outputs: new OutputCache(settings, context.access) },
         false,
       ),
       plan: testOnlyPlan(stage.name, checkout, request),

@@ -136,7 +136,7 @@ export const command = defineCommand({
     const plan = promotionPlan(promotion, from, checkout.head, graph);
     report.plan = plan;
     const settings = await serviceSettings(checkout, stage.name);
-    const outputs = new OutputCache(settings);
+    const outputs = new OutputCache(settings, context.access);
     const fingerprints = await checkoutFingerprints(checkout);
     // What was promoted is tested in the target stage once it is there (promote's plan deploys exactly that).
     const e2e =

@@ -1,12 +1,13 @@
 // What one deploy of a service in a region runs: its deployer, with the outputs of what it depends on.
-import { join } from 'node:path';
 import type { CommitSha, PackageName, PlannedService } from '@shipgraph/core';
+import type { StageAccess } from '../aws/access.js';
 import type { Keeping } from '../artifacts/keeping.js';
 import type { KeptOutcome } from '../artifacts/kept-deploy.js';
 import { DeployFailure, type ResolvedDependencies } from '../deployers/contract.js';
 import { deployerFor } from '../deployers/registry.js';
 import type { ServiceSettings } from '../planning/service-settings.js';
-import { stepEnvironment, type OutputCache } from '../steps/outputs.js';
+import { deployerContext } from '../steps/context.js';
+import type { OutputCache } from '../steps/outputs.js';
 import type { Step } from '../steps/runner.js';
 
 /** What every deploy of a run shares. */
@@ -14,6 +15,7 @@ export interface DeploySetting {
   root: string;
   stage: string;
   head: CommitSha;
+  access: StageAccess;
   settings: ReadonlyMap<PackageName, ServiceSettings>;
   outputs: OutputCache;
   keeping: Keeping;
@@ -36,36 +38,12 @@ export function deployStep(run: DeploySetting, service: PlannedService, region: 
     },
     ended: (result) => (result.changed === false ? 'unchanged' : 'deployed'),
     work: async (tools) => {
-      const dependencyOutputs = await run.outputs.collect(service.dependsOn, region);
-      const env = await stepEnvironment({
-        root: run.root,
-        stage: run.stage,
-        region,
-        commit,
-        service: service.name,
-        step: 'deploy',
-        outputs: dependencyOutputs,
+      const place = { ...run, region, service: service.name, commit };
+      const context = await deployerContext(place, 'deploy', setting, tools, {
+        dependencyOutputs: await run.outputs.collect(service.dependsOn, region),
+        resolvedDependencies: () => run.resolvedDependencies(service.name),
       });
-      const deployer = await deployerFor(setting.deployer);
-      const result = await run.keeping.deploy(
-        deployer,
-        {
-          service: service.name,
-          dir: join(run.root, setting.dir),
-          root: run.root,
-          stage: run.stage,
-          region,
-          commit,
-          stackName: setting.stackName(region),
-          dependencyOutputs,
-          resolvedDependencies: () => run.resolvedDependencies(service.name),
-          env,
-          log: tools.log,
-          track: tools.track,
-          signal: tools.signal,
-        },
-        service,
-      );
+      const result = await run.keeping.deploy(await deployerFor(setting.deployer), context, service);
       run.outputs.set(service.name, region, result.outputs);
       if (result.changed === false)
         tools.log('nothing changed: the deploy found everything already as it is');

@@ -1,7 +1,7 @@
 // Runs tasks as a DAG: each starts as soon as everything it needs has succeeded, within a concurrency cap.
 import { inCriticalPathOrder } from '@shipgraph/core';
 import pLimit, { type LimitFunction } from 'p-limit';
-import { Interrupted } from '../run/interrupts.js';
+import { Interrupted } from '../process/interrupts.js';
 
 export interface DagTask {
   id: string;

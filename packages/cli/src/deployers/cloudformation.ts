@@ -2,10 +2,10 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Capability, Parameter } from '@aws-sdk/client-cloudformation';
-import { cloudFormation, deleteStack, isMissingStack, stackOutputs } from '../aws/cloudformation.js';
+import { deleteStack, isMissingStack, stackOutputs } from '../aws/cloudformation.js';
 import type { CloudFormationDeployerConfig } from '../config/config.js';
 import { fillPlaceholders } from '../stacks/stack-name.js';
-import { NotStarted, startUnlessInterrupted } from '../run/interrupts.js';
+import { NotStarted, startUnlessInterrupted } from '../process/interrupts.js';
 import {
   DeployFailure,
   looksTransient,
@@ -42,7 +42,7 @@ export class CloudFormationDeployer implements Deployer {
 
   private async deployTemplate(context: DeployContext, TemplateBody: string): Promise<DeployOutcome> {
     const sdk = await import('@aws-sdk/client-cloudformation');
-    const client = await cloudFormation(context.region);
+    const client = await context.access.cloudFormation(context.region);
     const stackName = context.stackName;
     if (stackName === null) throw new Error('the cloudformation deployer always has a stack name');
     const Parameters: Parameter[] = Object.entries(this.config.parameters ?? {}).map(([key, value]) => ({
@@ -74,7 +74,10 @@ export class CloudFormationDeployer implements Deployer {
         } catch (error) {
           if (error instanceof Error && /No updates are to be performed/.test(error.message)) {
             context.log(`stack ${stackName}: no updates are to be performed`);
-            return { outputs: (await stackOutputs(context.region, stackName)) ?? {}, changed: false };
+            return {
+              outputs: (await stackOutputs(context.access, context.region, stackName)) ?? {},
+              changed: false,
+            };
           }
           throw error;
         }
@@ -91,13 +94,13 @@ export class CloudFormationDeployer implements Deployer {
       throw new DeployFailure(`stack ${stackName} failed: ${message}`, looksTransient(message));
     }
     context.log(`stack ${stackName}: deployed`);
-    return { outputs: (await stackOutputs(context.region, stackName)) ?? {}, changed: true };
+    return { outputs: (await stackOutputs(context.access, context.region, stackName)) ?? {}, changed: true };
   }
 
   async remove(context: DeployContext): Promise<void> {
     const stackName = context.stackName;
     if (stackName === null) return;
-    await deleteStack(context.region, stackName, context.log);
+    await deleteStack(context.access, context.region, stackName, context.log);
   }
 
   private async template(dir: string): Promise<{ file: string; body: string }> {

@@ -37,7 +37,10 @@ export class CommandDeployer implements Deployer {
     // Any tool: it changed nothing if it says so (cdk, sam, terraform...), else shipgraph cannot tell.
     const changed = saidNoChange(await this.run(this.command, context)) ? false : null;
     if (context.stackName === null) return { outputs: {}, changed };
-    return { outputs: (await stackOutputs(context.region, context.stackName)) ?? {}, changed };
+    return {
+      outputs: (await stackOutputs(context.access, context.region, context.stackName)) ?? {},
+      changed,
+    };
   }
 
   async remove(context: DeployContext): Promise<void> {

@@ -1,5 +1,6 @@
 // What every deployer gets and gives back: the contract the adapters in this folder implement.
 import type { PackageName } from '@shipgraph/core';
+import type { StageAccess } from '../aws/access.js';
 
 export interface DeployContext {
   service: PackageName;
@@ -12,8 +13,10 @@ export interface DeployContext {
   commit: string;
   /** The stack this deploy creates or updates, when shipgraph knows it. */
   stackName: string | null;
-  /** SHIPGRAPH_* variables: stage, region, commit, dependency outputs. */
+  /** SHIPGRAPH_* variables (stage, region, commit, dependency outputs) and the stage's AWS_* credentials. */
   env: Record<string, string>;
+  /** How shipgraph's own calls reach AWS in the stage (its role, or the build's credentials). */
+  access: StageAccess;
   /** Outputs of the services this one depends on: service → output key → value. */
   dependencyOutputs: Record<PackageName, Record<string, string>>;
   /**

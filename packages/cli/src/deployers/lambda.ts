@@ -4,7 +4,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stackOutputs } from '../aws/cloudformation.js';
 import type { LambdaDeployerConfig } from '../config/config.js';
-import { startUnlessInterrupted } from '../run/interrupts.js';
+import { startUnlessInterrupted } from '../process/interrupts.js';
 import { fillPlaceholders } from '../stacks/stack-name.js';
 import {
   awsFailures,
@@ -13,12 +13,12 @@ import {
   type Deployer,
   type Packaging,
 } from './contract.js';
-import { moveAliases, type Published } from './alias-moves.js';
-import { deployedCode, readAlias, rollBackAliases, type AliasTarget } from './lambda-alias.js';
-import { functionNames } from './lambda-functions.js';
-import { publish, uploadZip } from './lambda-code.js';
-import { layerVersion } from './lambda-layer.js';
-import { buildCodeZip, codeZip, type CodeZip } from './lambda-zip.js';
+import { moveAliases, type Published } from './lambda/alias-moves.js';
+import { deployedCode, readAlias, rollBackAliases, type AliasTarget } from './lambda/alias.js';
+import { functionNames } from './lambda/functions.js';
+import { publish, uploadZip } from './lambda/code.js';
+import { layerVersion } from './lambda/layer.js';
+import { buildCodeZip, codeZip, type CodeZip } from './lambda/zip.js';
 
 const PACKAGED_ZIP = 'code.zip';
 
@@ -92,11 +92,11 @@ export class LambdaDeployer implements Deployer {
   private async targets(context: DeployContext): Promise<AliasTarget[]> {
     const alias = fillPlaceholders(this.config.alias ?? context.stage, context.stage, context.region);
     const names = await functionNames(this.config.functions, context);
-    return names.map((name) => ({ function: name, alias, region: context.region }));
+    return names.map((name) => ({ function: name, alias, region: context.region, access: context.access }));
   }
 
   private async ownOutputs(context: DeployContext): Promise<Record<string, string>> {
     if (context.stackName === null) return {};
-    return (await stackOutputs(context.region, context.stackName)) ?? {};
+    return (await stackOutputs(context.access, context.region, context.stackName)) ?? {};
   }
 }

@@ -46,7 +46,10 @@ export class NpmScriptDeployer implements Deployer {
     // A script may run any tool: it changed nothing if the tool says so, else shipgraph cannot tell.
     const changed = saidNoChange(said) ? false : null;
     if (context.stackName === null) return { outputs: {}, changed };
-    return { outputs: (await stackOutputs(context.region, context.stackName)) ?? {}, changed };
+    return {
+      outputs: (await stackOutputs(context.access, context.region, context.stackName)) ?? {},
+      changed,
+    };
   }
 
   /** Runs the service's `remove` script, the same way. */

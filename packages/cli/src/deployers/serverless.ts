@@ -12,8 +12,8 @@ import {
   type Deployer,
   type Packaging,
 } from './contract.js';
-import { rollBackAliases } from './lambda-alias.js';
-import { aliasOf, deployThroughAliases } from './serverless-aliases.js';
+import { rollBackAliases } from './lambda/alias.js';
+import { aliasOf, deployThroughAliases } from './lambda/serverless-aliases.js';
 import { runDeployTool, saidNoChange } from './tool.js';
 
 export class ServerlessDeployer implements Deployer {
@@ -27,10 +27,12 @@ export class ServerlessDeployer implements Deployer {
     if (this.aliased) {
       this.rollback = async (context) => {
         const names =
-          context.stackName === null ? [] : await stackFunctions(context.region, context.stackName);
+          context.stackName === null
+            ? []
+            : await stackFunctions(context.access, context.region, context.stackName);
         const alias = aliasOf(this.config, context);
         return rollBackAliases(
-          names.map((name) => ({ function: name, alias, region: context.region })),
+          names.map((name) => ({ function: name, alias, region: context.region, access: context.access })),
           context,
         );
       };
@@ -71,7 +73,10 @@ export class ServerlessDeployer implements Deployer {
     // The Serverless Framework compares its package with the last deployed one and says so.
     const changed = !saidNoChange(said);
     if (context.stackName === null) return { outputs: {}, changed };
-    return { outputs: (await stackOutputs(context.region, context.stackName)) ?? {}, changed };
+    return {
+      outputs: (await stackOutputs(context.access, context.region, context.stackName)) ?? {},
+      changed,
+    };
   }
 
   async remove(context: DeployContext): Promise<void> {

@@ -4,7 +4,9 @@ import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CommitSha, PackageName } from '@shipgraph/core';
 import { runCommand } from '../process/run-command.js';
-import { stepEnvironment, type OutputCache } from '../steps/outputs.js';
+import type { StageAccess } from '../aws/access.js';
+import { stepEnvironment } from '../steps/context.js';
+import type { OutputCache } from '../steps/outputs.js';
 import type { Step } from '../steps/runner.js';
 import { readJUnitCases, type E2eCase } from './junit-cases.js';
 
@@ -13,6 +15,7 @@ export interface E2eSetting {
   root: string;
   stage: string;
   commit: CommitSha;
+  access: StageAccess;
   outputs: OutputCache;
   /** The package script that runs a service's e2e tests, and the package manager that runs it. */
   script: string;
@@ -71,15 +74,8 @@ export function e2eStep(run: E2eSetting, target: E2eTarget, region: string): Ste
       const junit = join(run.root, tools.logPath.replace(/\.log$/, '.junit.xml'));
       await rm(junit, { force: true });
       const outputs = await run.outputs.collect([target.name, ...target.dependsOn], region);
-      const env = await stepEnvironment({
-        root: run.root,
-        stage: run.stage,
-        region,
-        commit: run.commit,
-        service: target.name,
-        step: 'e2e',
-        outputs,
-      });
+      const place = { ...run, region, service: target.name };
+      const env = await stepEnvironment(place, 'e2e', outputs);
       env.SHIPGRAPH_E2E_JUNIT = junit;
       try {
         await runCommand(run.manager, ['run', run.script], { dir: target.dir, env, ...tools });

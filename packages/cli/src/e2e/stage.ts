@@ -19,7 +19,7 @@ import { junitXml } from './junit.js';
 export interface E2eRequest {
   /** Services to test, in dependency order; those without the script are reported, not run. */
   targets: readonly (E2eTarget & { hasScript: boolean })[];
-  setting: Omit<E2eSetting, 'root' | 'stage' | 'outputs'>;
+  setting: Omit<E2eSetting, 'root' | 'stage' | 'outputs' | 'access'>;
   /** E2e runs at once, beside the deploys. */
   concurrency: number;
   /** Dependents' deploys wait for a service's e2e runs, and are blocked when one fails. */

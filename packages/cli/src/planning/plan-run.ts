@@ -1,4 +1,5 @@
 // Plans a run: which bases to compare, what changed since each, then the core's plan.
+import type { StageAccess } from '../aws/access.js';
 import { basesToCompare, plan, type CommitSha, type Plan, type StageState } from '@shipgraph/core';
 import type { BuildEnvironment } from '../config/build-environment.js';
 import type { Stage } from '../config/stage.js';
@@ -25,11 +26,13 @@ export interface PlanTarget {
   stage: Stage;
   build: BuildEnvironment;
   decision: Decision;
+  /** How stacks are looked up in the stage's account. */
+  access: StageAccess;
 }
 
 /** Plans the run against a state read by the caller (deploy reads it under the stage lock). */
 export async function planRun(target: PlanTarget, state: StageState, request: PlanRequest): Promise<Plan> {
-  const { build, checkout, stage, decision } = target;
+  const { build, checkout, stage, decision, access } = target;
   const baseOverride = request.base === undefined ? null : await checkout.repo.resolveCommit(request.base);
   const skip = skippedBy(decision);
   const planOptions = {
@@ -49,7 +52,7 @@ export async function planRun(target: PlanTarget, state: StageState, request: Pl
     request.checkStacks
       ? // Loaded only to check stacks: reading stack names needs a YAML parser that plans rarely do.
         import('./service-settings.js').then(async ({ missingStacks, serviceSettings }) =>
-          missingStacks(await serviceSettings(checkout, stage.name), stage.regions),
+          missingStacks(access, await serviceSettings(checkout, stage.name), stage.regions),
         )
       : undefined,
   ]);

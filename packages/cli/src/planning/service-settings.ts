@@ -2,6 +2,7 @@
 import { servicesOf, type PackageName } from '@shipgraph/core';
 import type { DeployerConfig } from '../config/config.js';
 import type { Checkout } from './checkout.js';
+import type { StageAccess } from '../aws/access.js';
 import { existingStacks } from '../aws/cloudformation.js';
 import { fillPlaceholders, serverlessStackName } from '../stacks/stack-name.js';
 import { CliError } from '../errors.js';
@@ -71,23 +72,42 @@ export async function serviceSettings(
 
 /** Services whose stack is missing in any of the regions, with where; one ListStacks per region. */
 export async function missingStacks(
+  access: StageAccess,
   settings: ReadonlyMap<PackageName, ServiceSettings>,
   regions: readonly string[],
 ): Promise<Map<PackageName, string>> {
   const missing = new Map<PackageName, string>();
-  const withStacks = [...settings.values()].filter((service) =>
-    regions.some((region) => service.stackName(region) !== null),
-  );
-  if (withStacks.length === 0) return missing;
-  for (const region of regions) {
-    const existing = await existingStacks(region);
-    for (const service of withStacks) {
-      const name = service.stackName(region);
-      if (name === null || existing.has(name)) continue;
-      const where = `no stack ${name} in ${region}`;
-      const before = missing.get(service.name);
-      missing.set(service.name, before === undefined ? where : `${before}; ${where}`);
-    }
+  for (const [name, stacks] of await stacksOf(access, [...settings.values()], regions)) {
+    if (stacks.missing.length > 0)
+      missing.set(name, stacks.missing.map((where) => `no stack ${where}`).join('; '));
   }
   return missing;
+}
+
+/**
+ * Per service with stacks, which exist in the stage's account (region → stack) and which do not
+ * (`<stack> in <region>`); one ListStacks per region.
+ */
+export async function stacksOf(
+  access: StageAccess,
+  services: readonly ServiceSettings[],
+  regions: readonly string[],
+): Promise<Map<PackageName, { found: Record<string, string>; missing: string[] }>> {
+  const stacks = new Map<PackageName, { found: Record<string, string>; missing: string[] }>();
+  const withStacks = services.filter((service) =>
+    regions.some((region) => service.stackName(region) !== null),
+  );
+  if (withStacks.length === 0) return stacks;
+  for (const region of regions) {
+    const existing = await existingStacks(access, region);
+    for (const service of withStacks) {
+      const name = service.stackName(region);
+      if (name === null) continue;
+      const entry = stacks.get(service.name) ?? { found: {}, missing: [] };
+      if (existing.has(name)) entry.found[region] = name;
+      else entry.missing.push(`${name} in ${region}`);
+      stacks.set(service.name, entry);
+    }
+  }
+  return stacks;
 }

@@ -2,7 +2,7 @@
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { execa } from 'execa';
-import { startUnlessInterrupted } from '../run/interrupts.js';
+import { startUnlessInterrupted } from './interrupts.js';
 
 export interface CommandContext {
   /** The folder it runs in. */

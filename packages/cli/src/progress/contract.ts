@@ -1,14 +1,17 @@
 // What a run tells about its steps as they go, and the reporter contract every renderer implements.
 
-/** One step of a run: a service's deploy or e2e test in a region, or its removal (all regions at once). */
+/**
+ * One step of a run: a service's deploy, e2e test or rollback in a region, or its removal (all regions
+ * at once).
+ */
 export interface StepRef {
   service: string;
   region: string | null;
-  kind: 'deploy' | 'e2e' | 'destroy';
+  kind: 'deploy' | 'e2e' | 'destroy' | 'rollback';
 }
 
 /** How a step that ran ended. */
-export type StepEnd = 'deployed' | 'unchanged' | 'failed' | 'passed' | 'removed';
+export type StepEnd = 'deployed' | 'unchanged' | 'failed' | 'passed' | 'removed' | 'rolled back';
 
 export type ProgressEvent =
   /** Not started: `on` names the dependencies still unfinished; empty, it waits for a free slot. */
@@ -63,7 +66,7 @@ export const FAILURE_LINES = 15;
 export const labelOf = (step: StepRef): string =>
   step.kind === 'destroy'
     ? `${step.service} destroy`
-    : `${step.service}/${step.region ?? ''}${step.kind === 'e2e' ? ' e2e' : ''}`;
+    : `${step.service}/${step.region ?? ''}${step.kind === 'deploy' ? '' : ` ${step.kind}`}`;
 
 export const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)}s`;
 

@@ -134,8 +134,13 @@ function endLines(event: Extract<ProgressEvent, { type: 'finished' | 'blocked' }
   ];
 }
 
-const doing = (step: StepRef): string =>
-  step.kind === 'e2e' ? 'running' : step.kind === 'destroy' ? 'removing' : 'deploying';
+const DOING: Record<StepRef['kind'], string> = {
+  deploy: 'deploying',
+  e2e: 'running',
+  destroy: 'removing',
+  rollback: 'rolling back',
+};
+const doing = (step: StepRef): string => DOING[step.kind];
 
 /** `12s`, `3m05s`: whole seconds, enough while watching it grow. */
 const elapsed = (ms: number): string => {

@@ -1,5 +1,5 @@
 // Chooses the renderer once, at the edge, from the Io (terminal or not, CI, colour) and --quiet/--verbose.
-import type { Io } from '../run/io.js';
+import type { Io } from '../io.js';
 import type { Paint, Reporter } from './contract.js';
 import { plainReporter } from './plain.js';
 import { quietReporter } from './quiet.js';

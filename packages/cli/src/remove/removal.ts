@@ -1,5 +1,4 @@
 // Removing services from a stage: dependents first, orphans by their recorded stacks, each forgotten once gone.
-import { join } from 'node:path';
 import {
   buildGraph,
   inDependencyOrder,
@@ -9,15 +8,16 @@ import {
   type StageState,
 } from '@shipgraph/core';
 import { deleteStack } from '../aws/cloudformation.js';
-import { unresolvedDependencies } from '../deployers/contract.js';
 import { deployerFor } from '../deployers/registry.js';
 import { CliError } from '../errors.js';
 import type { Checkout } from '../planning/checkout.js';
 import { serviceSettings } from '../planning/service-settings.js';
 import type { RunContext } from '../run/context.js';
-import { NotStarted, startUnlessInterrupted } from '../run/interrupts.js';
+import { startUnlessInterrupted } from '../process/interrupts.js';
 import type { StageLock } from '../run/stage-lock.js';
-import { openStepLog } from '../steps/step-log.js';
+import { stepRuntime } from '../run/step-runtime.js';
+import { deployerContext } from '../steps/context.js';
+import { runStep, StepFailed, StepInterrupted, type StepTools } from '../steps/runner.js';
 
 /** What a removal takes away: services dependents first, and recorded services no longer in the workspace. */
 export interface Removal {
@@ -67,60 +67,37 @@ export async function removeServices(
   state: StageState,
   removal: Removal,
 ): Promise<RemovalResult[]> {
-  const { checkout, stage, store, reporter } = context;
-  const { signal, children } = lock;
+  const { checkout, stage, store, reporter, access } = context;
+  const root = checkout.repo.root;
   const settings = await serviceSettings(checkout, stage.name);
+  const runtime = stepRuntime(context, lock);
   const failed = new Set<PackageName>();
   const results: RemovalResult[] = [];
-  const remove = async (name: PackageName, work: (line: (text: string) => void) => Promise<void>) => {
-    const step = { service: name, region: null, kind: 'destroy' } as const;
-    if (signal.aborted) {
-      failed.add(name);
-      const why = new NotStarted(signal).message;
-      reporter.report({ type: 'blocked', step, why });
-      results.push({ service: name, status: 'kept', detail: why });
-      return;
-    }
-    const clock = (): number => context.io.now().getTime();
-    const started = clock();
-    reporter.report({ type: 'started', step });
-    const stepLog = await openStepLog(checkout.repo.root, stage.name, `${name}.destroy`, (line) => {
-      reporter.report({ type: 'output', step, line });
-    });
+  const remove = async (name: PackageName, work: (tools: StepTools) => Promise<void>): Promise<void> => {
     try {
-      await work(stepLog.line);
-      await store.forget(stage.name, name);
+      await runStep(runtime, {
+        ref: { service: name, region: null, kind: 'destroy' },
+        logName: `${name}.destroy`,
+        ended: () => 'removed',
+        work: async (tools) => {
+          await work(tools);
+          await store.forget(stage.name, name);
+        },
+      });
       results.push({ service: name, status: 'removed' });
-      reporter.report({ type: 'finished', step, status: 'removed', durationMs: clock() - started });
     } catch (error) {
       failed.add(name);
-      if (error instanceof NotStarted) {
-        reporter.report({ type: 'blocked', step, why: error.message });
+      if (error instanceof StepInterrupted)
         results.push({ service: name, status: 'kept', detail: error.message });
-        return;
-      }
-      const message = error instanceof Error ? error.message : String(error);
-      // Taken before the line below: the tool's own last lines say why.
-      const lastLines = stepLog.lastLines();
-      stepLog.line(`failed: ${message}`);
-      reporter.report({
-        type: 'finished',
-        step,
-        status: 'failed',
-        durationMs: clock() - started,
-        reason: message,
-        lastLines,
-        log: stepLog.path,
-      });
-      results.push({ service: name, status: 'failed', detail: message });
-    } finally {
-      await stepLog.close();
+      else if (error instanceof StepFailed)
+        results.push({ service: name, status: 'failed', detail: error.reason });
+      else throw error;
     }
   };
 
   for (const name of removal.orphans) {
     const stacks = state.services[name]?.stacks;
-    await remove(name, async (line) => {
+    await remove(name, async (tools) => {
       if (stacks === undefined) {
         throw new CliError(
           'E_DEPLOYER',
@@ -128,8 +105,8 @@ export async function removeServices(
         );
       }
       for (const [region, stackName] of Object.entries(stacks)) {
-        startUnlessInterrupted(signal);
-        await deleteStack(region, stackName, line);
+        startUnlessInterrupted(tools.signal);
+        await deleteStack(access, region, stackName, tools.log);
       }
     });
   }
@@ -145,32 +122,11 @@ export async function removeServices(
     }
     const setting = settings.get(name);
     if (setting === undefined) continue;
-    await remove(name, async (line) => {
+    await remove(name, async (tools) => {
       const deployer = await deployerFor(setting.deployer);
       for (const region of stage.regions) {
-        await deployer.remove({
-          service: name,
-          dir: join(checkout.repo.root, setting.dir),
-          root: checkout.repo.root,
-          stage: stage.name,
-          region,
-          commit: checkout.head,
-          stackName: setting.stackName(region),
-          env: {
-            SHIPGRAPH_STAGE: stage.name,
-            SHIPGRAPH_REGION: region,
-            SHIPGRAPH_SERVICE: name,
-            AWS_REGION: region,
-          },
-          dependencyOutputs: {},
-          resolvedDependencies: unresolvedDependencies('a removal builds nothing'),
-          log: line,
-          track: (kill) => {
-            children.add(kill);
-            return () => children.delete(kill);
-          },
-          signal,
-        });
+        const place = { root, stage: stage.name, region, service: name, commit: checkout.head, access };
+        await deployer.remove(await deployerContext(place, 'remove', setting, tools));
       }
     });
   }

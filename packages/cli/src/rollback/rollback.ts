@@ -1,13 +1,15 @@
 // Moving services back to what they served before their last deploy, through their deployers' rollback.
-import { join } from 'node:path';
 import type { Graph, PackageName } from '@shipgraph/core';
+import type { Deployer } from '../deployers/contract.js';
 import { deployerFor } from '../deployers/registry.js';
-import { unresolvedDependencies, type Deployer } from '../deployers/contract.js';
 import { CliError } from '../errors.js';
-import { serviceSettings } from '../planning/service-settings.js';
+import { serviceSettings, type ServiceSettings } from '../planning/service-settings.js';
 import type { RunContext } from '../run/context.js';
 import type { StageLock } from '../run/stage-lock.js';
+import { stepRuntime } from '../run/step-runtime.js';
+import { deployerContext } from '../steps/context.js';
 import { OutputCache } from '../steps/outputs.js';
+import { runStep, StepFailed } from '../steps/runner.js';
 
 export interface RollbackResult {
   service: PackageName;
@@ -22,15 +24,11 @@ export async function rollBack(
   graph: Graph,
   services: readonly PackageName[],
 ): Promise<RollbackResult[]> {
-  const { checkout, stage, log } = context;
+  const { checkout, stage } = context;
   const settings = await serviceSettings(checkout, stage.name);
   // Every service is checked before any moves: a mistyped selection rolls nothing back.
-  const chosen: {
-    name: PackageName;
-    dir: string;
-    deployer: Deployer;
-    stackName: (region: string) => string | null;
-  }[] = [];
+  const root = checkout.repo.root;
+  const chosen: { name: PackageName; setting: ServiceSettings; deployer: Deployer }[] = [];
   for (const name of services) {
     const setting = settings.get(name);
     if (setting === undefined) continue;
@@ -40,40 +38,39 @@ export async function rollBack(
         hint: 'rollback moves aliases (the lambda deployer, or serverless with alias or rollout); redeploy an earlier commit for other services',
       });
     }
-    chosen.push({ name, dir: setting.dir, deployer, stackName: setting.stackName });
+    chosen.push({ name, setting, deployer });
   }
-  const outputs = new OutputCache(settings);
+  const outputs = new OutputCache(settings, context.access);
+  const runtime = stepRuntime(context, lock);
   const results: RollbackResult[] = [];
-  for (const { name, dir, deployer, stackName } of chosen) {
+  for (const { name, setting, deployer } of chosen) {
     for (const region of stage.regions) {
-      const moved =
-        (await deployer.rollback?.({
-          service: name,
-          dir: join(checkout.repo.root, dir),
-          root: checkout.repo.root,
-          stage: stage.name,
-          region,
-          commit: checkout.head,
-          stackName: stackName(region),
-          env: {
-            SHIPGRAPH_STAGE: stage.name,
-            SHIPGRAPH_REGION: region,
-            SHIPGRAPH_SERVICE: name,
-            AWS_REGION: region,
-          },
-          // Function names may come from the outputs of the services it depends on.
-          dependencyOutputs: await outputs.collect(graph.deps.get(name) ?? [], region),
-          resolvedDependencies: unresolvedDependencies('a rollback builds nothing'),
-          log: (line) => {
-            log(`[${name}/${region}] ${line}`);
-          },
-          track: (kill) => {
-            lock.children.add(kill);
-            return () => lock.children.delete(kill);
-          },
-          signal: lock.signal,
-        })) ?? [];
-      results.push({ service: name, region, moved });
+      const place = {
+        root,
+        stage: stage.name,
+        region,
+        service: name,
+        commit: checkout.head,
+        access: context.access,
+      };
+      try {
+        const { result: moved } = await runStep(runtime, {
+          ref: { service: name, region, kind: 'rollback' },
+          logName: `${name}.${region}.rollback`,
+          ended: () => 'rolled back',
+          work: async (tools) =>
+            (await deployer.rollback?.(
+              await deployerContext(place, 'rollback', setting, tools, {
+                // Function names may come from the outputs of the services it depends on.
+                dependencyOutputs: await outputs.collect(graph.deps.get(name) ?? [], region),
+              }),
+            )) ?? [],
+        });
+        results.push({ service: name, region, moved });
+      } catch (error) {
+        // The deployer's own error (E_ROLLBACK: nothing to go back to) is the run's: it says why and exits.
+        throw error instanceof StepFailed ? error.cause : error;
+      }
     }
   }
   return results;

@@ -1,5 +1,5 @@
 // Opens what every command works on: the checkout at its commit, the stage, its state store and the log.
-import { StageAccess, useStageAccess } from '../aws/access.js';
+import { StageAccess } from '../aws/access.js';
 import { decide, type Decision } from '../config/trigger.js';
 import { resolveStage, type Stage } from '../config/stage.js';
 import { openCheckout, type Checkout } from '../planning/checkout.js';
@@ -12,7 +12,7 @@ import {
 } from '../config/build-environment.js';
 import type { Reporter } from '../progress/contract.js';
 import { lineReporter } from '../progress/registry.js';
-import type { Io } from './io.js';
+import type { Io } from '../io.js';
 
 export interface RunContext {
   io: Io;
@@ -28,6 +28,8 @@ export interface RunContext {
   /** What this build is for; when it deploys nothing, `stage` is still the one a plan compares with. */
   decision: Decision;
   stage: Stage;
+  /** How the run reaches AWS in its stage: the stage's role, or the build's own credentials. */
+  access: StageAccess;
   store: StateStore;
 }
 
@@ -50,7 +52,6 @@ export async function openRun(io: Io, request: RunRequest): Promise<RunContext> 
   const checkout = await openCheckout(io.cwd, build.headRef);
   const decision = decide(checkout.config, build.trigger, build.event, build.explicitStage);
   const stage = resolveStage(checkout.config, decision.stage ?? request.stage, io.env);
-  useStageAccess(new StageAccess(`stage ${stage.name}`, stage.role, stage.regions[0] ?? 'us-east-1'));
 
   // A command with no steps to show (plan, state) writes its notes as lines, whatever the terminal.
   const reporter = request.reporter ?? lineReporter(io);
@@ -67,6 +68,7 @@ export async function openRun(io: Io, request: RunRequest): Promise<RunContext> 
     build,
     decision,
     stage,
+    access: new StageAccess(`stage ${stage.name}`, stage.role, stage.regions[0] ?? 'us-east-1'),
     store: openStateStore(checkout.config.state, checkout.repo.root, io.env),
   };
 }

@@ -3,7 +3,7 @@ import type { PackageName } from '@shipgraph/core';
 import type { CliError } from '../errors.js';
 import { acquireRunLock, type HeldLock } from '../state/lock.js';
 import type { StateStore } from '../state/store.js';
-import { listenForInterrupts, signalExitCode, type Interrupts } from './interrupts.js';
+import { listenForInterrupts, signalExitCode, type Interrupts } from '../process/interrupts.js';
 
 export interface StageLock extends AsyncDisposable {
   /** Aborted by SIGINT/SIGTERM, or when the lock was lost: start nothing new. */

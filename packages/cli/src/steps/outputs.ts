@@ -1,8 +1,6 @@
 // Stack outputs shared with later steps: as SHIPGRAPH_OUTPUT_<SERVICE>_<KEY> variables and as a JSON file.
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import type { CommitSha, PackageName } from '@shipgraph/core';
-import { stageEnvironment } from '../aws/access.js';
+import type { PackageName } from '@shipgraph/core';
+import type { StageAccess } from '../aws/access.js';
 import { stackOutputs } from '../aws/cloudformation.js';
 import type { ServiceSettings } from '../planning/service-settings.js';
 
@@ -30,7 +28,11 @@ export function outputVariables(
 export class OutputCache {
   private readonly known = new Map<string, Promise<Record<string, string>>>();
 
-  constructor(private readonly settings: ReadonlyMap<PackageName, ServiceSettings>) {}
+  constructor(
+    private readonly settings: ReadonlyMap<PackageName, ServiceSettings>,
+    /** Reaches the stacks in the stage's account. */
+    private readonly access: StageAccess,
+  ) {}
 
   get(service: PackageName, region: string): Promise<Record<string, string>> {
     const key = `${service}@${region}`;
@@ -40,7 +42,7 @@ export class OutputCache {
       found =
         stackName === null
           ? Promise.resolve({})
-          : stackOutputs(region, stackName).then((values) => values ?? {});
+          : stackOutputs(this.access, region, stackName).then((values) => values ?? {});
       this.known.set(key, found);
     }
     return found;
@@ -58,36 +60,6 @@ export class OutputCache {
     for (const service of services) collected[service] = await this.get(service, region);
     return collected;
   }
-}
-
-export interface StepEnvironment {
-  root: string;
-  stage: string;
-  region: string;
-  commit: CommitSha;
-  service: PackageName;
-  /** Which step the outputs file is for (`deploy`, `e2e`). */
-  step: string;
-  outputs: Record<PackageName, Record<string, string>>;
-}
-
-/** The SHIPGRAPH_* and AWS_* environment of one deploy or e2e run, with its outputs file written. */
-export async function stepEnvironment(step: StepEnvironment): Promise<Record<string, string>> {
-  const dir = join(step.root, '.shipgraph', 'outputs', step.stage);
-  await mkdir(dir, { recursive: true });
-  const file = join(dir, `${fileSafe(step.service)}.${step.region}.${step.step}.json`);
-  await writeFile(file, JSON.stringify(step.outputs, null, 2) + '\n');
-  return {
-    SHIPGRAPH_STAGE: step.stage,
-    SHIPGRAPH_REGION: step.region,
-    SHIPGRAPH_COMMIT: step.commit,
-    SHIPGRAPH_SERVICE: step.service,
-    SHIPGRAPH_OUTPUTS_FILE: file,
-    ...(await stageEnvironment()),
-    AWS_REGION: step.region,
-    AWS_DEFAULT_REGION: step.region,
-    ...outputVariables(step.outputs),
-  };
 }
 
 /** A service name as a file name: `@acme/orders-api` → `_acme_orders-api`. */

@@ -3,7 +3,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ShipgraphError } from '@shipgraph/core';
 import type { ProgressEvent, StepEnd, StepRef } from '../progress/contract.js';
-import { Interrupted, NotStarted, startUnlessInterrupted } from '../run/interrupts.js';
+import { Interrupted, NotStarted, startUnlessInterrupted } from '../process/interrupts.js';
 import { openStepLog } from './step-log.js';
 
 /** What every step of a run shares: where logs go, the reporter, the clock, the signal. */

@@ -1,10 +1,9 @@
 // The lambda deployer's code in the cloud: the zip uploaded to S3, the function updated from it, a version published.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { codeBucketS3, lambda } from '../aws/lambda.js';
-import { fillPlaceholders } from '../stacks/stack-name.js';
-import { DeployFailure, type DeployContext } from './contract.js';
-import { deployedCode, type AliasTarget } from './lambda-alias.js';
-import type { CodeZip } from './lambda-zip.js';
+import { fillPlaceholders } from '../../stacks/stack-name.js';
+import { DeployFailure, type DeployContext } from '../contract.js';
+import { deployedCode, type AliasTarget } from './alias.js';
+import type { CodeZip } from './zip.js';
 
 export interface CodeObject {
   bucket: string;
@@ -21,7 +20,7 @@ export async function uploadZip(
 ): Promise<CodeObject> {
   const { PutObjectCommand } = await import('@aws-sdk/client-s3');
   const bucket = fillPlaceholders(bucketTemplate, context.stage, context.region);
-  const s3 = await codeBucketS3(context.region);
+  const s3 = await context.access.s3(context.region);
   const prefix = kind === 'layer' ? 'layer-' : '';
   const key = `${context.service}/${prefix}${context.commit}.zip`;
   for (const Key of [key, `${context.service}/${prefix}latest.zip`]) {
@@ -42,7 +41,7 @@ export async function publish(
   layer: string | null,
 ): Promise<string> {
   const sdk = await import('@aws-sdk/client-lambda');
-  const client = await lambda(target.region);
+  const client = await target.access.lambda(target.region);
   const FunctionName = target.function;
   const latest = await deployedCode(target, '$LATEST');
   if (latest.sha256 !== zip.sha256) {
@@ -68,7 +67,7 @@ export async function publish(
 export async function publishVersion(target: AliasTarget, codeSha256?: string): Promise<string> {
   const { PublishVersionCommand } = await import('@aws-sdk/client-lambda');
   const published = await (
-    await lambda(target.region)
+    await target.access.lambda(target.region)
   ).send(new PublishVersionCommand({ FunctionName: target.function, CodeSha256: codeSha256 }));
   if (published.Version === undefined)
     throw new Error(`PublishVersion of ${target.function} gave no version`);
@@ -78,7 +77,7 @@ export async function publishVersion(target: AliasTarget, codeSha256?: string): 
 /** Polls LastUpdateStatus until the update is Successful; Failed is a failed deploy, with Lambda's reason. */
 async function updateApplied(target: AliasTarget): Promise<void> {
   const { GetFunctionConfigurationCommand } = await import('@aws-sdk/client-lambda');
-  const client = await lambda(target.region);
+  const client = await target.access.lambda(target.region);
   for (let waited = 0; waited < 600; waited++) {
     const found = await client.send(new GetFunctionConfigurationCommand({ FunctionName: target.function }));
     if (found.LastUpdateStatus === 'Successful' || found.LastUpdateStatus === undefined) return;

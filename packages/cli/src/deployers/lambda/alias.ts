@@ -1,14 +1,16 @@
 // A function's alias as the lambda deployer moves it: which version it serves, with what share, and
 // the version before (kept in the alias's description, so a rollback reads it from Lambda itself).
-import { lambda } from '../aws/lambda.js';
-import { CliError } from '../errors.js';
-import { startUnlessInterrupted } from '../run/interrupts.js';
-import type { DeployContext } from './contract.js';
+import type { StageAccess } from '../../aws/access.js';
+import { CliError } from '../../errors.js';
+import { startUnlessInterrupted } from '../../process/interrupts.js';
+import type { DeployContext } from '../contract.js';
 
 export interface AliasTarget {
   function: string;
   alias: string;
   region: string;
+  /** Whose credentials reach the function: the stage's. */
+  access: StageAccess;
 }
 
 export interface AliasState {
@@ -33,7 +35,7 @@ export async function readAlias(target: AliasTarget): Promise<AliasState | null>
   const { GetAliasCommand, ResourceNotFoundException } = await import('@aws-sdk/client-lambda');
   try {
     const found = await (
-      await lambda(target.region)
+      await target.access.lambda(target.region)
     ).send(new GetAliasCommand({ FunctionName: target.function, Name: target.alias }));
     return {
       version: found.FunctionVersion ?? '$LATEST',
@@ -64,7 +66,7 @@ export async function pointAlias(
     // An empty map clears a rollout's routing; UpdateAlias without RoutingConfig would keep it.
     RoutingConfig: { AdditionalVersionWeights: to.weights ?? {} },
   };
-  const client = await lambda(target.region);
+  const client = await target.access.lambda(target.region);
   if (exists) await client.send(new sdk.UpdateAliasCommand(request));
   else await client.send(new sdk.CreateAliasCommand(request));
 }
@@ -76,7 +78,7 @@ export async function deployedCode(
 ): Promise<{ sha256: string | null; layers: string[] }> {
   const { GetFunctionConfigurationCommand } = await import('@aws-sdk/client-lambda');
   const found = await (
-    await lambda(target.region)
+    await target.access.lambda(target.region)
   ).send(new GetFunctionConfigurationCommand({ FunctionName: target.function, Qualifier: version }));
   return {
     sha256: found.CodeSha256 ?? null,

@@ -3,13 +3,12 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { LayerVersionsListItem } from '@aws-sdk/client-lambda';
-import { lambda } from '../aws/lambda.js';
-import type { LambdaDeployerConfig } from '../config/config.js';
-import { fillPlaceholders } from '../stacks/stack-name.js';
-import type { DeployContext } from './contract.js';
-import { uploadZip } from './lambda-code.js';
-import { zipFolder } from './lambda-zip.js';
-import { runDeployTool } from './tool.js';
+import type { LambdaDeployerConfig } from '../../config/config.js';
+import { fillPlaceholders } from '../../stacks/stack-name.js';
+import type { DeployContext } from '../contract.js';
+import { uploadZip } from './code.js';
+import { zipFolder } from './zip.js';
+import { runDeployTool } from '../tool.js';
 
 type LayerConfig = NonNullable<LambdaDeployerConfig['layer']>;
 
@@ -28,7 +27,7 @@ export async function layerVersion(
   context: DeployContext,
 ): Promise<string> {
   const sdk = await import('@aws-sdk/client-lambda');
-  const client = await lambda(context.region);
+  const client = await context.access.lambda(context.region);
   const LayerName = fillPlaceholders(layer.name, context.stage, context.region);
   const command = layer.build.command.map((part) => fillPlaceholders(part, context.stage, context.region));
   const resolved = await context.resolvedDependencies();

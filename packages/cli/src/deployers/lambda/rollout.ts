@@ -2,12 +2,11 @@
 // an alarm, an error or a signal puts every alias back on the version it served before. A rollout
 // configured with `codeDeploy` is handed to CodeDeploy instead (rollout-codedeploy.ts).
 import { setTimeout as sleep } from 'node:timers/promises';
-import { cloudWatch } from '../aws/lambda.js';
-import type { RolloutConfig, WeightsRolloutConfig } from '../config/config.js';
-import { CliError } from '../errors.js';
-import { fillPlaceholders } from '../stacks/stack-name.js';
-import { DeployFailure, looksTransient, type DeployContext } from './contract.js';
-import { pointAlias, type AliasMove } from './lambda-alias.js';
+import type { RolloutConfig, WeightsRolloutConfig } from '../../config/config.js';
+import { CliError } from '../../errors.js';
+import { fillPlaceholders } from '../../stacks/stack-name.js';
+import { DeployFailure, looksTransient, type DeployContext } from '../contract.js';
+import { pointAlias, type AliasMove } from './alias.js';
 import { rollOutWithCodeDeploy } from './rollout-codedeploy.js';
 
 /** The new version's share at each step, in percent: canary one step, linear every `percent` below 100. */
@@ -31,7 +30,7 @@ export async function rollOut(
 ): Promise<void> {
   if ('codeDeploy' in config) return rollOutWithCodeDeploy(moves, config, context);
   const alarms = (config.alarms ?? []).map((name) => fillPlaceholders(name, context.stage, context.region));
-  await checkAlarmsExist(alarms, context.region);
+  await checkAlarmsExist(alarms, context);
   const pollMs = (config.pollSeconds ?? DEFAULT_POLL_SECONDS) * 1000;
   try {
     for (const share of rolloutSteps(config)) {
@@ -71,7 +70,7 @@ async function bake(
 ): Promise<void> {
   const until = Date.now() + ms;
   for (;;) {
-    const firing = await alarmsFiring(alarms, context.region);
+    const firing = await alarmsFiring(alarms, context);
     if (firing.length > 0) {
       throw new DeployFailure(`alarm ${firing.join(', ')} in ALARM during the rollout: rolled back`, false);
     }
@@ -84,23 +83,25 @@ async function bake(
   }
 }
 
-async function describeAlarms(alarms: readonly string[], region: string) {
+async function describeAlarms(alarms: readonly string[], context: DeployContext) {
   const { DescribeAlarmsCommand } = await import('@aws-sdk/client-cloudwatch');
-  const found = await (await cloudWatch(region)).send(new DescribeAlarmsCommand({ AlarmNames: [...alarms] }));
+  const client = await context.access.cloudWatch(context.region);
+  const found = await client.send(new DescribeAlarmsCommand({ AlarmNames: [...alarms] }));
   return [...(found.MetricAlarms ?? []), ...(found.CompositeAlarms ?? [])];
 }
 
-async function alarmsFiring(alarms: readonly string[], region: string): Promise<string[]> {
+async function alarmsFiring(alarms: readonly string[], context: DeployContext): Promise<string[]> {
   if (alarms.length === 0) return [];
-  return (await describeAlarms(alarms, region))
+  return (await describeAlarms(alarms, context))
     .filter((alarm) => alarm.StateValue === 'ALARM')
     .map((alarm) => alarm.AlarmName ?? '?');
 }
 
 /** A misspelt alarm would watch nothing: refuse to shift traffic under it. */
-async function checkAlarmsExist(alarms: readonly string[], region: string): Promise<void> {
+async function checkAlarmsExist(alarms: readonly string[], context: DeployContext): Promise<void> {
   if (alarms.length === 0) return;
-  const found = new Set((await describeAlarms(alarms, region)).map((alarm) => alarm.AlarmName));
+  const region = context.region;
+  const found = new Set((await describeAlarms(alarms, context)).map((alarm) => alarm.AlarmName));
   const missing = alarms.filter((name) => !found.has(name));
   if (missing.length > 0) {
     throw new CliError('E_DEPLOYER', `rollout alarm ${missing.join(', ')} does not exist in ${region}`, {

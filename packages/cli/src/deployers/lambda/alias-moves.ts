@@ -1,8 +1,8 @@
 // Moving aliases to newly published versions: created where there was none, shifted gradually where
 // a rollout is configured, moved at once otherwise. Shared by the deployers that publish versions.
-import type { RolloutConfig } from '../config/config.js';
-import type { DeployContext } from './contract.js';
-import { pointAlias, type AliasMove, type AliasState, type AliasTarget } from './lambda-alias.js';
+import type { RolloutConfig } from '../../config/config.js';
+import type { DeployContext } from '../contract.js';
+import { pointAlias, type AliasMove, type AliasState, type AliasTarget } from './alias.js';
 import { rollOut } from './rollout.js';
 
 /** A function's alias as it was before the deploy, and the version the deploy published. */

@@ -1,8 +1,8 @@
 // The lambda deployer's function names, with {stage}, {region} and stack outputs filled in.
-import { stackOutputs } from '../aws/cloudformation.js';
-import { CliError } from '../errors.js';
-import { fillPlaceholders } from '../stacks/stack-name.js';
-import type { DeployContext } from './contract.js';
+import { stackOutputs } from '../../aws/cloudformation.js';
+import { CliError } from '../../errors.js';
+import { fillPlaceholders } from '../../stacks/stack-name.js';
+import type { DeployContext } from '../contract.js';
 
 const DEPENDENCY_OUTPUT = /\{output:([^:}]+):([^}]+)\}/g;
 const OWN_OUTPUT = /\{output:([^:}]+)\}/g;
@@ -28,7 +28,7 @@ export async function functionNames(templates: readonly string[], context: Deplo
       if (context.stackName === null) {
         missing('its own stack', `set services."${context.service}".stackName in shipgraph.config.json`);
       }
-      own ??= (await stackOutputs(context.region, context.stackName)) ?? {};
+      own ??= (await stackOutputs(context.access, context.region, context.stackName)) ?? {};
       const outputs = own;
       name = name.replace(
         OWN_OUTPUT,

@@ -6,11 +6,11 @@ import { tmpdir } from 'node:os';
 import { basename, extname, join, relative, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { zipSync, type Zippable } from 'fflate';
-import type { LambdaDeployerConfig } from '../config/config.js';
-import { CliError } from '../errors.js';
-import { fillPlaceholders } from '../stacks/stack-name.js';
-import type { DeployContext } from './contract.js';
-import { runDeployTool } from './tool.js';
+import type { LambdaDeployerConfig } from '../../config/config.js';
+import { CliError } from '../../errors.js';
+import { fillPlaceholders } from '../../stacks/stack-name.js';
+import type { DeployContext } from '../contract.js';
+import { runDeployTool } from '../tool.js';
 
 // Every entry gets this time (local midnight, as zip stores local time, so the bytes do not depend on
 // the time zone) and one of two modes: what Lambda hashes is then the files' names and contents only.

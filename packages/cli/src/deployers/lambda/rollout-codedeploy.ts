@@ -1,12 +1,12 @@
 // Rollout through CodeDeploy: a deployment per function moves its alias as the deployment group (or
 // `config`) says; the group's alarms and automatic rollback are CodeDeploy's, shipgraph waits for the end.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { codeDeploy } from '../aws/lambda.js';
-import type { CodeDeployRolloutConfig } from '../config/config.js';
-import { CliError } from '../errors.js';
-import { fillPlaceholders } from '../stacks/stack-name.js';
-import { DeployFailure, type DeployContext } from './contract.js';
-import { pointAlias, readAlias, type AliasMove, type AliasState } from './lambda-alias.js';
+import type { StageAccess } from '../../aws/access.js';
+import type { CodeDeployRolloutConfig } from '../../config/config.js';
+import { CliError } from '../../errors.js';
+import { fillPlaceholders } from '../../stacks/stack-name.js';
+import { DeployFailure, type DeployContext } from '../contract.js';
+import { pointAlias, readAlias, type AliasMove, type AliasState } from './alias.js';
 
 // A Lambda deployment takes minutes; its status read every 5 s notices the end soon enough.
 const DEFAULT_POLL_SECONDS = 5;
@@ -17,6 +17,7 @@ interface DeploymentGroup {
   deploymentGroup: string;
   config: string | undefined;
   region: string;
+  access: StageAccess;
 }
 
 export async function rollOutWithCodeDeploy(
@@ -30,6 +31,7 @@ export async function rollOutWithCodeDeploy(
     deploymentGroup: fill(config.codeDeploy.deploymentGroup),
     config: config.codeDeploy.config === undefined ? undefined : fill(config.codeDeploy.config),
     region: context.region,
+    access: context.access,
   };
   await checkDeploymentGroup(group);
   const pollMs = (config.pollSeconds ?? DEFAULT_POLL_SECONDS) * 1000;
@@ -64,7 +66,7 @@ async function deployThroughCodeDeploy(
   context: DeployContext,
 ): Promise<void> {
   const sdk = await import('@aws-sdk/client-codedeploy');
-  const client = await codeDeploy(group.region);
+  const client = await group.access.codeDeploy(group.region);
   const created = await client.send(
     new sdk.CreateDeploymentCommand({
       applicationName: group.application,
@@ -99,7 +101,7 @@ async function deployThroughCodeDeploy(
       await sleep(pollMs, undefined, { signal: context.signal }).catch(() => undefined);
       if (context.signal.aborted) {
         ended = true;
-        const stopped = await stopDeployment(id, group.region, context);
+        const stopped = await stopDeployment(id, group, context);
         throw new DeployFailure(
           stopped
             ? `rollout interrupted: CodeDeploy deployment ${id} stopped, rolling back to version ${move.from.version}`
@@ -110,7 +112,7 @@ async function deployThroughCodeDeploy(
     }
   } catch (error) {
     // Left running, the deployment would go on moving traffic after shipgraph has given up on it.
-    if (!ended) await stopDeployment(id, group.region, context);
+    if (!ended) await stopDeployment(id, group, context);
     throw error;
   }
 }
@@ -133,11 +135,11 @@ const interrupted = (): DeployFailure =>
   new DeployFailure('rollout interrupted: rolled back to the version before', false);
 
 /** Stops the deployment, CodeDeploy rolling back what it moved; false when it could not be stopped. */
-async function stopDeployment(id: string, region: string, context: DeployContext): Promise<boolean> {
+async function stopDeployment(id: string, group: DeploymentGroup, context: DeployContext): Promise<boolean> {
   const { StopDeploymentCommand } = await import('@aws-sdk/client-codedeploy');
   try {
     const stopped = await (
-      await codeDeploy(region)
+      await group.access.codeDeploy(group.region)
     ).send(new StopDeploymentCommand({ deploymentId: id, autoRollbackEnabled: true }));
     context.log(`rollout: CodeDeploy deployment ${id} stopped, with rollback (${stopped.status ?? '?'})`);
     return true;
@@ -168,7 +170,7 @@ async function checkDeploymentGroup(group: DeploymentGroup): Promise<void> {
   const sdk = await import('@aws-sdk/client-codedeploy');
   const request = { applicationName: group.application, deploymentGroupName: group.deploymentGroup };
   try {
-    await (await codeDeploy(group.region)).send(new sdk.GetDeploymentGroupCommand(request));
+    await (await group.access.codeDeploy(group.region)).send(new sdk.GetDeploymentGroupCommand(request));
   } catch (error) {
     if (
       error instanceof sdk.ApplicationDoesNotExistException ||

@@ -3,15 +3,15 @@
 // published and its alias moved, gradually when a rollout is configured.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ServerlessDeployerConfig } from '../config/config.js';
-import { CliError } from '../errors.js';
-import { startUnlessInterrupted } from '../run/interrupts.js';
-import { fillPlaceholders } from '../stacks/stack-name.js';
+import type { ServerlessDeployerConfig } from '../../config/config.js';
+import { CliError } from '../../errors.js';
+import { startUnlessInterrupted } from '../../process/interrupts.js';
+import { fillPlaceholders } from '../../stacks/stack-name.js';
 import { aliasBypasses, templateFunctions, type Template } from './alias-bypass.js';
 import { moveAliases } from './alias-moves.js';
-import type { DeployContext, DeployOutcome } from './contract.js';
-import { readAlias, type AliasTarget } from './lambda-alias.js';
-import { publishVersion } from './lambda-code.js';
+import type { DeployContext, DeployOutcome } from '../contract.js';
+import { readAlias, type AliasTarget } from './alias.js';
+import { publishVersion } from './code.js';
 
 // What `serverless package` writes for a stack update (the create template only holds the bucket).
 const TEMPLATE = 'cloudformation-template-update-stack.json';
@@ -51,6 +51,7 @@ export async function deployThroughAliases(
     function: fn.name,
     alias,
     region: context.region,
+    access: context.access,
   }));
   const before = await Promise.all(targets.map((target) => readAlias(target)));
   const outcome = await deploy();
