@@ -14,12 +14,20 @@ describe('state', () => {
     repo.write({ 'services/billing/src/handler.ts': 'export const v = 2;\n' });
     const second = repo.commit();
 
-    const marked = await repo.run(['state', 'mark', '--stage', 'staging', '--commit', first]);
+    const marked = await repo.run([
+      'state',
+      'mark',
+      '--no-check-stacks',
+      '--stage',
+      'staging',
+      '--commit',
+      first,
+    ]);
     expect(marked.exitCode).toBe(0);
     expect(marked.stderr).toBe(
       `recorded 2 services as deployed at ${first.slice(0, 12)} in stage staging (.shipgraph/state/staging.json)`,
     );
-    await repo.run(['state', 'mark', '--only', 'billing']);
+    await repo.run(['state', 'mark', '--no-check-stacks', '--only', 'billing']);
 
     const state = JSON.parse(readFileSync(join(repo.dir, '.shipgraph/state/staging.json'), 'utf8')) as {
       services: Record<string, { commit: string; fingerprint: string; regions: string[] }>;
@@ -64,7 +72,7 @@ describe('state', () => {
     repo.write({
       '.shipgraph/state/staging.json': '{"version": 1, "services": {"@acme/orders": {"commit": "abc"}}}',
     });
-    for (const args of [['plan'], ['state', 'mark']]) {
+    for (const args of [['plan'], ['state', 'mark', '--no-check-stacks']]) {
       const result = await repo.run(args);
       expect(result.exitCode).toBe(2);
       expect(result.stderr).toBe(

@@ -1,5 +1,7 @@
 // `shipgraph state mark`: records services as deployed at a commit, to adopt stacks that already exist.
 import { buildGraph, selectServices } from '@shipgraph/core';
+import { CliError } from '../errors.js';
+import { serviceSettings, stacksOf } from '../planning/service-settings.js';
 import { checkoutFingerprints } from '../planning/signatures.js';
 import { openRun } from '../run/context.js';
 import { lockStage } from '../run/stage-lock.js';
@@ -24,17 +26,46 @@ export const command = defineCommand({
         describe: 'Commit the services are deployed at (default HEAD)',
       },
       only: onlyFlag('Only these services (comma-separated)'),
+      'check-stacks': {
+        type: 'boolean',
+        default: true,
+        describe: 'Refuse services whose stack is not in the stage (--no-check-stacks to record them anyway)',
+      },
       ...jsonFlag('Print what was recorded as JSON'),
     }),
 
   async run(flags, io) {
-    const { checkout, stage, store, log } = await openRun(io, {
+    const { checkout, stage, store, log, access } = await openRun(io, {
       stage: flags.stage,
       head: flags.commit,
       build: false,
     });
     const services = selectServices(buildGraph(checkout.workspace), flags.only ?? null, []);
     const fingerprints = await checkoutFingerprints(checkout);
+    // Adopting means the stacks are there, in the stage's account: look, and remember them (orphans are
+    // removed by their recorded stacks).
+    const settings = await serviceSettings(checkout, stage.name);
+    const stacks = flags.checkStacks
+      ? await stacksOf(
+          access,
+          services.map((service) => settings.get(service.name)).filter((one) => one !== undefined),
+          stage.regions,
+        ).catch((error: unknown) => {
+          if (!(error instanceof CliError) || error.code !== 'E_AWS') throw error;
+          throw new CliError('E_AWS', error.message, {
+            hint: "run it with the stage's AWS credentials, or pass --no-check-stacks to record without looking",
+            cause: error,
+          });
+        })
+      : new Map<string, { found: Record<string, string>; missing: string[] }>();
+    const missing = [...stacks].filter(([, found]) => found.missing.length > 0);
+    if (missing.length > 0) {
+      throw new CliError(
+        'E_STACK_MISSING',
+        `cannot mark as deployed what is not there: ${missing.map(([name, found]) => `${name} (no stack ${found.missing.join(', ')})`).join('; ')}`,
+        { hint: 'deploy those services instead, leave them out with --only, or pass --no-check-stacks' },
+      );
+    }
     const lock = await lockStage({
       store,
       stage: stage.name,
@@ -47,11 +78,13 @@ export const command = defineCommand({
     try {
       for (const service of services) {
         if (lock.signal.aborted) break;
+        const found = stacks.get(service.name)?.found ?? {};
         await store.record(stage.name, service.name, {
           commit: checkout.head,
           fingerprint: fingerprints.of(service.name),
           deployedAt,
           regions: stage.regions,
+          ...(Object.keys(found).length > 0 ? { stacks: found } : {}),
         });
       }
     } finally {

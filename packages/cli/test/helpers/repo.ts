@@ -89,11 +89,12 @@ export class TestRepo {
     return JSON.parse(result.stdout) as PlanJson;
   }
 
-  /** Records every service (or `only`) as deployed at `commit` in the stage. */
+  /** Records every service (or `only`) as deployed at `commit` in the stage (no AWS: stacks not looked up). */
   async mark(commit: string, only?: string[], stage = 'staging'): Promise<void> {
     const args = [
       'state',
       'mark',
+      '--no-check-stacks',
       '--stage',
       stage,
       '--commit',
