@@ -28,6 +28,31 @@ export default tseslint.config(
     },
   },
   {
+    // What a run depends on (the stage's credentials, the stage, its clients) is passed in as a value:
+    // module-level state that one path sets and another forgets to read is how a step acts as the
+    // wrong identity. The two memos allowed below hold facts of the process, read once.
+    files: ['packages/*/src/**/*.ts'],
+    ignores: ['packages/cli/src/version.ts', 'packages/cli/src/git/repo.ts', '**/*.test.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "Program > VariableDeclaration[kind='let']",
+          message: 'No module-level `let`: pass the value in (see aws/access.ts), or keep it on an instance.',
+        },
+        {
+          selector:
+            'Program > VariableDeclaration > VariableDeclarator > NewExpression[callee.name=/^(Map|WeakMap|Set)$/][arguments.length=0]',
+          message: 'No module-level cache: keep it on the instance that owns what it holds.',
+        },
+        {
+          selector: "Program > ExportNamedDeclaration > VariableDeclaration[kind='let']",
+          message: 'No module-level `let`: pass the value in, or keep it on an instance.',
+        },
+      ],
+    },
+  },
+  {
     // Tool config files must default-export.
     files: ['*.config.ts'],
     rules: { 'no-restricted-exports': 'off' },
