@@ -1,12 +1,11 @@
 // E2e runs in the same DAG as the deploys, with real processes: each starts once its service and the
 // services it depends on have deployed, beside other deploys and e2e runs, within its own cap.
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { commandRepo, deploy, until, type SummaryJson } from './helpers/deploys.js';
-import { BIN, type TestRepo } from './helpers/repo.js';
+import { commandRepo, deploy, spawnDeploy, until, type SummaryJson } from './helpers/deploys.js';
+import type { TestRepo } from './helpers/repo.js';
 
 const FAKE_E2E = fileURLToPath(new URL('./fixtures/fake-e2e.mjs', import.meta.url));
 
@@ -204,16 +203,7 @@ describe('e2e runs in the DAG', () => {
       'e2e-behaviour.json': { api: { waitFor: 'go' } },
     });
     repo.commit();
-    const child = spawn('node', [BIN, 'deploy', '--json', '--no-check-stacks'], {
-      cwd: repo.dir,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, CI: 'true', GIT_CONFIG_NOSYSTEM: '1' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const done = new Promise<number | null>((resolve) => child.on('close', resolve));
+    const run = spawnDeploy(repo.dir);
     await until(
       () =>
         traceOf(repo, 'e2e-trace.jsonl').some(
@@ -224,9 +214,9 @@ describe('e2e runs in the DAG', () => {
         ),
       'api e2e and slow deploy running together',
     );
-    child.kill('SIGTERM');
-    expect(await done).toBe(143);
-    const summary = JSON.parse(stdout) as SummaryJson;
+    run.child.kill('SIGTERM');
+    expect(await run.done).toBe(143);
+    const summary = JSON.parse(run.stdout()) as SummaryJson;
     expect(summary.interrupted).toBe('SIGTERM');
     // The running e2e run got the signal and proves nothing: api stays untested; after never started.
     expect(traceOf(repo, 'e2e-trace.jsonl').map((entry) => `${entry.service} ${entry.event}`)).toEqual([
@@ -242,6 +232,7 @@ describe('e2e runs in the DAG', () => {
     expect(Object.keys(state.services)).toEqual(['api']);
     expect(state.services.api?.e2e?.status).toBe('untested');
     expect(existsSync(join(repo.dir, '.shipgraph/state/staging.lock'))).toBe(false);
+    const stderr = run.stderr().join('\n');
     const afterSignal = stderr.slice(stderr.indexOf('received SIGTERM'));
     expect(afterSignal).not.toMatch(/\] \$ /);
   });

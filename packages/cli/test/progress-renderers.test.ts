@@ -6,7 +6,7 @@ import { liveReporter } from '../src/progress/live.js';
 import { plainReporter } from '../src/progress/plain.js';
 import { quietReporter } from '../src/progress/quiet.js';
 import { colourWanted, openReporter, paintFor } from '../src/progress/registry.js';
-import type { Io } from '../src/run/io.js';
+import type { Io } from '../src/io.js';
 
 const step = (service: string, kind: StepRef['kind'] = 'deploy'): StepRef => ({
   service,

@@ -1,7 +1,7 @@
 // runDag with deploys the test ends by hand: which task starts when, the cap, failures and interruptions.
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { NotStarted } from '../src/run/interrupts.js';
+import { NotStarted } from '../src/process/interrupts.js';
 import { runDag, type DagTask } from '../src/deploy/run-dag.js';
 
 const task = (id: string, ...needs: string[]): DagTask => ({ id, needs });

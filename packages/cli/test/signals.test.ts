@@ -1,39 +1,14 @@
 // SIGTERM/SIGINT at the moments that matter: just after the lock is taken, just as a deploy slot
 // frees (the next deploy is being prepared), and as the run gives its lock back. Nothing starts
 // after the signal, and no lock is left behind.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, watch, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BIN } from './helpers/repo.js';
-import { commandRepo } from './helpers/deploys.js';
+import { commandRepo, spawnDeploy, type Watched } from './helpers/deploys.js';
 
 const ROUNDS = 6;
 
-interface Watched {
-  child: ChildProcess;
-  stderr: () => string[];
-  stdout: () => string;
-  done: Promise<number | null>;
-}
-
-function deploy(dir: string, args: string[] = []): Watched {
-  const child = spawn('node', [BIN, 'deploy', '--json', '--no-check-stacks', '--skip-e2e', ...args], {
-    cwd: dir,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, CI: 'true', GIT_CONFIG_NOSYSTEM: '1' },
-  });
-  let err = '';
-  let out = '';
-  child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  const done = new Promise<number | null>((resolve) => {
-    child.on('close', (code) => {
-      resolve(code);
-    });
-  });
-  return { child, stderr: () => err.split('\n'), stdout: () => out, done };
-}
+const deploy = (dir: string, args: string[] = []): Watched => spawnDeploy(dir, ['--skip-e2e', ...args]);
 
 const lockFile = (dir: string): string => join(dir, '.shipgraph/state/staging.lock');
 

@@ -3,15 +3,13 @@
 // A state table in another account is reached through its own role.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { describe, expect, it } from 'vitest';
+import { assumeProdRole, PROD_ACCOUNT, ROLE, stackExists } from './helpers/accounts.js';
 import { deploy, statusOf } from './helpers/deploys.js';
 import { tempRepo } from './helpers/repo.js';
 
-const PROD_ACCOUNT = '222222222222';
-const ROLE = `arn:aws:iam::${PROD_ACCOUNT}:role/shipgraph-deploy`;
 const sts = new STSClient({});
 
 const TEMPLATE = `AWSTemplateFormatVersion: '2010-09-09'
@@ -64,29 +62,6 @@ function repoWithRole(queue: string) {
   });
   repo.commit();
   return repo;
-}
-
-/** CloudFormation as whoever holds `credentials` (the default chain when undefined). */
-async function stackExists(name: string, credentials?: Awaited<ReturnType<typeof assumeProdRole>>) {
-  const cfn = new CloudFormationClient(credentials === undefined ? {} : { credentials });
-  try {
-    const { Stacks } = await cfn.send(new DescribeStacksCommand({ StackName: name }));
-    return (Stacks ?? []).some((stack) => stack.StackStatus !== 'DELETE_COMPLETE');
-  } catch (error) {
-    if (/does not exist/.test((error as Error).message)) return false;
-    throw error;
-  }
-}
-
-async function assumeProdRole() {
-  const { Credentials } = await sts.send(
-    new AssumeRoleCommand({ RoleArn: ROLE, RoleSessionName: 'test', ExternalId: 'acme-ci' }),
-  );
-  return {
-    accessKeyId: Credentials?.AccessKeyId ?? '',
-    secretAccessKey: Credentials?.SecretAccessKey ?? '',
-    sessionToken: Credentials?.SessionToken ?? '',
-  };
 }
 
 const recordedCredentials = (dir: string, stage: string) =>

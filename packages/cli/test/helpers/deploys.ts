@@ -1,6 +1,7 @@
 // Workspaces whose services deploy with the `command` deployer running fixtures/fake-deploy.mjs.
+import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { tempRepo, type Cleanup, type TestRepo } from './repo.js';
+import { BIN, tempRepo, type Cleanup, type TestRepo } from './repo.js';
 
 const FAKE_DEPLOY = fileURLToPath(new URL('../fixtures/fake-deploy.mjs', import.meta.url));
 
@@ -89,4 +90,30 @@ export async function until(condition: () => boolean, what: string, timeoutMs = 
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
+}
+
+/** A `shipgraph deploy --json` running in the background, in CI mode, for a test to signal while it runs. */
+export interface Watched {
+  child: ChildProcess;
+  stderr: () => string[];
+  stdout: () => string;
+  done: Promise<number | null>;
+}
+
+export function spawnDeploy(dir: string, args: string[] = []): Watched {
+  const child = spawn('node', [BIN, 'deploy', '--json', '--no-check-stacks', ...args], {
+    cwd: dir,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, CI: 'true', GIT_CONFIG_NOSYSTEM: '1' },
+  });
+  let err = '';
+  let out = '';
+  child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  const done = new Promise<number | null>((resolve) => {
+    child.on('close', (code) => {
+      resolve(code);
+    });
+  });
+  return { child, stderr: () => err.split('\n'), stdout: () => out, done };
 }

@@ -13,11 +13,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { zipSync } from 'fflate';
+import type { AccountCredentials } from './accounts.js';
 import { tempRepo } from './repo.js';
 
 const FAKE_DEPLOY = fileURLToPath(new URL('../fixtures/fake-deploy.mjs', import.meta.url));
-const lambda = new LambdaClient({});
-const s3 = new S3Client({});
+const lambdaIn = (credentials?: AccountCredentials) =>
+  new LambdaClient(credentials === undefined ? {} : { credentials });
+const lambda = lambdaIn();
 
 // The build: copies src/index.mjs into dist/ (what a bundler would write).
 export const BUILD = `import { cpSync, mkdirSync } from 'node:fs';
@@ -25,12 +27,12 @@ mkdirSync('dist', { recursive: true });
 cpSync('src/index.mjs', 'dist/index.mjs');
 `;
 
-/** A function as infrastructure would create it, with code shipgraph never built. */
-export async function createFunction(name: string): Promise<void> {
-  const role = await new IAMClient({})
+/** A function as infrastructure would create it, with code shipgraph never built (in another account with `credentials`). */
+export async function createFunction(name: string, credentials?: AccountCredentials): Promise<void> {
+  const role = await new IAMClient(credentials === undefined ? {} : { credentials })
     .send(new CreateRoleCommand({ RoleName: `${name}-role`, AssumeRolePolicyDocument: '{}' }))
     .then((found) => found.Role?.Arn ?? '');
-  await lambda.send(
+  await lambdaIn(credentials).send(
     new CreateFunctionCommand({
       FunctionName: name,
       Runtime: 'nodejs20.x',
@@ -41,12 +43,21 @@ export async function createFunction(name: string): Promise<void> {
   );
 }
 
-/** `api` ships code to its function; `web` (command deployer) depends on it. */
-export async function lambdaRepo(stage: string, rollout?: object) {
+/**
+ * `api` ships code to its function; `web` (command deployer) depends on it. With `account`, the
+ * function and the code bucket are in that account, and the config's `stages` reach it.
+ */
+export async function lambdaRepo(
+  stage: string,
+  rollout?: object,
+  account?: { credentials: AccountCredentials; stages: object },
+) {
   const fn = `api-${stage}`;
   const bucket = `code-${stage}`;
-  await createFunction(fn);
-  await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  await createFunction(fn, account?.credentials);
+  await new S3Client(account === undefined ? {} : { credentials: account.credentials }).send(
+    new CreateBucketCommand({ Bucket: bucket }),
+  );
   const repo = tempRepo({
     'package.json': { name: 'root', private: true, workspaces: ['services/*'] },
     '.gitignore': '.shipgraph/\ndist/\n.attempts-*\ndeploy-trace.jsonl\n',
@@ -58,6 +69,7 @@ export async function lambdaRepo(stage: string, rollout?: object) {
   });
   repo.write({
     'shipgraph.config.json': {
+      ...(account === undefined ? {} : { stages: account.stages }),
       services: {
         api: {
           deployer: {
@@ -80,8 +92,8 @@ export async function lambdaRepo(stage: string, rollout?: object) {
   return { repo, fn, bucket, stage, changeCode };
 }
 
-export const aliasOf = async (fn: string, alias: string) => {
-  const found = await lambda.send(new GetAliasCommand({ FunctionName: fn, Name: alias }));
+export const aliasOf = async (fn: string, alias: string, credentials?: AccountCredentials) => {
+  const found = await lambdaIn(credentials).send(new GetAliasCommand({ FunctionName: fn, Name: alias }));
   return { version: found.FunctionVersion, weights: found.RoutingConfig?.AdditionalVersionWeights ?? {} };
 };
 
