@@ -8,18 +8,6 @@ import { fileURLToPath } from 'node:url';
 
 export const BIN = fileURLToPath(new URL('../../packages/cli/bin/shipgraph.js', import.meta.url));
 
-/** mulberry32, as in shared/bench/make-monorepo.mjs: the same seed gives the same numbers. */
-export function seededRandom(seed) {
-  let state = seed >>> 0 || 1;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export const serviceName = (i) => `svc-${String(i).padStart(4, '0')}`;
 
 /** Each service after the first depends on up to 3 earlier ones. */

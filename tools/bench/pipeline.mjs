@@ -12,7 +12,8 @@
 // a cap c, also total deploy time ÷ c and total e2e time ÷ c, since no schedule beats those.
 import { rmSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { BIN, deploy, makeRepo, seededDependencies, seededRandom, serviceName } from './dag-workspace.mjs';
+import { BIN, deploy, makeRepo, seededDependencies, serviceName } from './dag-workspace.mjs';
+import { randomFrom } from './generate.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -41,7 +42,7 @@ function bound(summary, deps, cap) {
 
 const rows = [];
 for (const count of values.services.split(',').map(Number)) {
-  const random = seededRandom(Number(values.seed));
+  const random = randomFrom(Number(values.seed));
   const durations = Array.from({ length: count }, () => 600 + Math.floor(random() * 600));
   const depLists = seededDependencies(count, random);
   const deps = new Map(depLists.map((list, i) => [serviceName(i), list.map(serviceName)]));

@@ -6,7 +6,8 @@
 //   node tools/bench/scheduling.mjs --seeds 1,2,3,4,5 --noop 0     (the DAG for each seed; no no-op part)
 import { rmSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { deploy as deployRun, makeRepo, seededDependencies, seededRandom, serviceName } from './dag-workspace.mjs';
+import { deploy as deployRun, makeRepo, seededDependencies, serviceName } from './dag-workspace.mjs';
+import { randomFrom } from './generate.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -54,7 +55,7 @@ if (seeds.some((seed) => !Number.isInteger(seed)))
   throw new Error(`--seeds: whole numbers, not ${values.seeds}`);
 const rows = [];
 for (const seed of seeds) {
-  const random = seededRandom(seed);
+  const random = randomFrom(seed);
   const durations = Array.from({ length: count }, () => 100 + Math.floor(random() * 900));
   const depLists = seededDependencies(count, random);
   const dag = makeRepo(
