@@ -1,7 +1,9 @@
 // The DynamoDB state backend and its lock, against moto with real SDK calls.
 import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { commandRepo, deploy, statusOf, until } from './helpers/deploys.js';
 
@@ -17,7 +19,55 @@ function dynamoRepo() {
   return { repo, table, head };
 }
 
+const PACKAGE_DEPLOY = fileURLToPath(new URL('./fixtures/package-deploy.mjs', import.meta.url));
+
 describe('state in DynamoDB (moto)', () => {
+  it('keeps every field of a record: a kept package, where it was promoted from, the e2e run', async () => {
+    const { repo, table } = dynamoRepo();
+    const bucket = `shipgraph-artifacts-dynamo-${process.pid}-${tables}`;
+    await new S3Client({ forcePathStyle: true }).send(new CreateBucketCommand({ Bucket: bucket }));
+    const deployer = {
+      type: 'command',
+      package: ['node', PACKAGE_DEPLOY, repo.dir, 'package'],
+      command: ['node', PACKAGE_DEPLOY, repo.dir, 'deploy'],
+    };
+    repo.write({
+      'shipgraph.config.json': {
+        state: { backend: 'dynamodb', table },
+        stages: { staging: { artifacts: { bucket } }, prod: {} },
+        services: { api: { deployer }, web: { deployer } },
+      },
+      'services/api/package.json': { name: 'api', scripts: { 'test:e2e': 'node -e ""' } },
+      'services/web/package.json': {
+        name: 'web',
+        dependencies: { api: '*' },
+        scripts: { 'test:e2e': 'node -e ""' },
+      },
+      '.gitignore': '.shipgraph/\ndeploy-trace.jsonl\n',
+    });
+    const head = repo.commit('kept packages');
+    expect((await repo.run(['state', 'init'])).exitCode).toBe(0);
+    const staging = await deploy(repo, ['--stage', 'staging']);
+    expect(staging.exitCode, staging.stderr).toBe(0);
+    const staged = JSON.parse((await repo.run(['state', 'show', '--stage', 'staging', '--json'])).stdout) as {
+      services: Record<
+        string,
+        { artifact?: { uri: string }; e2e?: { status: string; durationsMs?: object } }
+      >;
+    };
+    expect(staged.services.api?.artifact?.uri).toBe(`s3://${bucket}/shipgraph/api/${head}/`);
+    expect(staged.services.api?.e2e?.status).toBe('passed');
+    expect(Object.keys(staged.services.api?.e2e?.durationsMs ?? {})).toEqual(['us-east-1']);
+
+    // What staging proved is promoted, and prod's records say where from.
+    const promoted = await repo.run(['promote', '--from', 'staging', '--to', 'prod', '--json']);
+    expect(promoted.exitCode, promoted.stderr).toBe(0);
+    const prod = JSON.parse((await repo.run(['state', 'show', '--stage', 'prod', '--json'])).stdout) as {
+      services: Record<string, { promotedFrom?: object }>;
+    };
+    expect(prod.services.web?.promotedFrom).toEqual({ stage: 'staging', commit: head });
+  });
+
   it('state init creates the table; deploy records each service as an item; the next run reads them', async () => {
     const { repo, table, head } = dynamoRepo();
     const init = await repo.run(['state', 'init']);

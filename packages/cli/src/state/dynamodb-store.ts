@@ -8,7 +8,14 @@ import type * as DynamoSdk from '@aws-sdk/client-dynamodb';
 import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type PackageName, type ServiceRecord, type StageState } from '@shipgraph/core';
 import { awsError } from '../aws/cloudformation.js';
-import { emptyState, lostLock, type LockInfo, type ServiceLocks, type StateStore } from './store.js';
+import {
+  emptyState,
+  isServiceRecord,
+  lostLock,
+  type LockInfo,
+  type ServiceLocks,
+  type StateStore,
+} from './store.js';
 import { CliError } from '../errors.js';
 
 type Item = Record<string, AttributeValue>;
@@ -35,7 +42,10 @@ export class DynamoDbStateStore implements StateStore {
     const state = emptyState(stage);
     for (const item of await this.items(stage, '', `cannot read the state of stage ${stage}`)) {
       const key = item.sk?.S ?? '';
-      if (key.startsWith('service#')) state.services[key.slice('service#'.length)] = recordOf(item);
+      if (key.startsWith('service#')) {
+        const service = key.slice('service#'.length);
+        state.services[service] = recordOf(item, `${this.describe(stage)} ${key}`);
+      }
       if (key === 'run')
         state.lastRun = { ok: item.ok?.BOOL === true, commit: item.commit?.S ?? '', at: item.at?.S ?? '' };
     }
@@ -47,6 +57,9 @@ export class DynamoDbStateStore implements StateStore {
     const item: Item = {
       pk: { S: `stage#${stage}` },
       sk: { S: `service#${service}` },
+      // The whole record, so no field is ever left behind; the attributes below are for people and
+      // queries reading the table (and shipgraph versions that came before this one).
+      record: { S: JSON.stringify(record) },
       commit: { S: record.commit },
       deployedAt: { S: record.deployedAt },
       regions: { L: record.regions.map((region) => ({ S: region })) },
@@ -359,7 +372,23 @@ const lockOf = (item: Item): LockInfo => ({
   expiresAt: Number(item.expiresAt?.N ?? 0),
 });
 
-const recordOf = (item: Item): ServiceRecord => {
+/** The record an item holds: whole, as written; or from its attributes, as shipgraph wrote them before. */
+const recordOf = (item: Item, where: string): ServiceRecord => {
+  const whole = item.record?.S;
+  if (whole !== undefined) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(whole);
+    } catch {
+      parsed = undefined;
+    }
+    if (!isServiceRecord(parsed)) {
+      throw new CliError('E_STATE_INVALID', `${where} holds a malformed record`, {
+        hint: 'fix or delete the item, then run "shipgraph state mark" to record what is deployed',
+      });
+    }
+    return parsed;
+  }
   const e2eStatus = item.e2eStatus?.S;
   return {
     commit: item.commit?.S ?? '',

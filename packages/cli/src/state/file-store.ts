@@ -2,7 +2,7 @@
 import { link, mkdir, readFile, rename, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { type PackageName, type ServiceRecord, type StageState } from '@shipgraph/core';
-import { emptyState, lostLock, type LockInfo, type StateStore } from './store.js';
+import { emptyState, isServiceRecord, lostLock, type LockInfo, type StateStore } from './store.js';
 import { CliError } from '../errors.js';
 
 /** How long a lock file whose content cannot be read counts as held, from its last change. */
@@ -309,7 +309,7 @@ export function parseState(text: string, stage: string, where: string): StageSta
     throw fail('is not a shipgraph state file (version 1)');
   }
   for (const [name, record] of Object.entries(state.services)) {
-    if (!isRecord(record)) throw fail(`has a malformed record for ${name}`);
+    if (!isServiceRecord(record)) throw fail(`has a malformed record for ${name}`);
   }
   const lastRun = (parsed as { lastRun?: StageState['lastRun'] }).lastRun;
   return {
@@ -319,25 +319,3 @@ export function parseState(text: string, stage: string, where: string): StageSta
     ...(lastRun === undefined ? {} : { lastRun }),
   };
 }
-
-const isRecord = (value: unknown): value is ServiceRecord => {
-  const record = value as Partial<ServiceRecord> | null;
-  return (
-    typeof record?.commit === 'string' &&
-    /^[0-9a-f]{40}$/.test(record.commit) &&
-    (record.fingerprint === null || typeof record.fingerprint === 'string') &&
-    typeof record.deployedAt === 'string' &&
-    Array.isArray(record.regions) &&
-    (record.dirty === undefined || typeof record.dirty === 'boolean') &&
-    (record.changed === undefined || record.changed === null || typeof record.changed === 'boolean') &&
-    (record.durationsMs === undefined || isNumberMap(record.durationsMs)) &&
-    (record.e2e === undefined ||
-      (['passed', 'failed', 'untested'].includes((record.e2e as { status?: unknown }).status as string) &&
-        (record.e2e.durationsMs === undefined || isNumberMap(record.e2e.durationsMs))))
-  );
-};
-
-const isNumberMap = (value: unknown): boolean =>
-  typeof value === 'object' &&
-  value !== null &&
-  Object.values(value).every((entry) => typeof entry === 'number');

@@ -60,3 +60,26 @@ export const lostLock = (where: string, holder: LockInfo | undefined): CliError 
     `the lock (${where}) is no longer held by this run: ${holder === undefined ? 'it was removed' : `${holder.owner} took it since ${holder.acquiredAt}`}`,
     { hint: 'the run stopped renewing it in time (the process was suspended?): run again' },
   );
+
+/** Whether a value read back is a whole record this shipgraph can work with. */
+export const isServiceRecord = (value: unknown): value is ServiceRecord => {
+  const record = value as Partial<ServiceRecord> | null;
+  return (
+    typeof record?.commit === 'string' &&
+    /^[0-9a-f]{40}$/.test(record.commit) &&
+    (record.fingerprint === null || typeof record.fingerprint === 'string') &&
+    typeof record.deployedAt === 'string' &&
+    Array.isArray(record.regions) &&
+    (record.dirty === undefined || typeof record.dirty === 'boolean') &&
+    (record.changed === undefined || record.changed === null || typeof record.changed === 'boolean') &&
+    (record.durationsMs === undefined || isNumberMap(record.durationsMs)) &&
+    (record.e2e === undefined ||
+      (['passed', 'failed', 'untested'].includes((record.e2e as { status?: unknown }).status as string) &&
+        (record.e2e.durationsMs === undefined || isNumberMap(record.e2e.durationsMs))))
+  );
+};
+
+const isNumberMap = (value: unknown): boolean =>
+  typeof value === 'object' &&
+  value !== null &&
+  Object.values(value).every((entry) => typeof entry === 'number');
