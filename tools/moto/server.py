@@ -57,6 +57,21 @@ def one_write_at_a_time(write):
 DYNAMODB_WRITES = threading.Lock()
 
 
+def forgets_missing_change_sets(delete):
+    # The Serverless Framework deletes its change set by name before making a new one; after a deploy
+    # whose change set had no changes, it has already deleted that one, and AWS answers the second
+    # delete with success. moto fails on it (an unbound local, a 500), so every deploy after a no-op
+    # deploy failed here.
+    def deleted(backend, change_set_name):
+        known = change_set_name in backend.change_sets or any(
+            change_set.change_set_name == change_set_name for change_set in backend.change_sets.values()
+        )
+        if known:
+            delete(backend, change_set_name)
+
+    return deleted
+
+
 def exit_when_parent_exits():
     # stdin is a pipe from the Node process that started moto; it reaches EOF when that process ends,
     # however it ends (even SIGKILL), so moto never outlives it.
@@ -65,6 +80,9 @@ def exit_when_parent_exits():
 
 
 cloudformation.validate_template_cfn_lint = lint_errors_only
+cloudformation.CloudFormationBackend.delete_change_set = forgets_missing_change_sets(
+    cloudformation.CloudFormationBackend.delete_change_set
+)
 # Run executions with moto's ASL interpreter (Pass, Choice, Wait, Succeed, Fail...) instead of leaving
 # them RUNNING forever. The interpreter keeps its state machines in a backend of its own, so state
 # machines created by CloudFormation must go there too, or the API could not find them.

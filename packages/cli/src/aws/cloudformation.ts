@@ -43,6 +43,27 @@ export async function stackOutputs(
   }
 }
 
+/**
+ * What the stack's newest event is (its id and status), or null when there is no stack: a deploy
+ * that leaves it the same moved nothing in CloudFormation.
+ */
+export async function stackMark(
+  access: StageAccess,
+  region: string,
+  stackName: string,
+): Promise<string | null> {
+  const { DescribeStackEventsCommand } = await import('@aws-sdk/client-cloudformation');
+  const client = await access.cloudFormation(region);
+  try {
+    const { StackEvents } = await client.send(new DescribeStackEventsCommand({ StackName: stackName }));
+    const newest = StackEvents?.[0];
+    return newest === undefined ? '' : `${newest.EventId ?? ''} ${newest.ResourceStatus ?? ''}`;
+  } catch (error) {
+    if (isMissingStack(error)) return null;
+    throw awsError(error, `cannot read the events of stack ${stackName} in ${region}`);
+  }
+}
+
 export const isMissingStack = (error: unknown): boolean =>
   error instanceof Error && /does not exist/.test(error.message) && /ValidationError/.test(error.name);
 

@@ -1,5 +1,4 @@
 // Deploys with any command from the config (cdk, sam, terraform...), with {stage} and {region} filled in.
-import { stackOutputs } from '../aws/cloudformation.js';
 import { fillPlaceholders } from '../stacks/stack-name.js';
 import {
   withPackageDir,
@@ -8,7 +7,7 @@ import {
   type Deployer,
   type Packaging,
 } from './contract.js';
-import { runDeployTool, saidNoChange } from './tool.js';
+import { runDeployTool, saidNoChange, toolDeploy } from './tool.js';
 import { CliError } from '../errors.js';
 
 export class CommandDeployer implements Deployer {
@@ -34,13 +33,13 @@ export class CommandDeployer implements Deployer {
   }
 
   async deploy(context: DeployContext): Promise<DeployOutcome> {
-    // Any tool: it changed nothing if it says so (cdk, sam, terraform...), else shipgraph cannot tell.
-    const changed = saidNoChange(await this.run(this.command, context)) ? false : null;
-    if (context.stackName === null) return { outputs: {}, changed };
-    return {
-      outputs: (await stackOutputs(context.access, context.region, context.stackName)) ?? {},
-      changed,
-    };
+    // Any tool: without a stack to ask, it changed nothing if it says so (cdk, sam, terraform...), else
+    // shipgraph cannot tell.
+    return toolDeploy(
+      context,
+      () => this.run(this.command, context),
+      (said) => (saidNoChange(said) ? false : null),
+    );
   }
 
   async remove(context: DeployContext): Promise<void> {

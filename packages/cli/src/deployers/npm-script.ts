@@ -1,7 +1,6 @@
 // Runs the service's deploy script through the workspace's package manager, with --stage and --region.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { stackOutputs } from '../aws/cloudformation.js';
 import { packageManager, runScriptArgs } from '../process/package-manager.js';
 import {
   withPackageDir,
@@ -10,7 +9,7 @@ import {
   type Deployer,
   type Packaging,
 } from './contract.js';
-import { runDeployTool, saidNoChange } from './tool.js';
+import { runDeployTool, saidNoChange, toolDeploy } from './tool.js';
 
 export class NpmScriptDeployer implements Deployer {
   constructor(private readonly script: string) {}
@@ -38,18 +37,13 @@ export class NpmScriptDeployer implements Deployer {
 
   async deploy(context: DeployContext): Promise<DeployOutcome> {
     const manager = await packageManager(context.root);
-    const said = await runDeployTool(
-      manager,
-      runScriptArgs(manager, this.script, stageFlags(context)),
+    // A script may run any tool: without a stack to ask, it changed nothing if the tool says so, else
+    // shipgraph cannot tell.
+    return toolDeploy(
       context,
+      () => runDeployTool(manager, runScriptArgs(manager, this.script, stageFlags(context)), context),
+      (said) => (saidNoChange(said) ? false : null),
     );
-    // A script may run any tool: it changed nothing if the tool says so, else shipgraph cannot tell.
-    const changed = saidNoChange(said) ? false : null;
-    if (context.stackName === null) return { outputs: {}, changed };
-    return {
-      outputs: (await stackOutputs(context.access, context.region, context.stackName)) ?? {},
-      changed,
-    };
   }
 
   /** Runs the service's `remove` script, the same way. */

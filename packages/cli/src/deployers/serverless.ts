@@ -2,7 +2,7 @@
 import { access, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { stackFunctions, stackOutputs } from '../aws/cloudformation.js';
+import { stackFunctions } from '../aws/cloudformation.js';
 import type { ServerlessDeployerConfig } from '../config/config.js';
 import { CliError } from '../errors.js';
 import {
@@ -14,7 +14,7 @@ import {
 } from './contract.js';
 import { rollBackAliases } from './lambda/alias.js';
 import { aliasOf, deployThroughAliases } from './lambda/serverless-aliases.js';
-import { runDeployTool, saidNoChange } from './tool.js';
+import { runDeployTool, saidNoChange, toolDeploy } from './tool.js';
 
 export class ServerlessDeployer implements Deployer {
   /** Whether the functions' aliases follow each deploy (an alias or a rollout in the config). */
@@ -69,14 +69,12 @@ export class ServerlessDeployer implements Deployer {
 
   private async run(context: DeployContext, extra: readonly string[]): Promise<DeployOutcome> {
     const bin = await findBin('serverless', context.dir);
-    const said = await runDeployTool(bin, ['deploy', ...where(context), ...extra], context);
-    // The Serverless Framework compares its package with the last deployed one and says so.
-    const changed = !saidNoChange(said);
-    if (context.stackName === null) return { outputs: {}, changed };
-    return {
-      outputs: (await stackOutputs(context.access, context.region, context.stackName)) ?? {},
-      changed,
-    };
+    // Without a stack to ask: the Framework compares its package with the last deployed one and says so.
+    return toolDeploy(
+      context,
+      () => runDeployTool(bin, ['deploy', ...where(context), ...extra], context),
+      (said) => !saidNoChange(said),
+    );
   }
 
   async remove(context: DeployContext): Promise<void> {

@@ -53,6 +53,7 @@ export interface SummaryJson {
     endedAt: number | null;
     attempts: number;
     log: string | null;
+    changed?: boolean | null;
     error?: string;
   }[];
   e2e?: {
