@@ -47,7 +47,7 @@ function play(report: (event: ProgressEvent) => void, advance: (ms: number) => v
   report({ type: 'started', step: step('orders') });
   report({ type: 'output', step: step('orders'), line: 'Error: bad template' });
   advance(12_000);
-  const lastLines = ['line 1', 'Error: bad template'];
+  const excerpt = ['line 1', 'Error: bad template'];
   const log = '.shipgraph/logs/staging/orders.eu-west-1.log';
   report({
     type: 'finished',
@@ -55,7 +55,7 @@ function play(report: (event: ProgressEvent) => void, advance: (ms: number) => v
     status: 'failed',
     durationMs: 12_000,
     reason: 'exit 1',
-    lastLines,
+    excerpt,
     log,
   });
   report({ type: 'blocked', step: step('billing'), why: 'orders failed' });

@@ -35,6 +35,10 @@ export interface DeploySummary {
   e2e: E2eResult[];
 }
 
+/** A row's last cell: why it failed or did not run, and where its log is, when it has either. */
+export const whyAndWhere = (why: string | undefined, log: string | null): string =>
+  why === undefined ? (log ?? '') : log === null ? why : `${why} (log: ${log})`;
+
 export function renderSummary(summary: DeploySummary): string {
   const seconds = (ms: number | null) => (ms === null ? '-' : `${(ms / 1000).toFixed(1)}s`);
   const rows = [
@@ -43,14 +47,14 @@ export function renderSummary(summary: DeploySummary): string {
       result.region,
       result.status,
       seconds(result.durationMs),
-      result.error ?? result.log ?? '',
+      whyAndWhere(result.error, result.log),
     ]),
     ...summary.e2e.map((result) => [
       result.service,
       result.region,
       `e2e ${result.status}`,
       seconds(result.durationMs),
-      result.detail ?? result.log ?? '',
+      whyAndWhere(result.detail, result.log),
     ]),
   ];
   const header = ['SERVICE', 'REGION', 'STATUS', 'TIME', 'LOG / ERROR'];

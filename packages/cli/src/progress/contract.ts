@@ -27,8 +27,11 @@ export type ProgressEvent =
       durationMs: number;
       /** Why it failed, in one line. */
       reason?: string;
-      /** A failure's last lines of output, to show why without opening the log. */
-      lastLines?: readonly string[];
+      /**
+       * A failure's lines to show why without opening the log: the first that look like the error
+       * (when they scrolled out of the last ones), then the last lines.
+       */
+      excerpt?: readonly string[];
       /** Repository-relative path of the step's full log. */
       log?: string;
     }
@@ -70,9 +73,9 @@ export const labelOf = (step: StepRef): string =>
 
 export const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)}s`;
 
-/** A failure's last lines and where the rest is, indented to sit under it. */
+/** A failure's excerpt and where the rest is, indented to sit under it. */
 export const failureDetail = (event: Extract<ProgressEvent, { type: 'finished' }>): string[] => [
-  ...(event.lastLines ?? []).slice(-FAILURE_LINES).map((text) => `    | ${text}`),
+  ...(event.excerpt ?? []).map((text) => `    | ${text}`),
   ...(event.log === undefined ? [] : [`    full log: ${event.log}`]),
 ];
 

@@ -84,9 +84,7 @@ export function resultsTable(results: readonly DeployResult[]): Html {
         <td><span class="badge">${result.status}</span></td>
         <td>${seconds(result.durationMs)}</td>
         <td>${result.attempts}</td>
-        <td>
-          ${result.error === undefined ? (result.log ?? '') : html`<span class="error">${result.error}</span>`}
-        </td>
+        <td>${whyAndLog(result.error, result.log)}</td>
       </tr>`,
   );
   return html`<table>
@@ -120,13 +118,13 @@ export function e2eTable(results: readonly E2eResult[]): Html {
           <td>${test.message === undefined ? '' : html`<span class="error">${test.message}</span>`}</td>
         </tr>`,
     );
-    const detail = result.detail ?? result.log ?? '';
+    const detail = whyAndLog(result.detail, result.log, result.status === 'failed');
     return html`<tr class="status-${result.status}">
         <td>${result.service}</td>
         <td colspan="2">${result.region}</td>
         <td><span class="badge">${result.status}</span></td>
         <td>${seconds(result.durationMs)}</td>
-        <td>${result.status === 'failed' ? html`<span class="error">${detail}</span>` : detail}</td>
+        <td>${detail}</td>
       </tr>
       ${cases}`;
   });
@@ -144,4 +142,12 @@ export function e2eTable(results: readonly E2eResult[]): Html {
       ${rows}
     </tbody>
   </table>`;
+}
+
+/** Why a step failed or did not run (as an error when it failed) and where its log is. */
+function whyAndLog(why: string | undefined, log: string | null, failed = why !== undefined): Html {
+  const logged = log === null ? null : html`<span class="log">${log}</span>`;
+  if (why === undefined) return html`${logged}`;
+  const reason = failed ? html`<span class="error">${why}</span>` : html`${why}`;
+  return logged === null ? reason : html`${reason}<br />${logged}`;
 }

@@ -50,5 +50,6 @@ svg text { font-size: 12px; fill: var(--ink); }
 .gantt .critical .bar { stroke: var(--ink); stroke-width: 3; }
 .gantt .critical .service { font-weight: 700; }
 .gantt .critical-link { stroke: var(--ink); stroke-width: 2; stroke-dasharray: 5 3; fill: none; }
+.log { color: var(--muted); font-size: 12px; }
 .critical-path code { background: #f1f5f9; padding: 0 4px; border-radius: 3px; }
 `;

@@ -143,9 +143,9 @@ export async function runStep<T>(runtime: StepRuntime, step: Step<T>): Promise<S
       report({ type: 'blocked', step: step.ref, why: interrupted });
       throw new StepInterrupted(interrupted, stepLog.path);
     }
-    // Taken before the line below: the tool's own last lines say why.
-    const lastLines = stepLog.lastLines();
-    const reason = describeError(error);
+    // Taken before the line below: the tool's own lines say why.
+    const excerpt = stepLog.excerpt();
+    const reason = withToolLine(describeError(error), stepLog.errorLine());
     stepLog.line(`failed: ${reason}`);
     const endedAt = clock();
     report({
@@ -154,7 +154,7 @@ export async function runStep<T>(runtime: StepRuntime, step: Step<T>): Promise<S
       status: 'failed',
       durationMs: endedAt - began,
       reason,
-      lastLines,
+      excerpt,
       log: stepLog.path,
     });
     throw new StepFailed(reason, attempts, stepLog.path, began, endedAt, { cause: error });
@@ -162,6 +162,15 @@ export async function runStep<T>(runtime: StepRuntime, step: Step<T>): Promise<S
     await stepLog.close();
   }
 }
+
+/**
+ * A process that failed says only that it did (`serverless failed (exit code 1)`): the line where the
+ * tool said why comes first, when it said so.
+ */
+const withToolLine = (reason: string, toolLine: string | null): string =>
+  toolLine !== null && /failed \((exit code \d+|killed by \w+)\)$/.test(reason) && !reason.includes(toolLine)
+    ? `${toolLine} (${reason})`
+    : reason;
 
 /** One line: a ShipgraphError keeps its code and its fix (a missing serverless binary says how to install it). */
 export const describeError = (error: unknown): string => {
