@@ -43,7 +43,7 @@ const recordedE2e = (dir: string) =>
   );
 
 describe('e2e after deploy', () => {
-  it('tests what deployed, in dependency order, with the stage, region and outputs in the environment', async () => {
+  it('tests what deployed, each once it has deployed, with the stage, region and outputs in the environment', async () => {
     const repo = e2eRepo();
     repo.commit();
     const { exitCode, summary, stderr } = await deploy(repo);
@@ -51,7 +51,9 @@ describe('e2e after deploy', () => {
     expect(e2eOf(summary)).toEqual(['api:passed', 'cron:skipped', 'web:passed']);
     expect(stderr).toContain('[api/us-east-1 e2e] e2e api staging us-east-1 api api');
     expect(stderr).toContain('[web/us-east-1 e2e] e2e web staging us-east-1 web web,api');
-    expect(stderr.indexOf('e2e api staging')).toBeLessThan(stderr.indexOf('e2e web staging'));
+    // Each runs once it has deployed (and web once api has); side by side, so in no fixed order.
+    expect(stderr.indexOf('[api/us-east-1] deployed in')).toBeLessThan(stderr.indexOf('e2e api staging'));
+    expect(stderr.indexOf('[web/us-east-1] deployed in')).toBeLessThan(stderr.indexOf('e2e web staging'));
     expect(recordedE2e(repo.dir)).toEqual({ api: 'passed', web: 'passed', cron: null });
   });
 
