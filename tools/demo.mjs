@@ -23,7 +23,13 @@ const FUNCTIONS = {
   notifications: ['notifyCustomer'],
 };
 
-ensureMoto();
+try {
+  ensureMoto();
+} catch (error) {
+  // It has shown what pip printed; the message names the step that failed.
+  console.error(error.message);
+  process.exit(1);
+}
 const moto = await startMoto();
 const env = useMoto({ ...process.env, STAGE: 'staging' }, moto.endpoint);
 for (const name of ['CODEBUILD_WEBHOOK_TRIGGER', 'CODEBUILD_RESOLVED_SOURCE_VERSION', 'FORCE_DEPLOY_ALL'])

@@ -2,10 +2,10 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
-import { constants } from 'node:os';
+import { constants, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -16,7 +16,10 @@ const requirementFiles = ['requirements.txt', 'constraints.txt'].map((name) => j
 // moto_server's entry point plus two fixes: it exits with this process, and validates templates like AWS.
 const serverScript = join(here, 'server.py');
 
-/** Installs moto into `<root>/.venv` unless the installed requirements already match the pinned ones. */
+/**
+ * Installs moto into `<root>/.venv` unless the installed requirements already match the pinned ones.
+ * Shows one line (`moto: installing moto into …/.venv… 41s`); pip's whole output only if it fails.
+ */
 export function ensureMoto({ root = repoRoot } = {}) {
   const venv = join(root, '.venv');
   const stampFile = join(venv, '.moto-requirements.sha256');
@@ -26,11 +29,28 @@ export function ensureMoto({ root = repoRoot } = {}) {
   const installed = existsSync(stampFile) ? readFileSync(stampFile, 'utf8').trim() : undefined;
   if (existsSync(join(venv, 'bin', 'moto_server')) && installed === wanted) return;
 
-  console.error(`moto: installing ${requirementFiles[0]} into ${venv} (about a minute, once)`);
-  runOrThrow('python3', ['-m', 'venv', venv]);
-  runOrThrow(join(venv, 'bin', 'pip'), ['install', '--disable-pip-version-check', '-r', requirementFiles[0]]);
+  const started = Date.now();
+  const took = () => `${Math.round((Date.now() - started) / 1000)}s`;
+  process.stderr.write(`moto: installing moto into ${venv} (about a minute, once)… `);
+  const logDir = mkdtempSync(join(tmpdir(), 'moto-install-'));
+  const log = join(logDir, 'install.log');
+  try {
+    runLogged('python3', ['-m', 'venv', venv], log);
+    runLogged(
+      join(venv, 'bin', 'pip'),
+      ['install', '--disable-pip-version-check', '-r', requirementFiles[0]],
+      log,
+    );
+  } catch (error) {
+    process.stderr.write(
+      `failed after ${took()}; what it printed:\n${readFileSync(log, 'utf8').trimEnd()}\n`,
+    );
+    throw error;
+  } finally {
+    rmSync(logDir, { recursive: true, force: true });
+  }
   writeFileSync(stampFile, `${wanted}\n`);
-  console.error('moto: installed');
+  process.stderr.write(`${took()}\n`);
 }
 
 /**
@@ -106,13 +126,17 @@ export function useMoto(env, endpoint) {
   return env;
 }
 
-function runOrThrow(command, args) {
-  // pip's progress is not the result of anything: send it to stderr too.
-  const { status, error } = spawnSync(command, args, { stdio: ['ignore', 2, 2] });
-  if (status !== 0) {
-    throw new Error(`moto: \`${command} ${args.join(' ')}\` failed (${error?.message ?? `exit ${status}`})`, {
-      cause: error,
-    });
+/** Runs a step of the install with its output appended to `log`, which is shown only if a step fails. */
+function runLogged(command, args, log) {
+  const fd = openSync(log, 'a');
+  try {
+    const { status, error } = spawnSync(command, args, { stdio: ['ignore', fd, fd] });
+    if (status !== 0) {
+      const why = error?.message ?? `exit ${status}`;
+      throw new Error(`moto: \`${command} ${args.join(' ')}\` failed (${why})`, { cause: error });
+    }
+  } finally {
+    closeSync(fd);
   }
 }
 

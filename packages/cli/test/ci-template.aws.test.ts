@@ -187,6 +187,86 @@ describe('ci/pipeline.yml', () => {
     });
   });
 
+  it("creates the batch project the README's fan-out section starts: its builds deploy, its batch role only runs them", () => {
+    const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+    const stackNames = new Set(
+      [...readme.matchAll(/--template-file ci\/pipeline\.yml --stack-name (\S+)/g)].map((match) => match[1]),
+    );
+    expect(stackNames.size).toBe(1);
+    const [stackName] = stackNames;
+    const started = readme.match(/aws codebuild start-build-batch --project-name (\S+)/)?.[1];
+    const resources = objectAt(templateData(), 'Resources');
+    const named = (name: Json | undefined): string =>
+      stringOf(name).replace('${AWS::StackName}', stackName ?? '');
+    const projects = Object.entries(resources).filter(
+      ([, resource]) => objectAt(resource).Type === 'AWS::CodeBuild::Project',
+    );
+    const batch = projects.filter(([, resource]) => named(objectAt(resource, 'Properties').Name) === started);
+    expect(batch.map(([id]) => id)).toEqual(['DeployBatchProject']);
+    const project = objectAt(resources, 'DeployBatchProject');
+    // Created with the webhook projects: the planning build that starts it is the staging or prod build.
+    expect(project.Condition).toBe('Webhooks');
+
+    // Each build runs `shipgraph deploy --only <service>` against the DynamoDB state: what the staging
+    // and prod projects do, as the role they do it with.
+    expect(objectAt(project, 'Properties')).toMatchObject({
+      ServiceRole: objectAt(resources, 'StagingProject', 'Properties').ServiceRole as Json,
+      Source: { Type: 'GITHUB', Location: 'RepositoryUrl', GitCloneDepth: 0 },
+      BuildBatchConfig: {
+        ServiceRole: 'DeployBatchRole.Arn',
+        Restrictions: { MaximumBuildsAllowed: 'BatchBuildLimit', ComputeTypesAllowed: ['ComputeType'] },
+      },
+    });
+    expect(objectAt(templateData(), 'Parameters', 'BatchBuildLimit')).toMatchObject({
+      Type: 'Number',
+      Default: 50,
+    });
+
+    // The batch's role may start, stop and retry the builds of this project, and nothing else: no other
+    // policy names it. Its ARN is written out from the project's name (a !GetAtt would be circular).
+    const projectArn =
+      'arn:${AWS::Partition}:codebuild:${AWS::Region}:${AWS::AccountId}:project/' +
+      stringOf(objectAt(project, 'Properties').Name);
+    const batchRole = objectAt(resources, 'DeployBatchRole', 'Properties');
+    expect(batchRole.ManagedPolicyArns).toBeUndefined();
+    expect(policyStatements(batchRole.Policies ?? null)).toEqual([
+      {
+        Sid: 'BatchBuilds',
+        Effect: 'Allow',
+        Action: ['codebuild:StartBuild', 'codebuild:StopBuild', 'codebuild:RetryBuild'],
+        Resource: projectArn,
+      },
+    ]);
+    const mentions = Object.entries(resources)
+      .filter(
+        ([id, resource]) => id !== 'DeployBatchRole' && JSON.stringify(resource).includes('DeployBatchRole'),
+      )
+      .map(([id]) => id);
+    expect(mentions).toEqual(['DeployBatchProject']);
+
+    // The planning build, as DeployRole, may start a batch of this project, and only of this one.
+    const starting = Object.entries(resources)
+      .filter(([id]) => id !== 'DeployBatchRole' && id !== 'PipelineRole')
+      .flatMap(([id, resource]) =>
+        policyStatements(resource)
+          .filter((statement) => JSON.stringify(statement.Action).includes('codebuild:'))
+          .map((statement) => ({ id, roles: objectAt(resource, 'Properties').Roles, statement })),
+      );
+    expect(starting).toEqual([
+      {
+        id: 'BuildBasicsPolicy',
+        roles: undefined,
+        statement: expect.objectContaining({ Sid: 'TestReports' }) as unknown,
+      },
+      {
+        id: 'DeployBatchStartPolicy',
+        roles: ['DeployRole'],
+        statement: { Effect: 'Allow', Action: 'codebuild:StartBuildBatch', Resource: projectArn },
+      },
+    ]);
+    expect(objectAt(resources, 'DeployBatchStartPolicy').Condition).toBe('Webhooks');
+  });
+
   it('deploys to moto with webhooks (the default): state table, roles, policies, log group, topic, rule; no pipeline', async () => {
     const stackName = `shipgraph-ci-${Date.now().toString(36)}`;
     const tableName = `${stackName}-state`;
@@ -199,8 +279,9 @@ describe('ci/pipeline.yml', () => {
 
     // moto has no CloudFormation model for AWS::CodeBuild::Project (nor AWS::SNS::TopicPolicy): it
     // skips them, the stack still completes, and outputs that refer to a skipped resource are left out.
-    // So the three projects' webhook filters, environments and log settings are checked by cfn-lint
-    // against CloudFormation's schema only; if moto learns CodeBuild, these outputs appear and this fails.
+    // So the four projects' webhook filters, batch settings, environments and log settings are checked by
+    // cfn-lint against CloudFormation's schema only (and by the template tests here); if moto learns
+    // CodeBuild, these outputs appear and this fails.
     expect(outputs).toEqual({
       StateTableName: tableName,
       BuildNotificationsTopicArn: expect.stringMatching(
@@ -210,12 +291,15 @@ describe('ci/pipeline.yml', () => {
       DeployRoleArn: expect.stringMatching(/^arn:aws:iam::\d{12}:role\//) as unknown,
     });
     // No pipeline role, artifact store, artifacts bucket or cross-account policy: moto creates those
-    // (see the codepipeline test), so their absence here is the conditions at work.
+    // (see the codepipeline test), so their absence here is the conditions at work. The fan-out batch's
+    // role and the deploy role's permission to start it are created; the batch project is skipped.
     expect(resources).toEqual([
       'BuildBasicsPolicy AWS::IAM::ManagedPolicy',
       'BuildLogGroup AWS::Logs::LogGroup',
       'BuildNotificationsTopic AWS::SNS::Topic',
       'BuildStateRule AWS::Events::Rule',
+      'DeployBatchRole AWS::IAM::Role',
+      'DeployBatchStartPolicy AWS::IAM::Policy',
       'DeployRole AWS::IAM::Role',
       'PullRequestRole AWS::IAM::Role',
       'SlackWebhookPolicy AWS::IAM::Policy',

@@ -53,6 +53,62 @@ function reportRepo(): TestRepo {
   return repo;
 }
 
+/**
+ * A platform's packages in layers, as teams have them: shared configs and types at the bottom, clients,
+ * then services that use each other. Many edges skip columns (ts-configs and logger reach the top), so a
+ * layout that draws them straight across would cross the boxes between.
+ */
+const PLATFORM_LIBS: Record<string, string[]> = {
+  'ts-configs': [],
+  types: ['ts-configs'],
+  logger: ['ts-configs'],
+  config: ['types'],
+  'aws-clients': ['config', 'logger'],
+  db: ['aws-clients', 'types'],
+  events: ['aws-clients'],
+  http: ['logger', 'config'],
+  auth: ['http', 'db'],
+};
+const PLATFORM_SERVICES: Record<string, string[]> = {
+  users: ['auth', 'db'],
+  orders: ['auth', 'db', 'events'],
+  payments: ['orders', 'http', 'ts-configs'],
+  inventory: ['db', 'events'],
+  shipping: ['orders', 'inventory', 'logger'],
+  notifications: ['events', 'logger'],
+  emails: ['notifications', 'ts-configs'],
+  search: ['inventory', 'http'],
+  reports: ['orders', 'payments', 'db'],
+  billing: ['payments', 'users', 'types'],
+  gateway: ['users', 'orders', 'search', 'auth'],
+  admin: ['gateway', 'reports', 'ts-configs'],
+  webhooks: ['events', 'http'],
+  audit: ['logger', 'events', 'db'],
+  analytics: ['audit', 'reports', 'logger'],
+  scheduler: ['config', 'events'],
+};
+
+interface Rect {
+  left: number;
+  top: number;
+  right: number;
+  bottom: number;
+}
+
+/** What the graph test reads in the page, typed here: the tests are compiled without the DOM library. */
+interface PageElement {
+  getAttribute(name: string): string | null;
+  querySelector(selector: string): PageElement | null;
+  querySelectorAll(selector: string): Iterable<PageElement>;
+  readonly textContent: string | null;
+  getBoundingClientRect(): Rect;
+}
+interface PagePath extends PageElement {
+  getTotalLength(): number;
+  getPointAtLength(at: number): { matrixTransform(matrix: unknown): { x: number; y: number } };
+  getScreenCTM(): unknown;
+}
+
 /** The full page as PNG, kept under reports/browser/ to look at; checked to be a real, non-empty PNG. */
 async function screenshot({ page }: OpenedPage, name: string): Promise<void> {
   const png = await page.screenshot({ fullPage: true });
@@ -145,6 +201,61 @@ describe.skipIf(missing !== null)('--report, opened in Chromium', () => {
     expect(opened.errors).toEqual([]);
     expect(opened.requests).toEqual([]);
     await screenshot(opened, 'deploy-report.png');
+  });
+
+  it('a plan of 16 services and 9 libraries: no edge passes through a box it does not join', async () => {
+    const repo = commandRepo(PLATFORM_SERVICES, PLATFORM_LIBS);
+    repo.commit();
+    const result = await repo.run(['plan', '--report', 'graph.html']);
+    expect(result.exitCode).toBe(0);
+
+    const opened = await openFile(join(repo.dir, 'graph.html'));
+    // Measured by Chromium as drawn: each box's rectangle, and points every pixel along each edge's path.
+    const { boxes, edges } = await opened.page.locator('svg.graph').evaluate((svg: PageElement) => ({
+      boxes: [...svg.querySelectorAll('g.node')].map((node) => {
+        const rect = node.querySelector('rect')?.getBoundingClientRect();
+        const { left = 0, top = 0, right = 0, bottom = 0 } = rect ?? {};
+        return { name: node.getAttribute('data-name') ?? '', rect: { left, top, right, bottom } };
+      }),
+      edges: [...(svg.querySelectorAll('path.edge') as Iterable<PagePath>)].map((path) => {
+        const matrix = path.getScreenCTM();
+        const length = path.getTotalLength();
+        const points = Array.from({ length: Math.ceil(length) + 1 }, (_, i) => {
+          const point = path.getPointAtLength(Math.min(i, length)).matrixTransform(matrix);
+          return [point.x, point.y] as const;
+        });
+        return { name: path.querySelector('title')?.textContent ?? '', points };
+      }),
+    }));
+    const packages = { ...PLATFORM_LIBS, ...PLATFORM_SERVICES };
+    expect(boxes.map((box) => box.name).sort()).toEqual(Object.keys(packages).sort());
+    const links = Object.entries(packages).flatMap(([name, deps]) => deps.map((dep) => `${dep} → ${name}`));
+    expect(edges.map((edge) => edge.name).sort()).toEqual(links.sort());
+
+    const rectOf = new Map(boxes.map((box) => [box.name, box.rect]));
+    const inside = ([x, y]: readonly [number, number], rect: Rect): boolean =>
+      x > rect.left && x < rect.right && y > rect.top && y < rect.bottom;
+    const through = edges.flatMap(({ name, points }) => {
+      const [from = '', to = ''] = name.split(' → ');
+      return boxes
+        .filter((box) => box.name !== from && box.name !== to)
+        .filter((box) => points.some((point) => inside(point, box.rect)))
+        .map((box) => `${name} through ${box.name}`);
+    });
+    expect(through).toEqual([]);
+    // Each edge joins its own boxes: it leaves its dependency's right side and ends at its dependent's left.
+    for (const { name, points } of edges) {
+      const [from, to] = name.split(' → ').map((end: string) => rectOf.get(end));
+      const [start, end] = [points[0], points.at(-1)];
+      expect(
+        start && from && inside([start[0] - 1, start[1]], from),
+        `${name} starts at its dependency`,
+      ).toBe(true);
+      expect(end && to && inside([end[0] + 3, end[1]], to), `${name} ends at its dependent`).toBe(true);
+    }
+    expect(opened.errors).toEqual([]);
+    expect(opened.requests).toEqual([]);
+    await screenshot(opened, 'graph-report.png');
   });
 
   it('e2e on its own: the services tested highlighted, each test case', async () => {

@@ -1,7 +1,7 @@
-// The workspace graph as inline SVG: one column per dependency depth, dependencies on the left.
-// Laid out here in ~60 lines because dagre, elk or mermaid would add megabytes to every report
-// (or a network fetch at view time), and a plan's graph is layered already.
-import { buildGraph, type PackageName, type Workspace } from '@shipgraph/core';
+// The workspace graph as inline SVG, laid out by graph-layout.ts when the report is written: the page
+// holds only the drawing, and loads and runs nothing.
+import type { PackageName, Workspace } from '@shipgraph/core';
+import { BOX_HEIGHT, layoutGraph, type Point, type RoutedEdge } from './graph-layout.js';
 import { html, px, type Html } from './html.js';
 
 /** How one package is drawn: highlighted (deploys, or is tested), its second line, its tooltip. */
@@ -15,76 +15,34 @@ export interface NodeMark {
 
 // Monospace labels: their width is known without a browser to measure them.
 const CHAR = 7.2;
-const HEIGHT = 40;
-const GAP_Y = 14;
-const GAP_X = 56;
-
-/** Columns of packages: each one column right of its deepest dependency, ordered to keep edges short. */
-export function layers(workspace: Workspace): PackageName[][] {
-  const graph = buildGraph(workspace);
-  const depth = new Map<PackageName, number>();
-  for (const name of graph.order) {
-    const deps = graph.deps.get(name) ?? [];
-    depth.set(name, Math.max(-1, ...deps.map((dep) => depth.get(dep) ?? 0)) + 1);
-  }
-  const columns: PackageName[][] = [];
-  for (const name of [...graph.order].sort()) (columns[depth.get(name) ?? 0] ??= []).push(name);
-  // One sweep left to right: each package near the middle of its dependencies (fewer crossings).
-  const row = new Map<PackageName, number>();
-  for (const column of columns) {
-    const centre = (name: PackageName): number => {
-      const rows = (graph.deps.get(name) ?? []).map((dep) => row.get(dep) ?? 0);
-      return rows.length === 0 ? Infinity : rows.reduce((a, b) => a + b, 0) / rows.length;
-    };
-    column.sort((a, b) => centre(a) - centre(b) || (a < b ? -1 : 1));
-    column.forEach((name, i) => row.set(name, i));
-  }
-  return columns;
-}
 
 export function graphSvg(workspace: Workspace, marks: ReadonlyMap<PackageName, NodeMark>): Html {
-  const columns = layers(workspace);
   const kinds = new Map(workspace.packages.map((pkg) => [pkg.name, pkg.isService]));
-  const box = new Map<PackageName, { x: number; y: number; width: number }>();
-  let x = 0;
-  for (const column of columns) {
-    const chars = Math.max(...column.map((name) => Math.max(name.length, marks.get(name)?.note.length ?? 0)));
-    const width = chars * CHAR + 24;
-    column.forEach((name, i) => box.set(name, { x, y: i * (HEIGHT + GAP_Y), width }));
-    x += width + GAP_X;
-  }
-  const width = Math.max(x - GAP_X, 1);
-  const height = Math.max(...columns.map((column) => column.length)) * (HEIGHT + GAP_Y) - GAP_Y;
-  const edges = workspace.packages.flatMap((pkg) =>
-    [...new Set(pkg.dependsOn.map((dep) => dep.name))].map((dep) => {
-      const from = box.get(dep);
-      const to = box.get(pkg.name);
-      if (from === undefined || to === undefined || dep === pkg.name) return null;
-      const [x1, y1, x2, y2] = [from.x + from.width, from.y + HEIGHT / 2, to.x, to.y + HEIGHT / 2];
-      const bend = (x2 - x1) / 2;
-      return html`<path
-        class="edge"
-        d="M${px(x1)} ${px(y1)} C${px(x1 + bend)} ${px(y1)} ${px(x2 - bend)} ${px(y2)} ${px(x2 - 2)} ${px(y2)}"
-        ><title>${dep} → ${pkg.name}</title></path
-      >`;
-    }),
+  const layout = layoutGraph(
+    workspace,
+    (name) => Math.max(name.length, marks.get(name)?.note.length ?? 0) * CHAR + 24,
   );
-  const nodes = [...box].map(([name, at]) => {
-    const mark = marks.get(name);
-    const kind = mark?.highlight === true ? 'highlight' : kinds.get(name) === true ? 'service' : 'library';
+  const edges = layout.edges.map(
+    (edge) => html`<path class="edge" d="${pathData(edge)}"><title>${edge.from} → ${edge.to}</title></path>`,
+  );
+  const nodes = layout.boxes.map((box) => {
+    const mark = marks.get(box.name);
+    const kind =
+      mark?.highlight === true ? 'highlight' : kinds.get(box.name) === true ? 'service' : 'library';
     const status = mark?.status == null ? '' : ` status-${mark.status}`;
     return html`<g
       class="node ${kind}${status}"
-      data-name="${name}"
-      transform="translate(${px(at.x)} ${px(at.y)})"
-      ><title>${mark?.tooltip ?? name}</title
-      ><rect width="${px(at.width)}" height="${HEIGHT}" rx="${kind === 'library' ? 14 : 4}" /><text
+      data-name="${box.name}"
+      transform="translate(${px(box.x)} ${px(box.y)})"
+      ><title>${mark?.tooltip ?? box.name}</title
+      ><rect width="${px(box.width)}" height="${BOX_HEIGHT}" rx="${kind === 'library' ? 14 : 4}" /><text
         x="12"
         y="17"
-        >${name}</text
+        >${box.name}</text
       ><text class="note" x="12" y="32">${mark?.note ?? ''}</text></g
     >`;
   });
+  const [width, height] = [Math.max(layout.width, 1), Math.max(layout.height, 1)];
   return html`<svg
     class="graph"
     role="img"
@@ -100,4 +58,22 @@ export function graphSvg(workspace: Workspace, marks: ReadonlyMap<PackageName, N
     </defs>
     ${edges}${nodes}
   </svg>`;
+}
+
+/**
+ * Between columns an S-curve, level at both ends, whose x only grows: it stays in the gap between the
+ * columns. Through a column, a straight line along its lane. It stops 2px short for the arrowhead.
+ */
+function pathData({ start, lanes, end }: RoutedEdge): string {
+  const curve = ([x1, y1]: Point, [x2, y2]: Point): string => {
+    const bend = (x2 - x1) / 2;
+    return ` C${px(x1 + bend)} ${px(y1)} ${px(x2 - bend)} ${px(y2)} ${px(x2)} ${px(y2)}`;
+  };
+  let d = `M${px(start[0])} ${px(start[1])}`;
+  let at = start;
+  for (const { y, left, right } of lanes) {
+    d += `${curve(at, [left, y])} L${px(right)} ${px(y)}`;
+    at = [right, y];
+  }
+  return d + curve(at, [end[0] - 2, end[1]]);
 }
