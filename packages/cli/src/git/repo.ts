@@ -4,6 +4,12 @@ import type { SimpleGit } from 'simple-git';
 import type { ChangedFile, CommitSha, HeadFile, RepoPath } from '@shipgraph/core';
 import { CliError } from '../errors.js';
 
+/**
+ * shipgraph only reads the repository: git must not take `.git/index.lock` to refresh the index as
+ * `git status` does, or a commit made while a plan or deploy runs fails on the lock.
+ */
+const NO_OPTIONAL_LOCKS = '--no-optional-locks';
+
 const HEX40 = /^[0-9a-f]{40}$/;
 
 export class GitRepo {
@@ -120,7 +126,9 @@ export class GitRepo {
   /** Tracked paths whose working-tree or staged content differs from HEAD (untracked files are not). */
   async trackedChanges(): Promise<RepoPath[]> {
     const git = await this.simpleGit();
-    return parseStatus(await git.raw(['status', '--porcelain=v1', '-z', '--untracked-files=no']));
+    return parseStatus(
+      await git.raw([NO_OPTIONAL_LOCKS, 'status', '--porcelain=v1', '-z', '--untracked-files=no']),
+    );
   }
 
   /** Paths that differ between the working tree (untracked files included) and HEAD. */
@@ -238,7 +246,7 @@ function runGit(
   env: NodeJS.ProcessEnv,
 ): Promise<{ code: number | null; stdout: Buffer; stderr: Buffer }> {
   return new Promise((resolve, reject) => {
-    const child = spawn('git', args, {
+    const child = spawn('git', [NO_OPTIONAL_LOCKS, ...args], {
       cwd,
       env,
       stdio: [stdin === null ? 'ignore' : 'pipe', 'pipe', 'pipe'],
