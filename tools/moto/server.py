@@ -6,6 +6,8 @@ import threading
 from moto.awslambda import models as lambda_models
 from moto.awslambda_simple import models as lambda_simple
 from moto.cloudformation import models as cloudformation, utils
+from moto.cloudformation.responses import CloudFormationResponse
+from moto.core.responses import ActionResult
 from moto.core.base_backend import BackendDict
 from moto.core.config import default_user_config
 from moto.core.utils import iso_8601_datetime_with_nanoseconds
@@ -72,6 +74,36 @@ def forgets_missing_change_sets(delete):
     return deleted
 
 
+def honours_request_tokens(action):
+    # CloudFormation takes a CreateStack's or UpdateStack's ClientRequestToken as the request's identity:
+    # the same request sent again (the SDK retrying after a response was lost) is answered as the first
+    # one was, instead of AlreadyExistsException, and the stack's events carry the token of the
+    # operation that caused them. moto ignores the token.
+    def handled(self):
+        token = self._get_param("ClientRequestToken")
+        if not token:
+            return action(self)
+        name = self._get_param("StackName")
+        live = lambda: next(  # noqa: E731
+            (
+                stack
+                for stack in self.cloudformation_backend.stacks.values()
+                if name in (stack.name, stack.stack_id) and stack.status != "DELETE_COMPLETE"
+            ),
+            None,
+        )
+        before = live()
+        if before is not None and any(event.client_request_token == token for event in before.events):
+            return ActionResult({"StackId": before.stack_id})
+        seen = 0 if before is None else len(before.events)
+        result = action(self)
+        for event in live().events[seen:]:
+            event.client_request_token = token
+        return result
+
+    return handled
+
+
 def exit_when_parent_exits():
     # stdin is a pipe from the Node process that started moto; it reaches EOF when that process ends,
     # however it ends (even SIGKILL), so moto never outlives it.
@@ -80,6 +112,8 @@ def exit_when_parent_exits():
 
 
 cloudformation.validate_template_cfn_lint = lint_errors_only
+for name in ("create_stack", "update_stack"):
+    setattr(CloudFormationResponse, name, honours_request_tokens(getattr(CloudFormationResponse, name)))
 cloudformation.CloudFormationBackend.delete_change_set = forgets_missing_change_sets(
     cloudformation.CloudFormationBackend.delete_change_set
 )

@@ -55,19 +55,29 @@ export class CloudFormationDeployer implements Deployer {
       Parameters,
       Capabilities: (this.config.capabilities ?? []) as Capability[],
       Tags: [{ Key: 'shipgraph:commit', Value: context.commit }],
+      // The SDK retries a call whose answer was lost: with the token it is the same call, not a second
+      // create that CloudFormation refuses (AlreadyExistsException) while the first one goes on.
+      ClientRequestToken: context.requestToken,
     };
     const waiterOptions = { client, maxWaitTime: 3600, minDelay: 1, maxDelay: 15 };
 
     try {
-      const exists = await client.send(new sdk.DescribeStacksCommand({ StackName: stackName })).then(
-        () => true,
+      const status = await client.send(new sdk.DescribeStacksCommand({ StackName: stackName })).then(
+        ({ Stacks }) => Stacks?.[0]?.StackStatus ?? null,
         (error: unknown) => {
-          if (isMissingStack(error)) return false;
+          if (isMissingStack(error)) return null;
           throw error;
         },
       );
       startUnlessInterrupted(context.signal);
-      if (exists) {
+      if (status?.endsWith('_IN_PROGRESS') === true && (await this.startedByThisStep(context, stackName))) {
+        // An earlier try of this deploy got its call through and gave up on the answer: it is this one.
+        context.log(`stack ${stackName} is ${status} from this deploy's earlier try: waiting for it`);
+        const waitUntil = status.startsWith('CREATE')
+          ? sdk.waitUntilStackCreateComplete
+          : sdk.waitUntilStackUpdateComplete;
+        await waitUntil(waiterOptions, { StackName: stackName });
+      } else if (status !== null) {
         context.log(`updating stack ${stackName} in ${context.region}`);
         try {
           await client.send(new sdk.UpdateStackCommand(request));
@@ -95,6 +105,16 @@ export class CloudFormationDeployer implements Deployer {
     }
     context.log(`stack ${stackName}: deployed`);
     return { outputs: (await stackOutputs(context.access, context.region, stackName)) ?? {}, changed: true };
+  }
+
+  /** Whether the stack's newest event comes from a call of this deploy step, in this run. */
+  private async startedByThisStep(context: DeployContext, stackName: string): Promise<boolean> {
+    const { DescribeStackEventsCommand } = await import('@aws-sdk/client-cloudformation');
+    const client = await context.access.cloudFormation(context.region);
+    const { StackEvents } = await client.send(new DescribeStackEventsCommand({ StackName: stackName }));
+    const token = StackEvents?.[0]?.ClientRequestToken;
+    const step = (of: string): string => of.slice(0, of.lastIndexOf('-'));
+    return token !== undefined && step(token) === step(context.requestToken);
   }
 
   async remove(context: DeployContext): Promise<void> {

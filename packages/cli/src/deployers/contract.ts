@@ -30,6 +30,11 @@ export interface DeployContext {
   track: (kill: (signal: NodeJS.Signals) => void) => () => void;
   /** Aborted by a signal: nothing may start after that, up to the moment a process is spawned. */
   signal: AbortSignal;
+  /**
+   * CloudFormation's ClientRequestToken for this try of this deploy: a call the SDK sends again is the
+   * same call. Tokens of the same step in this run share all but their last `-<attempt>`.
+   */
+  requestToken: string;
 }
 
 /**

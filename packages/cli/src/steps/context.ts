@@ -74,5 +74,6 @@ export async function deployerContext(
     log: tools.log,
     track: tools.track,
     signal: tools.signal,
+    requestToken: tools.requestToken,
   };
 }

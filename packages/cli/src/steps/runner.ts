@@ -1,5 +1,6 @@
 // One step's life, whatever it runs (a deploy, an e2e run): its log, its start and end as progress
 // events, retries with backoff, the last lines of a failure, and a signal that stops what has not started.
+import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ShipgraphError } from '@shipgraph/core';
 import type { ProgressEvent, StepEnd, StepRef } from '../progress/contract.js';
@@ -8,6 +9,8 @@ import { openStepLog } from './step-log.js';
 
 /** What every step of a run shares: where logs go, the reporter, the clock, the signal. */
 export interface StepRuntime {
+  /** This run among others (a few random letters): what names its requests, such as stack operations. */
+  runId: string;
   root: string;
   stage: string;
   report: (event: ProgressEvent) => void;
@@ -25,6 +28,10 @@ export interface StepTools {
   signal: AbortSignal;
   /** Repository-relative path of the step's log file. */
   logPath: string;
+  /** Which try this is: 1, then 2 on the first retry. */
+  attempt: number;
+  /** An id of this try of this step in this run, for requests that must not be carried out twice. */
+  requestToken: string;
 }
 
 /** What to run: the runner says how. */
@@ -102,6 +109,8 @@ export async function runStep<T>(runtime: StepRuntime, step: Step<T>): Promise<S
     },
     signal,
     logPath: stepLog.path,
+    attempt: 1,
+    requestToken: '',
   };
   let attempts = 0;
   try {
@@ -109,7 +118,11 @@ export async function runStep<T>(runtime: StepRuntime, step: Step<T>): Promise<S
       attempts++;
       try {
         startUnlessInterrupted(signal);
-        const result = await step.work(tools);
+        const result = await step.work({
+          ...tools,
+          attempt: attempts,
+          requestToken: requestToken(runtime, step.ref, attempts),
+        });
         const endedAt = clock();
         report({ type: 'finished', step: step.ref, status: step.ended(result), durationMs: endedAt - began });
         return { result, attempts, log: stepLog.path, startedAt: began, endedAt };
@@ -161,6 +174,19 @@ export async function runStep<T>(runtime: StepRuntime, step: Step<T>): Promise<S
   } finally {
     await stepLog.close();
   }
+}
+
+/**
+ * `shipgraph-<run>-<step>-<attempt>`: letters, digits and dashes, at most 128, as CloudFormation's
+ * ClientRequestToken takes them. Everything before the attempt names the step of this run.
+ */
+function requestToken(runtime: StepRuntime, ref: StepRef, attempt: number): string {
+  const { service, region, kind } = ref;
+  const name = createHash('sha256')
+    .update(`${service}\0${region ?? ''}\0${kind}`)
+    .digest('hex')
+    .slice(0, 16);
+  return `shipgraph-${runtime.runId}-${name}-${attempt}`;
 }
 
 /**
