@@ -32,7 +32,14 @@ interface Deployment {
   fn: AppSpecFunction;
   status: string;
   polls: number;
+  /** The deployment CodeDeploy started to roll this one back, when it was stopped with rollback. */
+  rolledBackBy?: string;
+  /** Set on a rollback deployment: it moves on its own time, not by being polled. */
+  rollback?: true;
 }
+
+/** How long CodeDeploy takes to roll a stopped deployment back: shipgraph must wait that out. */
+export const ROLLBACK_MS = 1500;
 
 export const FAILURE_MESSAGE =
   'The deployment failed because one or more alarms have been activated: api-errors';
@@ -90,7 +97,9 @@ export async function fakeCodeDeploy(
       deployment.polls++;
       const { fn } = deployment;
       const outcome = typeof outcomeOf === 'function' ? outcomeOf(fn.Name) : outcomeOf;
-      if (deployment.status === 'Created') {
+      if (deployment.rollback === true) {
+        // Moves on its own (StopDeployment's timer), whoever polls it.
+      } else if (deployment.status === 'Created') {
         await route(fn, fn.CurrentVersion, { [fn.TargetVersion]: 0.1 });
         deployment.status = 'InProgress';
       } else if (
@@ -109,17 +118,34 @@ export async function fakeCodeDeploy(
           ...(deployment.status === 'Failed' && {
             errorInformation: { code: 'ALARM_ACTIVE', message: FAILURE_MESSAGE },
           }),
+          ...(deployment.rolledBackBy !== undefined && {
+            rollbackInfo: {
+              rollbackDeploymentId: deployment.rolledBackBy,
+              rollbackMessage: `Deployment ${deployment.rolledBackBy} was created to roll back this deployment`,
+            },
+          }),
         },
       };
     },
-    StopDeployment: async (body) => {
+    StopDeployment: (body) => {
       const deployment = deploymentOf(body);
       if (['Succeeded', 'Failed', 'Stopped'].includes(deployment.status)) {
         throw new Fault('DeploymentAlreadyCompletedException', 'The deployment is already complete');
       }
-      if (body.autoRollbackEnabled === true) await route(deployment.fn, deployment.fn.CurrentVersion);
       deployment.status = 'Stopped';
-      return { status: 'Pending', statusMessage: 'Stopping' };
+      if (body.autoRollbackEnabled === true) {
+        // As CodeDeploy does: a deployment of its own moves the traffic back, and takes its time.
+        const id = `d-FAKE${String(deployments.size + 1).padStart(5, '0')}`;
+        const rollback: Deployment = { fn: deployment.fn, status: 'InProgress', polls: 0, rollback: true };
+        deployments.set(id, rollback);
+        deployment.rolledBackBy = id;
+        setTimeout(() => {
+          void route(deployment.fn, deployment.fn.CurrentVersion).then(() => {
+            rollback.status = 'Succeeded';
+          });
+        }, ROLLBACK_MS);
+      }
+      return Promise.resolve({ status: 'Pending', statusMessage: 'Stopping' });
     },
   };
 

@@ -15,7 +15,9 @@ const readBody = (stream: IncomingMessage): Promise<Buffer> =>
   new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-    stream.on('end', () => resolve(Buffer.concat(chunks)));
+    stream.on('end', () => {
+      resolve(Buffer.concat(chunks));
+    });
     stream.on('error', reject);
   });
 
@@ -55,6 +57,11 @@ export async function lossyProxy(target: string, lose: (body: string) => boolean
   return {
     url: `http://127.0.0.1:${port}`,
     bodies,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise((resolve) =>
+        server.close(() => {
+          resolve();
+        }),
+      ),
   };
 }

@@ -11,6 +11,8 @@ import { pointAlias, readAlias, type AliasMove, type AliasState } from './alias.
 // A Lambda deployment takes minutes; its status read every 5 s notices the end soon enough.
 const DEFAULT_POLL_SECONDS = 5;
 const ENDED = new Set(['Succeeded', 'Failed', 'Stopped']);
+// How long an interrupted run waits for CodeDeploy to roll back before it exits all the same.
+const ROLLBACK_WAIT_MS = 5 * 60_000;
 
 interface DeploymentGroup {
   application: string;
@@ -101,11 +103,14 @@ async function deployThroughCodeDeploy(
       await sleep(pollMs, undefined, { signal: context.signal }).catch(() => undefined);
       if (context.signal.aborted) {
         ended = true;
-        const stopped = await stopDeployment(id, group, context);
+        if (!(await stopDeployment(id, group, context)))
+          throw new DeployFailure(
+            `rollout interrupted: CodeDeploy deployment ${id} could not be stopped`,
+            false,
+          );
+        const rollback = await rolledBack(id, group, pollMs, context);
         throw new DeployFailure(
-          stopped
-            ? `rollout interrupted: CodeDeploy deployment ${id} stopped, rolling back to version ${move.from.version}`
-            : `rollout interrupted: CodeDeploy deployment ${id} could not be stopped`,
+          `rollout interrupted: CodeDeploy deployment ${id} stopped and ${rollback}; ${await servedBy(move)}`,
           false,
         );
       }
@@ -146,6 +151,43 @@ async function stopDeployment(id: string, group: DeploymentGroup, context: Deplo
   } catch (error) {
     context.log(`rollout: could not stop CodeDeploy deployment ${id} (${describe(error)})`);
     return false;
+  }
+}
+
+/**
+ * Waits, a few minutes at most, until CodeDeploy has stopped the deployment and its rollback
+ * deployment has ended: the traffic is back where it was before shipgraph gives up the run. Says how
+ * it went (`rolled back (d-2 Succeeded)`).
+ */
+async function rolledBack(
+  id: string,
+  group: DeploymentGroup,
+  pollMs: number,
+  context: DeployContext,
+): Promise<string> {
+  const { GetDeploymentCommand } = await import('@aws-sdk/client-codedeploy');
+  const client = await group.access.codeDeploy(group.region);
+  const until = Date.now() + ROLLBACK_WAIT_MS;
+  const ended = async (deploymentId: string) => {
+    for (;;) {
+      const { deploymentInfo } = await client.send(new GetDeploymentCommand({ deploymentId }));
+      const status = deploymentInfo?.status ?? '?';
+      if (ENDED.has(status) || Date.now() >= until) return { status, info: deploymentInfo };
+      // The run is already interrupted: this wait is what it does on its way out, so no signal ends it.
+      await sleep(pollMs);
+    }
+  };
+  try {
+    const stopped = await ended(id);
+    const rollbackId = stopped.info?.rollbackInfo?.rollbackDeploymentId;
+    if (rollbackId === undefined) return `not rolled back (${stopped.status}, no rollback deployment)`;
+    context.log(`rollout: CodeDeploy rolls back with deployment ${rollbackId}; waiting for it`);
+    const rollback = await ended(rollbackId);
+    if (!ENDED.has(rollback.status))
+      return `still rolling back after ${ROLLBACK_WAIT_MS / 60_000} minutes (${rollbackId} ${rollback.status})`;
+    return `rolled back (${rollbackId} ${rollback.status})`;
+  } catch (error) {
+    return `its rollback could not be followed (${describe(error)})`;
   }
 }
 
