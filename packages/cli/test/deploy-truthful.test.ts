@@ -28,7 +28,7 @@ describe('deploy: the checkout must be the planned commit, as committed', () => 
     expect(dirty.exitCode).toBe(2);
     expect(dirty.stdout).toBe('');
     expect(dirty.stderr.split('\n').at(-1)).toBe(
-      `shipgraph: E_DIRTY_CHECKOUT: cannot deploy: 1 tracked file differs from ${first.slice(0, 12)}: services/b/src/index.js (fix: commit or stash the changes, or pass --allow-dirty to deploy them, recorded as dirty (deployed again next time))`,
+      `shipgraph: E_DIRTY_CHECKOUT: cannot deploy: 1 tracked file differs from ${first.slice(0, 12)}: services/b/src/index.js (fix: commit or stash the changes, list files the build edits on purpose in checkout.buildMayEdit, or pass --allow-dirty to deploy them, recorded as dirty (deployed again next time))`,
     );
     // A staged change is a change too; so is a plan file run from a dirty checkout.
     repo.git('add', 'services/b/src/index.js');

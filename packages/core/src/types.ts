@@ -97,6 +97,11 @@ export interface ServiceRecord {
   artifact?: ArtifactRef;
   /** Set when the deploy was a promotion: the stage whose proven artifact it ran. */
   promotedFrom?: { stage: string; commit: CommitSha };
+  /**
+   * Tracked files the build edited before deploying, as the config allows (`checkout.buildMayEdit`):
+   * what they held (sha256 of the file) when this was deployed.
+   */
+  edited?: { path: RepoPath; sha256: string }[];
 }
 
 export interface StageState {

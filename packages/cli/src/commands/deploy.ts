@@ -101,7 +101,11 @@ export const command = defineCommand({
     }
     log(`stage ${stage.name} (${stage.regions.join(', ')}) at ${checkout.head.slice(0, 12)}`);
     // Before the lock: a refused run leaves the state and the lock as they were.
-    const { dirty } = await checkDeployable(checkout, flags.allowDirty);
+    const { difference: dirty, edited } = await checkDeployable(checkout, flags.allowDirty);
+    if (edited.length > 0)
+      log(
+        `the build edited ${edited.map((file) => file.path).join(', ')} (checkout.buildMayEdit): recorded with what ${edited.length === 1 ? 'it holds' : 'they hold'}`,
+      );
     const planned = flags.plan === undefined ? null : await readPlanFile(flags.plan, context);
     // A stage's role is assumed now: one that cannot be stops the run before the lock and any deploy.
     await context.access.env();
@@ -138,6 +142,7 @@ export const command = defineCommand({
       failFast: flags.failFast,
       previous: state.services,
       keeping: keepingFor(stage, dirty !== null, log),
+      edited,
       e2e,
     });
     report.run = { summary, tasks };

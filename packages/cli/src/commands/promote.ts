@@ -10,7 +10,7 @@ import {
 } from '@shipgraph/core';
 import { ArtifactStore } from '../artifacts/store.js';
 import { resolveStage } from '../config/stage.js';
-import { checkoutDifference } from '../deploy/checkout.js';
+import { checkoutState } from '../deploy/checkout.js';
 import { executePlan } from '../deploy/execute.js';
 import { runOptions } from '../deploy/run-options.js';
 import { renderSummary } from '../deploy/summary.js';
@@ -122,7 +122,7 @@ export const command = defineCommand({
       return 0;
     }
     // Serverless services are packaged again from the checkout: it must be its commit, as committed.
-    const difference = await checkoutDifference(checkout);
+    const { difference } = await checkoutState(checkout);
     if (difference !== null) {
       throw new CliError('E_DIRTY_CHECKOUT', `cannot promote: ${difference}`, {
         hint: 'commit or stash the changes: promote packages stage-bound services (Serverless) from the checkout',

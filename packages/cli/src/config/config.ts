@@ -127,6 +127,7 @@ interface RawConfig {
   >;
   notifications?: { webhookUrlEnv: string } | { webhookUrlParameter: string; region?: string };
   e2e?: { script?: string; concurrency?: number; gate?: boolean };
+  checkout?: { buildMayEdit?: string[] };
   globalFiles?: string[];
   inputs?: RawInputs;
   services?: Record<
@@ -161,6 +162,8 @@ export interface ShipgraphConfig {
   webhookUrl: WebhookUrlSource | null;
   /** The package script that runs a service's end-to-end tests. */
   e2eScript: string;
+  /** Tracked files (globs) the build edits on purpose before deploying: not a dirty checkout. */
+  buildMayEdit: string[];
   /** E2e runs at once (null: as many as deploys), and whether dependents wait for them to pass. */
   e2e: { concurrency: number | null; gate: boolean };
   triggers: {
@@ -251,6 +254,7 @@ function resolve(raw: RawConfig, file: string | null): ShipgraphConfig {
     stages,
     e2eScript: raw.e2e?.script ?? 'test:e2e',
     e2e: { concurrency: raw.e2e?.concurrency ?? null, gate: raw.e2e?.gate ?? false },
+    buildMayEdit: (raw.checkout?.buildMayEdit ?? []).map((glob) => glob.replace(/^\.\//, '')),
     webhookUrl: webhookUrlSource(raw.notifications),
     triggers: {
       configured: raw.triggers !== undefined,

@@ -18,6 +18,8 @@ export interface RecordsOptions {
   dirty: boolean;
   /** The stage's records before this run: what a service that does not deploy now is tested on. */
   previous: Readonly<Record<PackageName, ServiceRecord>>;
+  /** Files the build edited as the config allows, and what they held. */
+  edited?: ServiceRecord['edited'];
 }
 
 export class RunRecords {
@@ -67,6 +69,9 @@ export class RunRecords {
       regions: [...regions],
       ...(Object.keys(stacks).length > 0 ? { stacks } : {}),
       durationsMs: Object.fromEntries(regions.map((one) => [one, done.get(one)?.durationMs ?? 0])),
+      ...(this.options.edited !== undefined && this.options.edited.length > 0
+        ? { edited: this.options.edited }
+        : {}),
     };
     this.written.set(service, record);
     await this.options.store.record(this.options.stage, service, record);

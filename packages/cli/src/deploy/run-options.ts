@@ -30,6 +30,8 @@ export interface ExecuteOptions {
   retryDelayMs: number;
   /** The checkout differed from the planned commit (--allow-dirty): records say so. */
   dirty?: boolean;
+  /** Files the build edited as the config allows: each record says what they held. */
+  edited?: NonNullable<ServiceRecord['edited']>;
   /** The stage's records before this run: how long each step took last time, what a retest tests. */
   previous?: Readonly<Record<PackageName, ServiceRecord>>;
   /** A service's resolved production dependencies, each computed once, when a deployer asks. */
