@@ -159,6 +159,18 @@ describe('e2e after deploy', () => {
     const parsed = JSON.parse(result.stdout) as { results: { service: string; status: string }[] };
     expect(parsed.results.map((entry) => `${entry.service}:${entry.status}`)).toEqual(['web:failed']);
     expect(existsSync(join(repo.dir, 'report.xml'))).toBe(true);
+    // Without --json: a table with its header, each failed row with why and its log, then the totals.
+    const table = await repo.run(['e2e', 'api', 'web']);
+    expect(table.exitCode).toBe(1);
+    expect(table.stdout.replace(/\d+\.\ds/g, 'N.Ns')).toBe(
+      [
+        'SERVICE  REGION     STATUS  TIME  LOG / DETAIL',
+        'api      us-east-1  passed  N.Ns  .shipgraph/logs/staging/api.us-east-1.e2e.log',
+        'web      us-east-1  failed  N.Ns  npm failed (exit code 1) (log: .shipgraph/logs/staging/web.us-east-1.e2e.log)',
+        '',
+        'e2e in stage staging: 1 passed, 1 failed, 0 skipped',
+      ].join('\n'),
+    );
     const unknown = await repo.run(['e2e', 'nope']);
     expect(unknown.exitCode).toBe(2);
     expect(unknown.stderr).toContain('E_UNKNOWN_SERVICE: no service named "nope"');

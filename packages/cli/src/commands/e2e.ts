@@ -2,6 +2,7 @@
 import { buildGraph, selectServices } from '@shipgraph/core';
 import { executePlan } from '../deploy/execute.js';
 import { runOptions } from '../deploy/run-options.js';
+import { renderE2eResults } from '../deploy/summary.js';
 import { e2eRequest, testOnlyPlan, writeJUnit } from '../e2e/stage.js';
 import { openReport } from '../report/run-report.js';
 import { serviceSettings } from '../planning/service-settings.js';
@@ -89,12 +90,7 @@ export const command = defineCommand({
         JSON.stringify({ version: 1, stage: stage.name, head: checkout.head, results }, null, 2) + '\n',
       );
     } else {
-      for (const result of results) {
-        io.stdout(
-          `${result.service}  ${result.region}  ${result.status}  ${result.detail ?? result.log ?? ''}`.trimEnd() +
-            '\n',
-        );
-      }
+      io.stdout(renderE2eResults(results, stage.name));
     }
     return (
       lock.interruptedExit() ??

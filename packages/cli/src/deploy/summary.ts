@@ -1,6 +1,7 @@
 // The end of a deploy run: one line per service and region, as a table or as JSON.
 import type { CommitSha, PackageName } from '@shipgraph/core';
 import type { E2eResult } from '../e2e/e2e-step.js';
+import { columns } from '../render/columns.js';
 
 /**
  * `deployed`: the deploy ran and changed something (or its deployer cannot tell); `unchanged`: it ran
@@ -35,12 +36,31 @@ export interface DeploySummary {
   e2e: E2eResult[];
 }
 
+const HEADER = ['SERVICE', 'REGION', 'STATUS', 'TIME', 'LOG / ERROR'];
+
+/** `shipgraph e2e`'s result: a row per service and region, then the totals. */
+export function renderE2eResults(results: readonly E2eResult[], stage: string): string {
+  const rows = results.map((result) => [
+    result.service,
+    result.region,
+    result.status,
+    seconds(result.durationMs),
+    whyAndWhere(result.detail, result.log),
+  ]);
+  const count = (status: E2eResult['status']) => results.filter((result) => result.status === status).length;
+  const totals = `e2e in stage ${stage}: ${count('passed')} passed, ${count('failed')} failed, ${count('skipped')} skipped`;
+  return (
+    [...columns(['SERVICE', 'REGION', 'STATUS', 'TIME', 'LOG / DETAIL'], rows), '', totals].join('\n') + '\n'
+  );
+}
+
+const seconds = (ms: number | null) => (ms === null ? '-' : `${(ms / 1000).toFixed(1)}s`);
+
 /** A row's last cell: why it failed or did not run, and where its log is, when it has either. */
 export const whyAndWhere = (why: string | undefined, log: string | null): string =>
   why === undefined ? (log ?? '') : log === null ? why : `${why} (log: ${log})`;
 
 export function renderSummary(summary: DeploySummary): string {
-  const seconds = (ms: number | null) => (ms === null ? '-' : `${(ms / 1000).toFixed(1)}s`);
   const rows = [
     ...summary.results.map((result) => [
       result.service,
@@ -57,15 +77,6 @@ export function renderSummary(summary: DeploySummary): string {
       whyAndWhere(result.detail, result.log),
     ]),
   ];
-  const header = ['SERVICE', 'REGION', 'STATUS', 'TIME', 'LOG / ERROR'];
-  const widths = header.map((title, column) =>
-    Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),
-  );
-  const line = (cells: string[]) =>
-    cells
-      .map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column] ?? 0)))
-      .join('  ')
-      .trimEnd();
   const count = (status: DeployStatus) => summary.results.filter((result) => result.status === status).length;
   const e2eCount = (status: string) => summary.e2e.filter((result) => result.status === status).length;
   const totals = `${count('deployed')} deployed, ${count('unchanged')} unchanged, ${count('failed')} failed, ${count('blocked')} blocked, ${count('skipped')} skipped`;
@@ -74,8 +85,7 @@ export function renderSummary(summary: DeploySummary): string {
   const ending = summary.interrupted === null ? '' : ` (interrupted by ${summary.interrupted})`;
   return (
     [
-      line(header),
-      ...rows.map(line),
+      ...columns(HEADER, rows),
       '',
       `stage ${summary.stage} at ${summary.head.slice(0, 12)}: ${totals}${e2e}${ending}`,
     ].join('\n') + '\n'

@@ -1,5 +1,6 @@
 // The default plan output: one row per service, then a one-line summary.
 import type { Plan } from '@shipgraph/core';
+import { columns } from './columns.js';
 import { describeReason } from './reasons.js';
 
 export function renderTable(plan: Plan, explain: boolean): string {
@@ -9,19 +10,10 @@ export function renderTable(plan: Plan, explain: boolean): string {
     service.batch === null ? '-' : String(service.batch),
     service.reasons.length === 0 ? '-' : service.reasons.map(describeReason).join('; '),
   ]);
-  const header = ['SERVICE', 'DEPLOY', 'BATCH', 'REASONS'];
-  const widths = header.map((title, column) =>
-    Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),
-  );
-  const line = (cells: string[]): string =>
-    cells
-      .map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column] ?? 0)))
-      .join('  ')
-      .trimEnd();
-
-  const out = [line(header)];
+  const [header = '', ...lines] = columns(['SERVICE', 'DEPLOY', 'BATCH', 'REASONS'], rows);
+  const out = [header];
   plan.services.forEach((service, i) => {
-    out.push(line(rows[i] ?? []));
+    out.push(lines[i] ?? '');
     if (!explain) return;
     if (service.base !== null) out.push(`    base ${service.base}`);
     for (const reason of service.reasons) {
