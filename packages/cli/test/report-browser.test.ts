@@ -258,6 +258,44 @@ describe.skipIf(missing !== null)('--report, opened in Chromium', () => {
     await screenshot(opened, 'graph-report.png');
   });
 
+  it('a wait for a free slot is drawn as a wait, not as a link to the dependency that ended long before', async () => {
+    // One slot: a (quick) first, as it heads the longest chain; then b, slow, takes the slot while c,
+    // which needs only a, waits for it.
+    const repo = commandRepo({ a: [], b: [], c: ['a'] });
+    repo.write({
+      'deploy-behaviour.json': { a: { sleepMs: 100 }, b: { sleepMs: 1500 }, c: { sleepMs: 100 } },
+    });
+    repo.commit();
+    const run = await deploy(repo, ['--concurrency', '1', '--skip-e2e', '--report', 'slots.html']);
+    expect(run.exitCode, run.stderr).toBe(0);
+    const opened = await openFile(join(repo.dir, 'slots.html'));
+    const { page } = opened;
+    expect(await texts(opened, 'svg.gantt [data-critical="true"]', 'data-service')).toEqual(['a', 'c']);
+    const wait = page.locator('svg.gantt rect.slot-wait[data-waits="c@us-east-1"]');
+    expect(await wait.count()).toBe(1);
+    // It spans from a's end to c's start, on c's row; the link from a comes down at a's end.
+    const span = async (selector: string) => {
+      const found = page.locator(selector);
+      const x = Number(await found.getAttribute('x'));
+      return { from: x, to: x + Number(await found.getAttribute('width')) };
+    };
+    const [aBar, cBar, waited] = await Promise.all([
+      span('svg.gantt [data-service="a"] rect.bar'),
+      span('svg.gantt [data-service="c"] rect.bar'),
+      span('svg.gantt rect.slot-wait'),
+    ]);
+    expect(waited.from).toBeCloseTo(aBar.to, 0);
+    expect(waited.to).toBeCloseTo(cBar.from, 0);
+    const link = (await page.locator('svg.gantt path.critical-link').getAttribute('d')) ?? '';
+    const [x1, , x2] = link.replace(/[ML]/g, ' ').trim().split(/\s+/).map(Number);
+    expect(x1).toBeCloseTo(x2 ?? NaN, 1);
+    expect(await page.locator('.critical-path').textContent()).toMatch(
+      /a@us-east-1\s+→\s+waited \d+\.\ds for a free slot, then\s+c@us-east-1/,
+    );
+    expect(opened.errors).toEqual([]);
+    await screenshot(opened, 'slot-wait-report.png');
+  });
+
   it('e2e on its own: the services tested highlighted, each test case', async () => {
     const repo = reportRepo();
     await repo.mark(repo.git('rev-parse', 'HEAD'));

@@ -49,4 +49,10 @@ export {
   remainingPaths,
   type WaitingTask,
 } from './schedule/critical-path.js';
-export { criticalChain, type TimedTask } from './schedule/critical-chain.js';
+export {
+  criticalChain,
+  criticalSteps,
+  SLOT_WAIT_MS,
+  type ChainStep,
+  type TimedTask,
+} from './schedule/critical-chain.js';

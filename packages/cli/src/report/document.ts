@@ -1,7 +1,7 @@
 // The whole report page: facts, the service graph, the plan, the deploy timeline and the e2e tests,
 // in one HTML file that needs nothing else to be read (no network, no scripts).
 import {
-  criticalChain,
+  criticalSteps,
   e2eTaskId,
   taskId,
   type PackageName,
@@ -79,17 +79,26 @@ function timeline({ summary, tasks }: ExecutedRun): Html {
       <p class="note">Nothing deployed.</p>`;
   const rows = timelineRows(summary);
   const needs = new Map(tasks.map((task) => [task.id, task.needs]));
-  const chain = criticalChain(rows.map((row) => ({ ...row, needs: needs.get(row.id) ?? [] })));
+  const chain = criticalSteps(rows.map((row) => ({ ...row, needs: needs.get(row.id) ?? [] })));
   const byId = new Map(rows.map((row) => [row.id, row]));
-  const first = byId.get(chain[0] ?? '')?.startedAt ?? 0;
-  const last = byId.get(chain[chain.length - 1] ?? '')?.endedAt ?? 0;
+  const first = byId.get(chain[0]?.id ?? '')?.startedAt ?? 0;
+  const last = byId.get(chain[chain.length - 1]?.id ?? '')?.endedAt ?? 0;
   const path =
     chain.length === 0
       ? html`<p class="note">No step ran, so there is no critical path.</p>`
       : html`<p class="critical-path">
           <strong>Critical path</strong> (${((last - first) / 1000).toFixed(1)}s, the deploys and e2e runs
           that decided when the run ended):
-          ${chain.map((id, i) => html`${i > 0 ? ' → ' : ''}<code>${id}</code>`)}
+          ${chain.map(
+            (step, i) =>
+              html`${i === 0 ? '' : ' → '}${
+                  step.waitedMs > 0
+                    ? html`<span class="slot-wait-note"
+                        >waited ${(step.waitedMs / 1000).toFixed(1)}s for a free slot, then</span
+                      > `
+                    : ''
+                }<code>${step.id}</code>`,
+          )}
         </p>`;
   const keys = ['deployed', 'unchanged', 'passed', 'failed', 'blocked', 'skipped'].map(
     (status) => html`<span class="key status-${status}">${status}</span>`,

@@ -1,5 +1,6 @@
 // The run's timeline as inline SVG: one row per step (a deploy, or an e2e run, per service and region),
 // a bar from its start to its end coloured by its outcome, and the critical path outlined and joined up.
+import type { ChainStep } from '@shipgraph/core';
 import { html, px, type Html } from './html.js';
 
 /** A step of the run as the timeline draws it. */
@@ -36,7 +37,7 @@ const clock = (ms: number): string =>
     : `${Math.floor(ms / 60_000)}m${String((ms % 60_000) / 1000).padStart(2, '0')}s`;
 
 /** Rows in the order things started; what never ran (blocked, skipped) after, in plan order. */
-export function ganttSvg(results: readonly TimelineRow[], critical: readonly string[]): Html {
+export function ganttSvg(results: readonly TimelineRow[], critical: readonly ChainStep[]): Html {
   const ran = results
     .filter((result) => result.startedAt !== null && result.endedAt !== null)
     .sort((a, b) => (a.startedAt ?? 0) - (b.startedAt ?? 0) || (a.service < b.service ? -1 : 1));
@@ -49,7 +50,7 @@ export function ganttSvg(results: readonly TimelineRow[], critical: readonly str
     16;
   const x = (at: number): number => label + ((at - start) / span) * CHART;
   const y = (i: number): number => AXIS + i * ROW;
-  const onPath = new Set(critical);
+  const onPath = new Set(critical.map((step) => step.id));
   const step = tickStep(span);
   const ticks = Array.from({ length: Math.floor(span / step) + 1 }, (_, i) => i * step).map(
     (at) =>
@@ -101,16 +102,30 @@ export function ganttSvg(results: readonly TimelineRow[], critical: readonly str
       ></g
     >`;
   });
-  // The chain drawn as one line from each deploy's end to the start of the one that waited for it.
+  // The chain: from each step's end, a line to the row of the step that waited for it, at that moment;
+  // then, when the dependent did not start at once, the time it waited for a free slot on its own row.
   const index = new Map(rows.map((row, i) => [row.id, i]));
-  const links = critical.slice(1).map((id, i) => {
-    const [from, to] = [rows[index.get(critical[i] ?? '') ?? -1], rows[index.get(id) ?? -1]];
+  const links = critical.slice(1).map((step, i) => {
+    const [r1, r2] = [index.get(critical[i]?.id ?? '') ?? -1, index.get(step.id) ?? -1];
+    const [from, to] = [rows[r1], rows[r2]];
     if (from?.endedAt == null || to?.startedAt == null) return null;
-    const [r1, r2] = [index.get(critical[i] ?? '') ?? 0, index.get(id) ?? 0];
-    return html`<path
+    const ready = step.waitedMs > 0 ? from.endedAt : to.startedAt;
+    const link = html`<path
       class="critical-link"
-      d="M${px(x(from.endedAt))} ${px(y(r1) + ROW / 2)} L${px(x(to.startedAt))} ${px(y(r2) + ROW / 2)}"
+      d="M${px(x(from.endedAt))} ${px(y(r1) + ROW / 2)} L${px(x(ready))} ${px(y(r2) + ROW / 2)}"
     />`;
+    if (step.waitedMs === 0) return link;
+    return html`${link}<rect
+        class="slot-wait"
+        data-waits="${step.id}"
+        x="${px(x(ready))}"
+        y="${px(y(r2) + (ROW - BAR) / 2 + BAR / 4)}"
+        width="${px(Math.max(2, x(to.startedAt) - x(ready)))}"
+        height="${BAR / 2}"
+        ><title>
+          ${step.id} was ready and waited ${seconds(step.waitedMs)} for a free slot (the concurrency cap)
+        </title></rect
+      >`;
   });
   const width = label + CHART + 90;
   const height = y(rows.length) + 4;

@@ -49,6 +49,8 @@ svg text { font-size: 12px; fill: var(--ink); }
 .gantt .status-blocked .why { fill: var(--blocked); } .gantt .status-skipped .why { fill: var(--skipped); }
 .gantt .critical .bar { stroke: var(--ink); stroke-width: 3; }
 .gantt .critical .service { font-weight: 700; }
+.gantt .slot-wait { fill: none; stroke: var(--ink); stroke-width: 1.5; stroke-dasharray: 2 3; }
+.slot-wait-note { color: var(--muted); font-style: italic; }
 .gantt .critical-link { stroke: var(--ink); stroke-width: 2; stroke-dasharray: 5 3; fill: none; }
 .log { color: var(--muted); font-size: 12px; }
 .critical-path code { background: #f1f5f9; padding: 0 4px; border-radius: 3px; }

@@ -1,6 +1,6 @@
 // The critical path of a finished run, from literal timings.
 import { describe, expect, it } from 'vitest';
-import { criticalChain, type TimedTask } from './critical-chain.js';
+import { criticalChain, criticalSteps, type TimedTask } from './critical-chain.js';
 
 const ran = (id: string, startedAt: number, endedAt: number, ...needs: string[]): TimedTask => ({
   id,
@@ -56,5 +56,20 @@ describe('criticalChain', () => {
 
   it('stops rather than loop when handed needs that go round', () => {
     expect(criticalChain([ran('a', 0, 3, 'b'), ran('b', 0, 2, 'a')])).toEqual(['b', 'a']);
+  });
+
+  it('says how long each step waited for a free slot after its need ended, and not for the scheduler', () => {
+    // a (0-2000) ← c, which started at 6000 when b freed the only slot; d started 30 ms after c ended.
+    const tasks = [
+      ran('a', 0, 2000),
+      ran('b', 0, 6000),
+      ran('c', 6000, 9000, 'a'),
+      ran('d', 9030, 9500, 'c'),
+    ];
+    expect(criticalSteps(tasks)).toEqual([
+      { id: 'a', waitedMs: 0 },
+      { id: 'c', waitedMs: 4000 },
+      { id: 'd', waitedMs: 0 },
+    ]);
   });
 });
