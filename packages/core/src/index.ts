@@ -23,6 +23,7 @@ export {
 export { withReferences, type FoundReference } from './graph/references.js';
 // The lockfile readers are the subpath export @shipgraph/core/lockfile.
 export { Fingerprints, fingerprintsOf, type HeadFile } from './plan/fingerprint.js';
+export { e2eInputs, scriptPaths } from './plan/e2e-inputs.js';
 export { plan, basesToCompare, servicesOf, type PlanInput, type PlanOptions } from './plan/plan.js';
 export { parseSelector, selectServices, servicesSelectedBy, type Selector } from './plan/select.js';
 export {

@@ -29,8 +29,11 @@ export interface WorkspacePackage {
   /** Directory relative to the repository root; `''` never occurs (the root is not a package). */
   dir: RepoPath;
   isService: boolean;
-  /** Internal dependencies: other packages of this workspace; `via` names a reference edge's reference. */
-  dependsOn: { name: PackageName; source: EdgeSource; via?: string }[];
+  /**
+   * Internal dependencies: other packages of this workspace; `via` names a reference edge's reference;
+   * `dev` marks one only devDependencies name (a test helper, a build tool).
+   */
+  dependsOn: { name: PackageName; source: EdgeSource; via?: string; dev?: true }[];
   /** Files outside every package that the package's files refer to. */
   externalInputs?: ExternalInput[];
 }
@@ -80,6 +83,16 @@ export interface ServiceRecord {
   regions: string[];
   /** Region → the CloudFormation stack deployed there, when known (how an orphan is removed). */
   stacks?: Record<string, string>;
+  /**
+   * Region → the stack's outputs after this deploy: a dependent that only reads them redeploys when
+   * the next deploy gives different ones.
+   */
+  outputs?: Record<string, Record<string, string>>;
+  /**
+   * The commit of the last deploy that changed something in the cloud (or could not tell): a deploy
+   * that changed nothing keeps the one before. What an e2e run passed on is this.
+   */
+  cloudSince?: CommitSha;
   /** Region → how long its last deploy took (ms): the next run starts long chains of deploys first. */
   durationsMs?: Record<string, number>;
   /**
@@ -92,6 +105,10 @@ export interface ServiceRecord {
     at: string;
     /** Region → how long the run took (ms): the next run starts the longest e2e runs first. */
     durationsMs?: Record<string, number>;
+    /** The record's `cloudSince` when the tests ran: what in the cloud they tested. */
+    cloud?: CommitSha;
+    /** A fingerprint of the tests themselves (test files, the e2e script and its config). */
+    inputs?: string;
   };
   /** The package this deploy ran, when the stage keeps artifacts. */
   artifact?: ArtifactRef;

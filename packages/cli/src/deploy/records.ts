@@ -52,6 +52,8 @@ export class RunRecords {
     }
     const changes = regions.map((one) => done.get(one)?.outcome.changed ?? null);
     const commit = keeping.commitOf(service, this.options.head);
+    const changed = changes.includes(true) ? true : changes.every((one) => one === false) ? false : null;
+    const before = this.options.previous[service];
     const kept = await keeping.recorded(
       service,
       commit,
@@ -60,7 +62,14 @@ export class RunRecords {
     const record: ServiceRecord = {
       ...kept,
       commit,
-      changed: changes.includes(true) ? true : changes.every((one) => one === false) ? false : null,
+      changed,
+      // Nothing changed in the cloud: what is there is what the deploy before left.
+      ...(changed === false
+        ? before?.cloudSince === undefined
+          ? {}
+          : { cloudSince: before.cloudSince }
+        : { cloudSince: commit }),
+      outputs: Object.fromEntries(regions.map((one) => [one, done.get(one)?.outcome.outputs ?? {}])),
       // Tested by the e2e runs, if they run: until then, what is deployed is not.
       e2e: { status: 'untested', commit, at: now().toISOString() },
       fingerprint: dirty ? null : planned.fingerprint,
@@ -88,6 +97,8 @@ export class RunRecords {
     region: string,
     passed: boolean,
     durationMs: number,
+    /** A fingerprint of the tests that ran (their files, the script and its config). */
+    inputs?: string,
   ): Promise<void> {
     const done = this.tallied(this.tests, service, region, { passed, durationMs });
     if (done === null) return;
@@ -97,8 +108,15 @@ export class RunRecords {
     const durationsMs = Object.fromEntries([...done].map(([one, { durationMs: ms }]) => [one, ms]));
     await this.options.store.record(this.options.stage, service, {
       ...record,
-      // What was tested is what the record says is deployed.
-      e2e: { status, commit: record.commit, at: this.options.now().toISOString(), durationsMs },
+      // What was tested is what the record says is deployed, with these tests.
+      e2e: {
+        status,
+        commit: record.commit,
+        at: this.options.now().toISOString(),
+        durationsMs,
+        ...(record.cloudSince === undefined ? {} : { cloud: record.cloudSince }),
+        ...(inputs === undefined ? {} : { inputs }),
+      },
     });
   }
 
