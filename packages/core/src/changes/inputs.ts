@@ -156,7 +156,6 @@ export class InputIndex {
 /** Matches paths against external inputs (see ExternalInput) by lookups, not one test per input. */
 export class ExternalInputMatcher<T> {
   private readonly exact = new Map<RepoPath, T[]>();
-  private readonly stem = new Map<RepoPath, T[]>();
   private readonly tree = new Map<RepoPath, T[]>();
   private readonly globs: { matches: Matcher; value: T }[] = [];
 
@@ -172,19 +171,12 @@ export class ExternalInputMatcher<T> {
   }
 
   isEmpty(): boolean {
-    return this.exact.size + this.stem.size + this.tree.size + this.globs.length === 0;
+    return this.exact.size + this.tree.size + this.globs.length === 0;
   }
 
   /** The values of every input that takes in `path`. */
   match(path: RepoPath): T[] {
     const found: T[] = [...(this.exact.get(path) ?? [])];
-    if (this.stem.size > 0) {
-      // `common/db.ts` is the module `common/db`; `common/db.test.ts` is also `common/db.test`.
-      const slash = path.lastIndexOf('/');
-      for (let dot = path.indexOf('.', slash + 2); dot > 0; dot = path.indexOf('.', dot + 1)) {
-        found.push(...(this.stem.get(path.slice(0, dot)) ?? []));
-      }
-    }
     if (this.tree.size > 0) {
       found.push(...(this.tree.get('') ?? []));
       for (let end = path.indexOf('/'); end > 0; end = path.indexOf('/', end + 1)) {
