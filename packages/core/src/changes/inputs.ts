@@ -157,11 +157,14 @@ export class InputIndex {
 export class ExternalInputMatcher<T> {
   private readonly exact = new Map<RepoPath, T[]>();
   private readonly tree = new Map<RepoPath, T[]>();
-  private readonly globs: { matches: Matcher; value: T }[] = [];
+  /** By pattern: many packages often write the same one (`../../shared/assets/**`), tested once per path. */
+  private readonly globs = new Map<string, { matches: Matcher; values: T[] }>();
 
   add(input: Pick<ExternalInput, 'path' | 'match'>, value: T): void {
     if (input.match === 'glob') {
-      this.globs.push({ matches: compile([input.path]), value });
+      const glob = this.globs.get(input.path);
+      if (glob === undefined) this.globs.set(input.path, { matches: compile([input.path]), values: [value] });
+      else if (!glob.values.includes(value)) glob.values.push(value);
       return;
     }
     const map = this[input.match];
@@ -171,7 +174,7 @@ export class ExternalInputMatcher<T> {
   }
 
   isEmpty(): boolean {
-    return this.exact.size + this.tree.size + this.globs.length === 0;
+    return this.exact.size + this.tree.size + this.globs.size === 0;
   }
 
   /** The values of every input that takes in `path`. */
@@ -183,7 +186,7 @@ export class ExternalInputMatcher<T> {
         found.push(...(this.tree.get(path.slice(0, end)) ?? []));
       }
     }
-    for (const glob of this.globs) if (glob.matches(path)) found.push(glob.value);
+    for (const glob of this.globs.values()) if (glob.matches(path)) found.push(...glob.values);
     return found;
   }
 }

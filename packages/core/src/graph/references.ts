@@ -34,10 +34,14 @@ export function withReferences(workspace: Workspace, found: readonly FoundRefere
   const inputs = new Map<PackageName, ExternalInput[]>();
   const lockfiles = new Map<PackageName, { file: RepoPath; via: string }[]>();
   const unfollowed = new Map<PackageName, UnfollowedReference[]>();
+  const seen = new Set<string>();
   const addOnce = <T>(map: Map<PackageName, T[]>, name: PackageName, item: T): void => {
-    const list = map.get(name) ?? [];
-    if (!list.some((other) => JSON.stringify(other) === JSON.stringify(item))) list.push(item);
-    map.set(name, list);
+    const key = `${name}\0${JSON.stringify(item)}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    const list = map.get(name);
+    if (list === undefined) map.set(name, [item]);
+    else list.push(item);
   };
   for (const reference of found) {
     if ('input' in reference) {
