@@ -89,12 +89,12 @@ describe('ReferenceCollector: files, not folders', () => {
     ]);
   });
 
-  it('a folder reaches nothing, and says why: the root, a folder of packages, node_modules, a folder, no such file', () => {
+  it('a folder reaches nothing, and says why: the root, a folder of packages, node_modules, a folder, no such file (out of the package only)', () => {
     const yml = [
       'custom:',
       '  webpack:',
       "    includeModules: { nodeModulesRelativeDir: '../../' }",
-      '  dirs: [../, ../../common, ../../node_modules/aws-sdk, ../../dist/api.zip]',
+      '  dirs: [../, ../../common, ../../node_modules/aws-sdk, ../../dist/api.zip, ../api/.build]',
     ].join('\n');
     expect(collect('services/api/serverless.yml', yml)).toEqual([
       {

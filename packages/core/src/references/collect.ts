@@ -145,7 +145,9 @@ export class ReferenceCollector {
     for (const reached of resolution.reached) {
       switch (reached.kind) {
         case 'none':
-          this.note(name, via, reached.why, false);
+          // A folder or a missing file inside the package itself is no reference out of it.
+          if (resolution.path === null || this.index.ownerOf(`${resolution.path}/`) !== name)
+            this.note(name, via, reached.why, false);
           break;
         case 'package':
           if (reached.name !== name && !ignored(reached.path))
