@@ -36,7 +36,7 @@ export function referencesInSourceLine(
       found.push({ path, form: formOf(path, 'file'), label: fileMacro(token.text) });
       continue;
     }
-    if (!`'"\``.includes(quote) || quote === '') continue;
+    if (quote !== "'" && quote !== '"' && quote !== '`') continue;
     const prefix = before.slice(0, -1);
     const quoted = `'${token.text}'`;
     let path = withWildcards(token.text);

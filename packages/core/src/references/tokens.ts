@@ -53,13 +53,12 @@ export function configReference(keys: string, token: Token): WrittenReference | 
   if (/exclude/i.test(last)) return null;
   const written = token.inFile ? fileMacro(token.text) : token.text;
   const label = keys === '' ? written : `${keys} ${written}`;
-  let path = withWildcards(token.text);
-  let form: ReferenceForm = 'file';
-  if (token.inFile) form = 'file';
-  else if (last === 'handler') {
-    path = handlerModule(path);
-    form = 'module';
-  } else if (last === 'plugins' || last === 'presets') form = 'module';
-  else if (SHIPS.test(keys)) form = 'ship';
+  const path = withWildcards(token.text);
+  if (token.inFile) return { path, form: formOf(path, 'file'), label };
+  if (last === 'handler') {
+    const module = handlerModule(path);
+    return { path: module, form: formOf(module, 'module'), label };
+  }
+  const form = last === 'plugins' || last === 'presets' ? 'module' : SHIPS.test(keys) ? 'ship' : 'file';
   return { path, form: formOf(path, form), label };
 }
