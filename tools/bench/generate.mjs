@@ -18,20 +18,17 @@
 //   depend on each other), the root on its deploy tooling, and some commits bump an external
 //   package in yarn.lock alone. Those draws come from a second random stream, so the graph and the
 //   other changes are the same as with npm.
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { writeHistory } from './history.mjs';
 import { yarnBerryLock, yarnClassicLock } from './lockfiles.mjs';
 
 /** Accepted by turbo 2.10+, which refuses a workspace without an exact `packageManager`. */
 export const PACKAGE_MANAGER = 'npm@11.19.1';
 export const SCOPE = '@acme';
 const WORKSPACES = ['libs/*', 'services/*'];
-const IDENTITY = 'bench <bench@example.com>';
-// 2026-01-01T00:00:00Z; commit c is dated a minute after commit c - 1.
-const EPOCH = 1767225600;
 
 const pad = (i) => String(i).padStart(4, '0');
 const libName = (i) => `lib-${pad(i)}`;
@@ -193,15 +190,10 @@ export function generateMonorepo({
   if (lockfile && yarn) writeYarnLock();
   else if (lockfile) files.set('package-lock.json', json(npmLockfile(packages)));
 
-  const stream = [];
-  const commitCommand = (index, message, changed) => {
-    const date = `${EPOCH + index * 60} +0000`;
-    stream.push(
-      `commit refs/heads/main\nauthor ${IDENTITY} ${date}\ncommitter ${IDENTITY} ${date}\n${data(message)}`,
-    );
-    for (const path of changed) stream.push(`M 100644 inline ${path}\n${data(files.get(path))}`);
-  };
-  commitCommand(0, 'initial', [...files.keys()].sort());
+  const written = [];
+  const commitCommand = (message, changed) =>
+    written.push({ message, files: changed.map((path) => [path, files.get(path)]) });
+  commitCommand('initial', [...files.keys()].sort());
   const history = [{ message: 'initial', files: [...files.keys()].sort(), kind: 'initial' }];
 
   // make-monorepo's touches, plus library READMEs and tests.
@@ -238,31 +230,10 @@ export function generateMonorepo({
       changed.add('yarn.lock');
     }
     const paths = [...changed].sort();
-    commitCommand(c, `change ${c}`, paths);
+    commitCommand(`change ${c}`, paths);
     history.push({ message: `change ${c}`, files: paths, kind: commitKind(paths), bumped });
   }
-  stream.push('done\n');
-
-  const git = (args, input) =>
-    execFileSync('git', args, {
-      cwd: dir,
-      input,
-      encoding: 'utf8',
-      maxBuffer: 1 << 30,
-      stdio: ['pipe', 'pipe', 'pipe'],
-      env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1' },
-    });
-  mkdirSync(dir, { recursive: true });
-  git(['init', '-q', '-b', 'main']);
-  git(['config', 'user.email', 'bench@example.com']);
-  git(['config', 'user.name', 'bench']);
-  git(['config', 'commit.gpgsign', 'false']);
-  git(['fast-import', '--quiet', '--done', '--date-format=raw'], Buffer.from(stream.join('')));
-  // Populate the index and the working tree from HEAD (nx and turbo read the checked-out files).
-  git(['reset', '-q', '--hard', 'main']);
-  const shas = git(['rev-list', '--reverse', 'main']).trim().split('\n');
-  if (shas.length !== history.length)
-    throw new Error(`expected ${history.length} commits, git has ${shas.length}`);
+  const shas = writeHistory(dir, written);
   return {
     dir,
     packages,
@@ -304,9 +275,6 @@ function yarnLockfile(packageManager, packages, externals) {
   ];
   return yarnBerryLock(workspaces, locked);
 }
-
-/** A fast-import `data` command; its length is in bytes. */
-const data = (text) => `data ${Buffer.byteLength(text)}\n${text}\n`;
 
 /** The package-lock.json (v3) npm writes for these workspaces: no external packages, one link each. */
 function npmLockfile(packages) {

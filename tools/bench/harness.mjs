@@ -73,18 +73,7 @@ const lines = (text) => text.split('\n').filter((line) => line !== '');
  * is not what the tool should print; `caches` are what `--cold` removes before each run.
  */
 export const TOOLS = {
-  shipgraph: {
-    argv: (base, head) => ['node', SHIPGRAPH, 'plan', '--json', '--base', base, '--head', head],
-    caches: ['.shipgraph/cache'],
-    read: (stdout, repo) => {
-      const plan = JSON.parse(stdout);
-      if (plan.services?.length !== repo.services.size)
-        throw new Error(
-          `plan lists ${plan.services?.length} services, the workspace has ${repo.services.size}`,
-        );
-      return plan.services.filter((service) => service.deploy).map((service) => service.name);
-    },
-  },
+  shipgraph: shipgraphAt(SHIPGRAPH),
   nx: {
     argv: (base, head) => [
       'node',
@@ -141,6 +130,25 @@ export const TOOLS = {
   },
 };
 
+/**
+ * shipgraph's `plan --json` from the binary `bin`: this checkout's, or another build's (`--baseline`,
+ * e.g. the main branch's CLI built beside this one, to tell a change from the machine's mood).
+ */
+export function shipgraphAt(bin) {
+  return {
+    argv: (base, head) => ['node', bin, 'plan', '--json', '--base', base, '--head', head],
+    caches: ['.shipgraph/cache'],
+    read: (stdout, repo) => {
+      const plan = JSON.parse(stdout);
+      if (plan.services?.length !== repo.services.size)
+        throw new Error(
+          `plan lists ${plan.services?.length} services, the workspace has ${repo.services.size}`,
+        );
+      return plan.services.filter((service) => service.deploy).map((service) => service.name);
+    },
+  };
+}
+
 /** Which tools cannot run here (turbo is a devDependency that may not be installed yet). */
 export function missingTools(names) {
   const needs = { nx: 'node_modules/nx/dist/bin/nx.js', turbo: 'node_modules/.bin/turbo' };
@@ -153,8 +161,8 @@ export function missingTools(names) {
  * starts, or nx and its plugin workers, are not added up). Throws on a failure or unreadable
  * output, so a tool failing fast is never reported as fast.
  */
-export function runTool(name, repo, base, head, { cold = false } = {}) {
-  const tool = TOOLS[name];
+export function runTool(name, repo, base, head, { cold = false, tools = TOOLS } = {}) {
+  const tool = tools[name];
   if (cold) for (const cache of tool.caches) rmSync(join(repo.dir, cache), { recursive: true, force: true });
   const argv = tool.argv(base, head);
   const started = performance.now();
@@ -193,7 +201,7 @@ export function runTool(name, repo, base, head, { cold = false } = {}) {
 const tail = (text = '') => lines(text).slice(-15).join('\n');
 
 /**
- * Checks that a run selected what it must: shipgraph and floor-walk exactly the truth (they follow
+ * Checks that a run selected what it must: shipgraph (a baseline build too) and floor-walk exactly the truth (they follow
  * the same input rules); nx and turbo, which count docs and tests as inputs, at least the truth. The
  * floor selects nothing: it must have seen every changed file.
  */
@@ -205,7 +213,7 @@ export function checkSelection(name, run, truth) {
   }
   const selected = new Set(run.services);
   const missed = truth.services.filter((service) => !selected.has(service));
-  const exact = name === 'shipgraph' || name === 'floor-walk';
+  const exact = name === 'shipgraph' || name === 'baseline' || name === 'floor-walk';
   if (missed.length > 0 || (exact && run.services.length !== truth.services.length)) {
     throw new Error(
       `${name} selected ${run.services.length} services, expected ${exact ? '' : 'at least '}${truth.services.length}` +

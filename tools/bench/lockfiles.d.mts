@@ -22,3 +22,17 @@ export function bunLock(
   workspaces: readonly LockedWorkspace[],
   packages: Record<string, { version: string; name?: string; dependencies?: Record<string, string> }>,
 ): string;
+
+/** A workspace package of a pnpm lockfile: its folder (`''` for the root), name, and its two dependency lists. */
+export interface PnpmWorkspace {
+  dir: string;
+  name: string;
+  dependencies?: Record<string, string>;
+  devDependencies?: Record<string, string>;
+}
+
+export function pnpmV5Lock(
+  workspaces: readonly PnpmWorkspace[],
+  locked: readonly Locked[],
+  options?: { version?: '5.3' | '5.4' | string },
+): string;

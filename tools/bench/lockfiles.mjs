@@ -121,3 +121,92 @@ export function bunLock(workspaces, packages) {
   lines.push('  }', '}', '');
   return lines.join('\n');
 }
+
+/**
+ * pnpm-lock.yaml as pnpm 7 writes it (lockfileVersion 5.4; pnpm 6's 5.3 has the same shape): each
+ * workspace package an importer with its specifiers and resolved versions (another workspace package
+ * as `link:<relative path>`), external packages keyed `/name/version`, marked `dev` when only
+ * devDependencies reach them. Ranges resolve through `locked`.
+ */
+export function pnpmV5Lock(workspaces, locked, { version = '5.4' } = {}) {
+  const byDir = new Map(workspaces.map((workspace) => [workspace.dir, workspace]));
+  const dirOf = new Map(workspaces.map((workspace) => [workspace.name, workspace.dir]));
+  const resolve = (name, range) => {
+    const found = locked.find((pkg) => pkg.name === name && pkg.ranges.includes(range));
+    if (found === undefined) throw new Error(`pnpmV5Lock: nothing locked for ${name}@${range}`);
+    return found;
+  };
+  const relative = (from, to) => {
+    const up = from === '' ? [] : from.split('/').map(() => '..');
+    return [...up, ...to.split('/')].join('/');
+  };
+  const key = (name) => (/^[a-z0-9][\w.-]*$/i.test(name) ? name : `'${name}'`);
+  // Which external packages production and development dependencies reach, for the `dev` flags.
+  const reached = { prod: new Set(), dev: new Set() };
+  const walk = (pkg, into) => {
+    const id = `${pkg.name}/${pkg.version}`;
+    if (into.has(id)) return;
+    into.add(id);
+    for (const [name, range] of Object.entries(pkg.dependencies ?? {})) walk(resolve(name, range), into);
+  };
+  const importers = [...byDir.values()]
+    .sort((a, b) => (a.dir === '' ? -1 : b.dir === '' ? 1 : a.dir < b.dir ? -1 : 1))
+    .map((workspace) => {
+      const lines = [`  ${workspace.dir === '' ? '.' : workspace.dir}:`, '    specifiers:'];
+      const all = { ...workspace.dependencies, ...workspace.devDependencies };
+      for (const name of Object.keys(all).sort()) lines.push(`      ${key(name)}: ${all[name]}`);
+      for (const [field, kind] of [
+        ['dependencies', 'prod'],
+        ['devDependencies', 'dev'],
+      ]) {
+        const deps = Object.entries(workspace[field] ?? {}).sort(([a], [b]) => (a < b ? -1 : 1));
+        if (deps.length === 0) continue;
+        lines.push(`    ${field}:`);
+        for (const [name, range] of deps) {
+          const dir = dirOf.get(name);
+          if (dir !== undefined) {
+            lines.push(`      ${key(name)}: link:${relative(workspace.dir, dir)}`);
+            continue;
+          }
+          const pkg = resolve(name, range);
+          walk(pkg, reached[kind]);
+          lines.push(`      ${key(name)}: ${pkg.version}`);
+        }
+      }
+      return lines.join('\n');
+    });
+  const packages = [...locked]
+    .sort((a, b) => (`/${a.name}/${a.version}` < `/${b.name}/${b.version}` ? -1 : 1))
+    .filter(
+      (pkg) =>
+        reached.prod.has(`${pkg.name}/${pkg.version}`) || reached.dev.has(`${pkg.name}/${pkg.version}`),
+    )
+    .map((pkg) => {
+      const id = `${pkg.name}/${pkg.version}`;
+      const lines = [
+        `  /${id}:`,
+        `    resolution: {integrity: sha512-${fakeHash(`${pkg.name}@${pkg.version}`)}==}`,
+      ];
+      const deps = Object.entries(pkg.dependencies ?? {}).sort(([a], [b]) => (a < b ? -1 : 1));
+      if (deps.length > 0) {
+        lines.push('    dependencies:');
+        for (const [name, range] of deps) lines.push(`      ${key(name)}: ${resolve(name, range).version}`);
+      }
+      const prod = reached.prod.has(id);
+      const dev = reached.dev.has(id);
+      if (prod !== dev) lines.push(`    dev: ${dev}`);
+      return lines.join('\n');
+    });
+  return [
+    `lockfileVersion: ${version}`,
+    '',
+    'importers:',
+    '',
+    importers.join('\n\n'),
+    '',
+    'packages:',
+    '',
+    packages.join('\n\n'),
+    '',
+  ].join('\n');
+}

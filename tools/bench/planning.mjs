@@ -6,6 +6,7 @@
 //
 //   node tools/bench/planning.mjs [--sizes 250,2500,10000] [--rounds 5] [--distance 3] [--seed 1]
 //                                 [--commits 20] [--cold] [--no-auto] [--keep] [--out results.json]
+//                                 [--baseline path/to/other/bin/shipgraph.js]
 //
 // Each size is a fresh repository (four services to one library). Base is HEAD~distance, head is
 // HEAD. One warm-up round, then `rounds` rounds with the tools interleaved (A B C D A B C D ...);
@@ -13,6 +14,8 @@
 // With --cold each tool's cache (.nx, .turbo, .shipgraph/cache) is removed before each of its runs.
 // Unless --no-auto, shipgraph is also measured once in its default "auto" graph mode (no config:
 // with nx.json and nx installed it asks nx for the project graph and caches it): first run, then warm.
+// With --baseline, another build of shipgraph (the main branch's, built beside this one) runs in the
+// same rounds, right after this one; each round's ratio of the two tells a change from the machine.
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,7 +28,9 @@ import {
   missingTools,
   nxGraphCached,
   runTool,
+  shipgraphAt,
   table,
+  TOOLS,
   truthOf,
 } from './harness.mjs';
 
@@ -41,10 +46,13 @@ export function benchPlanning({
   cold = false,
   auto = true,
   keep = false,
+  baseline = null,
   log = (line) => console.error(line),
 }) {
   const missing = missingTools(PLANNING_TOOLS);
   const tools = PLANNING_TOOLS.filter((name) => !missing.includes(name));
+  if (baseline !== null) tools.splice(1, 0, 'baseline');
+  const registry = baseline === null ? TOOLS : { ...TOOLS, baseline: shipgraphAt(resolve(baseline)) };
   for (const name of missing) log(`planning: ${name} is not installed in node_modules; left out`);
   const results = [];
   for (const packages of sizes) {
@@ -61,7 +69,7 @@ export function benchPlanning({
       const loadBefore = environment().loadavg;
       for (let round = 0; round <= rounds; round++) {
         for (const name of tools) {
-          const run = runTool(name, repo, base, head, { cold });
+          const run = runTool(name, repo, base, head, { cold, tools: registry });
           checkSelection(name, run, truth);
           if (round > 0) runs[name].push(run); // round 0 is the warm-up
         }
@@ -100,6 +108,11 @@ export function benchPlanning({
           shipgraphToTurbo: ratio('turbo'),
           shipgraphToNx: ratio('nx'),
           shipgraphToFloor: ratio('floor'),
+          // The median of each round's ratio: both ran within the same seconds.
+          shipgraphToBaseline:
+            baseline === null
+              ? null
+              : +median(runs.shipgraph.map((run, i) => run.ms / runs.baseline[i].ms)).toFixed(2),
         },
         auto: auto ? benchAuto({ packages, commits, seed, distance, rounds, keep, log }) : null,
       };
@@ -191,9 +204,12 @@ export function formatPlanning(results) {
       ]);
     }
     out.push(table(rows));
-    const { shipgraphToTurbo, shipgraphToNx, shipgraphToFloor } = result.ratios;
+    const { shipgraphToTurbo, shipgraphToNx, shipgraphToFloor, shipgraphToBaseline } = result.ratios;
     out.push(
-      `shipgraph ÷ turbo ${shipgraphToTurbo ?? '-'}, shipgraph ÷ nx ${shipgraphToNx ?? '-'}, shipgraph ÷ floor ${shipgraphToFloor ?? '-'}`,
+      `shipgraph ÷ turbo ${shipgraphToTurbo ?? '-'}, shipgraph ÷ nx ${shipgraphToNx ?? '-'}, shipgraph ÷ floor ${shipgraphToFloor ?? '-'}` +
+        (shipgraphToBaseline === null
+          ? ''
+          : `, shipgraph ÷ baseline ${shipgraphToBaseline} (median of the rounds' ratios)`),
       '',
     );
   }
@@ -242,6 +258,7 @@ if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(
       cold: { type: 'boolean', default: false },
       'no-auto': { type: 'boolean', default: false },
       keep: { type: 'boolean', default: false },
+      baseline: { type: 'string' },
       out: { type: 'string' },
     },
   });
@@ -254,6 +271,7 @@ if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(
     cold: values.cold,
     auto: !values['no-auto'],
     keep: values.keep,
+    baseline: values.baseline ?? null,
   });
   console.log(formatPlanning(results));
   if (values.out)

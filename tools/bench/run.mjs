@@ -4,8 +4,9 @@
 // deploys with their e2e runs.
 //
 //   node tools/bench/run.mjs [--sizes 250,2500,10000] [--rounds 5] [--cold] [--no-auto]
-//                            [--precision-size 2500] [--precision-commits 40]
+//                            [--precision-size 2500] [--precision-commits 40] [--patterns-commits 45]
 //                            [--only planning,precision,scheduling,pipeline] [--out results.json]
+//                            [--baseline path/to/other/bin/shipgraph.js]
 //
 // A quick run: --sizes 250 --rounds 3 --precision-size 250 --only planning,precision
 // Tables go to stdout, progress to stderr; --out also writes every number as JSON.
@@ -35,6 +36,8 @@ const { values } = parseArgs({
     'no-auto': { type: 'boolean', default: false },
     'precision-size': { type: 'string', default: '2500' },
     'precision-commits': { type: 'string', default: '40' },
+    'patterns-commits': { type: 'string', default: '45' },
+    baseline: { type: 'string' },
     'scheduling-services': { type: 'string', default: '40' },
     noop: { type: 'string', default: '500' },
     only: { type: 'string', default: PARTS.join(',') },
@@ -58,6 +61,7 @@ if (only.includes('planning')) {
     seed: Number(values.seed),
     cold: values.cold,
     auto: !values['no-auto'],
+    baseline: values.baseline ?? null,
   });
   console.log(formatPlanning(results.planning));
 }
@@ -68,6 +72,8 @@ if (only.includes('precision')) {
     last: Number(values['precision-commits']),
     commits: Number(values['precision-commits']),
     seed: Number(values.seed),
+    patternsCommits: Number(values['patterns-commits']),
+    baseline: values.baseline ?? null,
   });
   console.log(formatPrecision(results.precision));
 }

@@ -15,7 +15,7 @@ const CLI = fileURLToPath(new URL('..', import.meta.url));
 const OUT = join(CLI, 'dist/bundle');
 const ENTRY = `
 export { main } from './dist/main.js';
-export { dropWritesToClosedPipes } from './dist/run/io.js';
+export { dropWritesToClosedPipes } from './dist/io.js';
 `;
 
 /** The bundle's entry: what bin/shipgraph.js imports. */

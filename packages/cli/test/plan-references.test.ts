@@ -95,7 +95,7 @@ describe('plan: files a service refers to outside its folder', () => {
       {
         kind: 'changed',
         files: ['common/env.yml'],
-        via: 'serverless.yml ${file(../../common/env.yml)}',
+        via: 'serverless.yml provider.environment ${file(../../common/env.yml)}',
       },
     ]);
   });
@@ -105,11 +105,15 @@ describe('plan: files a service refers to outside its folder', () => {
     const plan = await repo.plan();
     expect(deploying(plan)).toEqual(['@acme/orders']);
     expect(reasonsOf(plan, '@acme/orders')).toEqual([
-      { kind: 'changed', files: ['common/src/pool.ts'], via: 'src/handler.ts ../../../common/src/db' },
+      {
+        kind: 'changed',
+        files: ['common/src/pool.ts'],
+        via: "src/handler.ts import '../../../common/src/db' → common/src/db.ts import './pool'",
+      },
     ]);
     const explained = await repo.run(['plan', '--explain']);
     expect(explained.stdout).toContain(
-      '    changed: common/src/pool.ts (via src/handler.ts ../../../common/src/db)',
+      "    changed: common/src/pool.ts (via src/handler.ts import '../../../common/src/db' → common/src/db.ts import './pool')",
     );
   });
 
@@ -118,7 +122,11 @@ describe('plan: files a service refers to outside its folder', () => {
     const plan = await repo.plan();
     expect(deploying(plan)).toEqual(['@acme/users']);
     expect(reasonsOf(plan, '@acme/users')).toEqual([
-      { kind: 'changed', files: ['config/stages.ts'], via: 'serverless.ts ../../serverless.base' },
+      {
+        kind: 'changed',
+        files: ['config/stages.ts'],
+        via: "serverless.ts import '../../serverless.base' → serverless.base.ts import './config/stages'",
+      },
     ]);
   });
 
@@ -132,7 +140,7 @@ describe('plan: files a service refers to outside its folder', () => {
       {
         kind: 'dependency',
         via: '@acme/types',
-        detail: 'referred to by src/handler.ts ../../../packages/types/src/user',
+        detail: "referred to by src/handler.ts import '../../../packages/types/src/user'",
       },
     ]);
   });

@@ -1,7 +1,11 @@
 // shipgraph's selection over generated histories (npm, yarn 1 and yarn berry): at every commit it
 // plans, against its parent, at least the services that truly need a deploy (worked out here,
 // independently of shipgraph, lockfile-only bumps included), never a service that nothing it
-// depends on touched, and nothing at all for docs and tests.
+// depends on touched, and nothing at all for docs and tests. And over a pnpm 7 workspace written
+// with the serverless patterns whose references mean something other than a path (a hoisted
+// node_modules folder, the root lockfile, a script writing into another package) beside those that
+// do reach an artifact (a `${file()}`, a shared handler, relative imports, a package.patterns glob, a
+// webpack entry, a tsconfig extends chain): exactly the services the generator's model says.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +17,11 @@ import {
   type GeneratedCommit,
   type GeneratedMonorepo,
 } from '../../../tools/bench/generate.mjs';
+import {
+  COMMIT_KINDS,
+  generatePatternsMonorepo,
+  type PatternsMonorepo,
+} from '../../../tools/bench/patterns.mjs';
 import { TestRepo, deploying } from './helpers/repo.js';
 
 // What the truth below treats as not an input of a package: shipgraph's documented defaults.
@@ -208,3 +217,64 @@ describe.each<PackageManager>(['npm', 'yarn1', 'berry'])(
     });
   },
 );
+
+describe('selection over a generated history of serverless patterns (pnpm 7, 16 services, 4 libraries)', () => {
+  let generated: PatternsMonorepo;
+  let selections: { message: string; kind: string; needed: string[]; selected: string[] }[];
+
+  beforeAll(async () => {
+    const out = mkdtempSync(join(tmpdir(), 'shipgraph-selection-patterns-'));
+    generated = generatePatternsMonorepo({ out, commits: COMMIT_KINDS.length * 2, seed: 3 });
+    const repo = new TestRepo(generated.dir);
+    selections = [];
+    for (const commit of generated.commits) {
+      if (commit.parent === null || commit.needed === null) continue;
+      const plan = await repo.plan(['--base', commit.parent, '--head', commit.sha]);
+      expect(plan.services).toHaveLength(16);
+      selections.push({
+        message: commit.message,
+        kind: commit.kind,
+        needed: commit.needed,
+        selected: deploying(plan),
+      });
+    }
+  }, 300_000);
+
+  afterAll(() => {
+    rmSync(generated.dir, { recursive: true, force: true });
+  });
+
+  it('the history touches every pattern, and some of them need some services deployed, not all', () => {
+    expect([...new Set(selections.map((selection) => selection.kind))].sort()).toEqual(
+      [...COMMIT_KINDS].sort(),
+    );
+    const needing = (kind: string) =>
+      selections.filter((selection) => selection.kind === kind).map((selection) => selection.needed.length);
+    for (const kind of ['env-file', 'shared-handler', 'assets', 'webpack-entry', 'stack-output'])
+      expect(needing(kind).every((count) => count > 0 && count < 16)).toBe(true);
+    for (const kind of ['tsconfig', 'tsconfig-base'])
+      expect(needing(kind).every((count) => count === 16)).toBe(true);
+    for (const kind of ['frontend', 'root-file', 'docs-tests', 'seed-script'])
+      expect(needing(kind).every((count) => count === 0)).toBe(true);
+  });
+
+  it('every commit deploys every service that needs a deploy', () => {
+    expect(
+      Object.fromEntries(
+        selections
+          .map((selection) => [selection.message, without(selection.needed, selection.selected)] as const)
+          .filter(([, missed]) => missed.length > 0),
+      ),
+    ).toEqual({});
+  });
+
+  it('no commit deploys a service that does not need a deploy', () => {
+    expect(
+      Object.fromEntries(
+        selections
+          .map((selection) => [selection.message, without(selection.selected, selection.needed)] as const)
+          .filter(([, wasted]) => wasted.length > 0),
+      ),
+    ).toEqual({});
+  });
+});

@@ -3,7 +3,6 @@ export * from './errors.js';
 export * from './types.js';
 export { buildGraph, inDependencyOrder, nearestServiceDeps, reachable, type Graph } from './graph/graph.js';
 export {
-  ExternalInputMatcher,
   InputIndex,
   DEFAULT_EXCLUDES,
   DEFAULT_GLOBAL_FILES,
@@ -11,15 +10,8 @@ export {
 } from './changes/inputs.js';
 export { LOCKFILES } from './lockfile/files.js';
 export { TOOLING_FILES, rootTooling, toolingChanges, toolingSignature } from './changes/tooling.js';
-export {
-  globBase,
-  inputsFor,
-  referencesInLine,
-  referringKind,
-  resolveReference,
-  type ReferringKind,
-  type WrittenReference,
-} from './changes/references.js';
+export { ReferenceCollector } from './references/collect.js';
+export type { ReferenceForm, ReferringKind, WrittenReference } from './references/written.js';
 export { withReferences, type FoundReference } from './graph/references.js';
 // The lockfile readers are the subpath export @shipgraph/core/lockfile.
 export { Fingerprints, fingerprintsOf, type HeadFile } from './plan/fingerprint.js';

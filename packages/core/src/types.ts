@@ -14,12 +14,12 @@ export type RepoPath = string;
 export type EdgeSource = 'package.json' | 'nx-implicit' | 'config' | 'nx-graph' | 'reference';
 
 /**
- * Files outside every package that one of a package's files refers to: `exact` the path itself,
- * `stem` the path with any extension (a module), `tree` everything under the folder, `glob` a pattern.
+ * Files outside every package that one of a package's files refers to: `exact` the file itself,
+ * `tree` everything under a folder shipped whole, `glob` a pattern.
  */
 export interface ExternalInput {
   path: RepoPath;
-  match: 'exact' | 'stem' | 'tree' | 'glob';
+  match: 'exact' | 'tree' | 'glob';
   /** The reference, as `--explain` shows it: the referring file (relative to the package) and what it wrote. */
   via: string;
 }
@@ -36,6 +36,21 @@ export interface WorkspacePackage {
   dependsOn: { name: PackageName; source: EdgeSource; via?: string; dev?: true }[];
   /** Files outside every package that the package's files refer to. */
   externalInputs?: ExternalInput[];
+  /**
+   * Root lockfiles the package's files name (`packagerOptions.lockFile`): what they mean is the
+   * package's resolved dependencies, which count anyway; `via` is shown with a change to them.
+   */
+  lockfileReferences?: { file: RepoPath; via: string }[];
+  /** References not followed, and why (a folder, the repository root, inputs.ignoreReferences), for --explain. */
+  unfollowedReferences?: UnfollowedReference[];
+}
+
+/** A reference that reaches nothing shipgraph counts: `why` says what it named, or the setting that dropped it. */
+export interface UnfollowedReference {
+  via: string;
+  why: string;
+  /** Dropped by inputs.ignoreReferences (rather than by what it names). */
+  ignored: boolean;
 }
 
 export interface Workspace {
@@ -52,6 +67,8 @@ export interface InputRules {
   exclude: string[];
   /** Extra repository-relative globs outside the package that count as this package's inputs. */
   extra: string[];
+  /** Paths or globs relative to the package directory: references reaching them are not followed. */
+  ignoreReferences?: string[];
 }
 
 export interface PlannerConfig {

@@ -80,7 +80,7 @@ export const command = defineCommand({
               `config: ${checkout.config.file ?? 'none (defaults)'}; state: ${store.describe(stage.name)}; regions: ${stage.regions.join(', ')}\n`,
           );
         }
-        io.stdout(renderTable(plan, flags.explain));
+        io.stdout(renderTable(plan, flags.explain, checkout.workspace));
         break;
     }
     await report.write();

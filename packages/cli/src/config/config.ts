@@ -17,6 +17,7 @@ interface RawInputs {
   include?: string[];
   exclude?: string[];
   extra?: string[];
+  ignoreReferences?: string[];
 }
 
 export interface CloudFormationDeployerConfig {
@@ -217,6 +218,7 @@ function resolve(raw: RawConfig, file: string | null): ShipgraphConfig {
     include: ['**'],
     exclude: [...DEFAULT_EXCLUDES],
     extra: [],
+    ignoreReferences: [],
   });
   const inputs: Record<PackageName, InputRules> = {};
   const services: ShipgraphConfig['services'] = {};
@@ -289,4 +291,5 @@ const inputRules = (raw: RawInputs | undefined, fallback: InputRules): InputRule
   include: raw?.include ?? fallback.include,
   exclude: raw?.exclude ?? fallback.exclude,
   extra: raw?.extra ?? fallback.extra,
+  ignoreReferences: raw?.ignoreReferences ?? fallback.ignoreReferences ?? [],
 });

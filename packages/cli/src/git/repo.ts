@@ -95,18 +95,19 @@ export class GitRepo {
   }
 
   /**
-   * The lines holding `text` (a fixed string) in the commit's files matching the pathspecs, by
+   * The lines holding any of `texts` (fixed strings) in the commit's files matching the pathspecs, by
    * path; git reads the objects itself, in one process.
    */
   async grep(
     commit: CommitSha,
-    text: string,
+    texts: readonly string[],
     pathspecs: readonly string[],
   ): Promise<Map<RepoPath, string[]>> {
     // git grep exits 1 when nothing matches. Searching objects (not files), one thread is faster:
     // more threads wait on each other to read objects (measured: 22 ms against 43 ms with two).
+    const patterns = texts.flatMap((text) => ['-e', text]);
     const stdout = await this.spawnGit(
-      ['grep', '--threads=1', '-I', '--no-color', '-z', '-F', '-e', text, commit, '--', ...pathspecs],
+      ['grep', '--threads=1', '-I', '--no-color', '-z', '-F', ...patterns, commit, '--', ...pathspecs],
       null,
       [0, 1],
     );

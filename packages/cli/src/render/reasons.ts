@@ -6,7 +6,7 @@ export function describeReason(reason: Reason): string {
   const detail = reason.detail === undefined ? '' : ` (${reason.detail})`;
   switch (reason.kind) {
     case 'changed':
-      if (reason.via !== undefined) return `changed: ${files.join(', ')} (via ${reason.via})`;
+      if (reason.via !== undefined) return `changed: ${files.join(', ')}${detail} (via ${reason.via})`;
       return reason.detail !== undefined
         ? `changed: ${files.join(', ')}${detail}`
         : `changed (${files.length} file${files.length === 1 ? '' : 's'})`;

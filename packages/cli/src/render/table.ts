@@ -1,9 +1,13 @@
 // The default plan output: one row per service, then a one-line summary.
-import type { Plan } from '@shipgraph/core';
+import type { Plan, Workspace } from '@shipgraph/core';
 import { columns } from './columns.js';
 import { describeReason } from './reasons.js';
 
-export function renderTable(plan: Plan, explain: boolean): string {
+/** With `explain`, each service's files behind its reasons, and the references out of it that were not followed. */
+export function renderTable(plan: Plan, explain: boolean, workspace?: Workspace): string {
+  const unfollowed = new Map(
+    (workspace?.packages ?? []).map((pkg) => [pkg.name, pkg.unfollowedReferences ?? []]),
+  );
   const rows = plan.services.map((service) => [
     service.name,
     service.deploy ? 'yes' : 'no',
@@ -20,6 +24,8 @@ export function renderTable(plan: Plan, explain: boolean): string {
       const via = reason.kind === 'changed' && reason.via !== undefined ? ` (via ${reason.via})` : '';
       for (const file of reason.files ?? []) out.push(`    ${reason.kind}: ${file}${via}`);
     }
+    for (const reference of unfollowed.get(service.name) ?? [])
+      out.push(`    ${reference.ignored ? 'ignored' : 'not followed'}: ${reference.via} (${reference.why})`);
   });
   out.push('', summary(plan));
   if (plan.orphans.length > 0) {

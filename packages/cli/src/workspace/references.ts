@@ -1,23 +1,17 @@
-// What packages' files refer to outside their folder (serverless `${file()}`, relative imports): found in the commit's text.
+// What packages' files refer to outside their folder (serverless `${file()}`, relative imports, tsconfig `extends`): found in the commit's text.
 import {
-  ExternalInputMatcher,
-  InputIndex,
-  inputsFor,
-  globBase,
-  referencesInLine,
-  referringKind,
-  resolveReference,
+  ReferenceCollector,
   withReferences,
-  type FoundReference,
   type HeadFile,
-  type PackageName,
   type PlannerConfig,
   type RepoPath,
   type Workspace,
 } from '@shipgraph/core';
 import type { GitRepo } from '../git/repo.js';
 
-// JS/TS sources and serverless configs; other files are followed only when a reference reaches them.
+// JS/TS sources, serverless configs, tsconfig/jsconfig and babel configs (`*config*.json` and
+// `*.babelrc*`: two pathspecs cost git less than five; what they take in beyond those is left out
+// by its name); other files are followed only when a reference reaches them.
 const PATHSPECS = [
   '*.js',
   '*.mjs',
@@ -30,23 +24,22 @@ const PATHSPECS = [
   '*serverless.yml',
   '*serverless.yaml',
   '*serverless.json',
+  '*config*.json',
+  '*.babelrc*',
   ':(exclude)*node_modules/*',
 ];
 
-/** The lines of the commit's files that climb out of their folder (`../`), by path: one git process. */
+/**
+ * The lines of the commit's files that climb out of their folder (`../`) or extend a config (a
+ * tsconfig's `"extends": "@acme/tsconfig"`), by path: one git process.
+ */
 export const outwardLines = (repo: GitRepo, head: string): Promise<Map<RepoPath, string[]>> =>
-  repo.grep(head, '../', PATHSPECS);
-
-interface Target {
-  path: RepoPath;
-  form: 'module' | 'file' | 'glob';
-  written: string;
-}
+  repo.grep(head, ['../', '"extends"'], PATHSPECS);
 
 /**
  * The workspace with what each package's own input files refer to outside its folder: another
- * package (an edge), or files outside every package (inputs, followed through the references they
- * make in turn). Text only: nothing of the user's is run.
+ * package (an edge), files outside every package (inputs, followed through the references they
+ * make in turn), the root lockfile. Text only: nothing of the user's is run.
  */
 export async function withFileReferences(
   workspace: Workspace,
@@ -56,113 +49,24 @@ export async function withFileReferences(
   readTexts: (paths: readonly RepoPath[]) => Promise<Map<RepoPath, string | null>>,
 ): Promise<Workspace> {
   if (outward.size === 0) return workspace;
-  const index = new InputIndex(workspace, planner);
-  const dirOf = new Map(workspace.packages.map((pkg) => [pkg.name, pkg.dir]));
-  // The package a path (a file or a folder) is in, if any.
-  const ownerOf = (path: RepoPath): PackageName | undefined => index.ownerOf(`${path}/`);
-
-  const found: FoundReference[] = [];
-  const reached = new Map<PackageName, { targets: Target[]; via: string }[]>();
-  for (const [path, lines] of outward) {
-    const owner = index.ownerOf(path);
-    const kind = referringKind(path);
-    if (owner === undefined || kind === null) continue;
-    const relative = path.slice((dirOf.get(owner) ?? '').length + 1);
-    if (!index.isOwnInput(owner, relative)) continue;
-    for (const line of lines) {
-      for (const written of referencesInLine(line, kind, true)) {
-        const resolved = resolveReference(path, written);
-        if (resolved === null) continue;
-        const target = { ...resolved, written: written.written };
-        const into = ownerOf(target.form === 'glob' ? globBase(target.path) : target.path);
-        if (into === owner) continue;
-        const via = `${relative} ${written.written}`;
-        if (into !== undefined && target.form !== 'glob') {
-          found.push({ from: owner, to: into, via });
-          continue;
-        }
-        for (const input of inputsFor(target, via)) found.push({ from: owner, input });
-        const list = reached.get(owner) ?? [];
-        list.push({ targets: [target], via });
-        reached.set(owner, list);
-      }
-    }
-  }
-  if (reached.size > 0) found.push(...(await followOutside(reached, files, ownerOf, readTexts)));
-  return withReferences(workspace, found);
-}
-
-/**
- * Follows references from files outside every package (a root `serverless.base.ts`, a shared
- * `common/env.yml`) to the files they refer to in turn, each charged to the package that reached
- * it, with that package's reference as `via`.
- */
-async function followOutside(
-  reached: Map<PackageName, { targets: Target[]; via: string }[]>,
-  files: readonly HeadFile[],
-  ownerOf: (path: RepoPath) => PackageName | undefined,
-  readTexts: (paths: readonly RepoPath[]) => Promise<Map<RepoPath, string | null>>,
-): Promise<FoundReference[]> {
-  const outside = files.map((file) => file.path).filter((path) => ownerOf(path) === undefined);
-  const targetsIn = new Map<RepoPath, Target[]>();
-  const found: FoundReference[] = [];
-  // Breadth first: each round reads the files the last round reached, in one git process.
-  let frontier = [...reached].flatMap(([name, list]) =>
-    list.map(({ targets, via }) => ({ name, targets, via, seen: new Set<RepoPath>() })),
+  const collector = new ReferenceCollector(
+    workspace,
+    planner,
+    files.map((file) => file.path),
   );
-  while (frontier.length > 0) {
-    const next: typeof frontier = [];
-    const wanted = new Set<RepoPath>();
-    const steps = frontier.map((item) => {
-      const covered = coverage(item.targets);
-      const matched = outside.filter(
-        (path) => !item.seen.has(path) && referringKind(path, true) !== null && covered(path),
-      );
-      for (const path of matched) if (!targetsIn.has(path)) wanted.add(path);
-      return { item, matched };
-    });
-    const texts = await readTexts([...wanted]);
-    for (const path of wanted) targetsIn.set(path, referencesOf(path, texts.get(path) ?? ''));
-    for (const { item, matched } of steps) {
-      for (const path of matched) {
-        item.seen.add(path);
-        const targets: Target[] = [];
-        for (const target of targetsIn.get(path) ?? []) {
-          const into = ownerOf(target.form === 'glob' ? globBase(target.path) : target.path);
-          if (into === item.name) continue;
-          if (into !== undefined && target.form !== 'glob') {
-            found.push({ from: item.name, to: into, via: item.via });
-            continue;
-          }
-          for (const input of inputsFor(target, item.via)) found.push({ from: item.name, input });
-          targets.push(target);
-        }
-        if (targets.length > 0) next.push({ name: item.name, targets, via: item.via, seen: item.seen });
-      }
-    }
-    frontier = next;
+  // Sources are read by their lines that grep found; configs whole, since their keys say what a path means.
+  const whole: RepoPath[] = [];
+  for (const [path, lines] of outward) {
+    const reads = collector.readsOf(path);
+    if (reads === 'lines') collector.addPackageFile(path, lines.join('\n'));
+    else if (reads === 'whole') whole.push(path);
   }
-  return found;
-}
-
-/** Every reference a file outside the packages makes, `./` included. */
-function referencesOf(path: RepoPath, text: string): Target[] {
-  const kind = referringKind(path, true);
-  if (kind === null) return [];
-  const targets: Target[] = [];
-  for (const line of text.split('\n')) {
-    if (!line.includes('./')) continue;
-    for (const written of referencesInLine(line, kind, false)) {
-      const resolved = resolveReference(path, written);
-      if (resolved !== null) targets.push({ ...resolved, written: written.written });
-    }
+  if (whole.length > 0) {
+    const texts = await readTexts(whole);
+    for (const path of whole) collector.addPackageFile(path, texts.get(path) ?? '');
   }
-  return targets;
-}
-
-/** Whether any of the targets takes in a path, as the planner matches external inputs. */
-function coverage(targets: readonly Target[]): (path: RepoPath) => boolean {
-  const matcher = new ExternalInputMatcher<true>();
-  for (const target of targets) for (const input of inputsFor(target, '')) matcher.add(input, true);
-  return (path) => matcher.match(path).length > 0;
+  // Breadth first: each round reads the files the last round reached, in one git process.
+  for (let next = collector.toRead(); next.length > 0; next = collector.toRead())
+    collector.addReached(await readTexts(next));
+  return withReferences(workspace, collector.references());
 }

@@ -156,13 +156,15 @@ export class InputIndex {
 /** Matches paths against external inputs (see ExternalInput) by lookups, not one test per input. */
 export class ExternalInputMatcher<T> {
   private readonly exact = new Map<RepoPath, T[]>();
-  private readonly stem = new Map<RepoPath, T[]>();
   private readonly tree = new Map<RepoPath, T[]>();
-  private readonly globs: { matches: Matcher; value: T }[] = [];
+  /** By pattern: many packages often write the same one (`../../shared/assets/**`), tested once per path. */
+  private readonly globs = new Map<string, { matches: Matcher; values: T[] }>();
 
   add(input: Pick<ExternalInput, 'path' | 'match'>, value: T): void {
     if (input.match === 'glob') {
-      this.globs.push({ matches: compile([input.path]), value });
+      const glob = this.globs.get(input.path);
+      if (glob === undefined) this.globs.set(input.path, { matches: compile([input.path]), values: [value] });
+      else if (!glob.values.includes(value)) glob.values.push(value);
       return;
     }
     const map = this[input.match];
@@ -172,26 +174,19 @@ export class ExternalInputMatcher<T> {
   }
 
   isEmpty(): boolean {
-    return this.exact.size + this.stem.size + this.tree.size + this.globs.length === 0;
+    return this.exact.size + this.tree.size + this.globs.size === 0;
   }
 
   /** The values of every input that takes in `path`. */
   match(path: RepoPath): T[] {
     const found: T[] = [...(this.exact.get(path) ?? [])];
-    if (this.stem.size > 0) {
-      // `common/db.ts` is the module `common/db`; `common/db.test.ts` is also `common/db.test`.
-      const slash = path.lastIndexOf('/');
-      for (let dot = path.indexOf('.', slash + 2); dot > 0; dot = path.indexOf('.', dot + 1)) {
-        found.push(...(this.stem.get(path.slice(0, dot)) ?? []));
-      }
-    }
     if (this.tree.size > 0) {
       found.push(...(this.tree.get('') ?? []));
       for (let end = path.indexOf('/'); end > 0; end = path.indexOf('/', end + 1)) {
         found.push(...(this.tree.get(path.slice(0, end)) ?? []));
       }
     }
-    for (const glob of this.globs) if (glob.matches(path)) found.push(glob.value);
+    for (const glob of this.globs.values()) if (glob.matches(path)) found.push(...glob.values);
     return found;
   }
 }

@@ -1,15 +1,28 @@
 // Adds to the workspace what its packages' files refer to outside themselves.
-import type { ExternalInput, PackageName, Workspace, WorkspacePackage } from '../types.js';
+import type {
+  ExternalInput,
+  PackageName,
+  RepoPath,
+  UnfollowedReference,
+  Workspace,
+  WorkspacePackage,
+} from '../types.js';
 
-/** What one package's files refer to: another package (by a reference into its folder), or files outside every package. */
+/**
+ * What one package's files refer to: another package (by a reference into its folder), files
+ * outside every package, the root lockfile, or nothing shipgraph counts (and why).
+ */
 export type FoundReference =
-  { from: PackageName; to: PackageName; via: string } | { from: PackageName; input: ExternalInput };
+  | { from: PackageName; to: PackageName; via: string }
+  | { from: PackageName; input: ExternalInput }
+  | { from: PackageName; lockfile: RepoPath; via: string }
+  | { from: PackageName; unfollowed: UnfollowedReference };
 
 /**
  * A reference into another package is an edge (its changes, and its dependencies' changes, reach
  * the referrer, which deploys after it), unless the edge would close a cycle: then the package's
  * folder is an input instead, so its changes still reach the referrer. Files outside every package
- * are inputs.
+ * are inputs; lockfile references and references not followed are kept for --explain.
  */
 export function withReferences(workspace: Workspace, found: readonly FoundReference[]): Workspace {
   if (found.length === 0) return workspace;
@@ -19,26 +32,35 @@ export function withReferences(workspace: Workspace, found: readonly FoundRefere
   );
   const edges = new Map<PackageName, Map<PackageName, string>>();
   const inputs = new Map<PackageName, ExternalInput[]>();
-  const addInput = (name: PackageName, input: ExternalInput): void => {
-    const list = inputs.get(name) ?? [];
-    if (
-      !list.some(
-        (other) => other.path === input.path && other.match === input.match && other.via === input.via,
-      )
-    )
-      list.push(input);
-    inputs.set(name, list);
+  const lockfiles = new Map<PackageName, { file: RepoPath; via: string }[]>();
+  const unfollowed = new Map<PackageName, UnfollowedReference[]>();
+  const seen = new Set<string>();
+  const addOnce = <T>(map: Map<PackageName, T[]>, name: PackageName, item: T): void => {
+    const key = `${name}\0${JSON.stringify(item)}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    const list = map.get(name);
+    if (list === undefined) map.set(name, [item]);
+    else list.push(item);
   };
   for (const reference of found) {
     if ('input' in reference) {
-      addInput(reference.from, reference.input);
+      addOnce(inputs, reference.from, reference.input);
+      continue;
+    }
+    if ('lockfile' in reference) {
+      addOnce(lockfiles, reference.from, { file: reference.lockfile, via: reference.via });
+      continue;
+    }
+    if ('unfollowed' in reference) {
+      addOnce(unfollowed, reference.from, reference.unfollowed);
       continue;
     }
     const { from, to, via } = reference;
     const declared = deps.get(from);
     if (declared === undefined || !byName.has(to) || declared.has(to)) continue;
     if (reaches(deps, to, from)) {
-      addInput(from, { path: byName.get(to)?.dir ?? '', match: 'tree', via });
+      addOnce(inputs, from, { path: byName.get(to)?.dir ?? '', match: 'tree', via });
       continue;
     }
     declared.add(to);
@@ -55,13 +77,23 @@ export function withReferences(workspace: Workspace, found: readonly FoundRefere
         via,
       }));
       const external = inputs.get(pkg.name);
-      if (added.length === 0 && external === undefined) return pkg;
+      const lockfileReferences = lockfiles.get(pkg.name);
+      const unfollowedReferences = unfollowed.get(pkg.name);
+      if (
+        added.length === 0 &&
+        external === undefined &&
+        lockfileReferences === undefined &&
+        unfollowedReferences === undefined
+      )
+        return pkg;
       return {
         ...pkg,
         dependsOn: [...pkg.dependsOn, ...added].sort((a, b) =>
           a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
         ),
         ...(external === undefined ? {} : { externalInputs: [...(pkg.externalInputs ?? []), ...external] }),
+        ...(lockfileReferences === undefined ? {} : { lockfileReferences }),
+        ...(unfollowedReferences === undefined ? {} : { unfollowedReferences }),
       };
     }),
   };

@@ -162,7 +162,7 @@ describe('lockfileImpact with pnpm-lock.yaml', () => {
     expect(
       await lockfileImpact(
         'pnpm-lock.yaml',
-        'lockfileVersion: 5.4\n',
+        "lockfileVersion: '10.0'\n",
         pnpmLock('6.11.0', '0.23.2'),
         packages,
         NO_MANIFESTS,
@@ -170,7 +170,7 @@ describe('lockfileImpact with pnpm-lock.yaml', () => {
     ).toEqual({
       known: false,
       file: 'pnpm-lock.yaml',
-      why: 'pnpm-lock.yaml: lockfileVersion 5.4 is not supported (need 6 or 9)',
+      why: 'pnpm-lock.yaml: lockfileVersion 10.0 is not supported (need 5.x, 6 or 9)',
     });
   });
 });

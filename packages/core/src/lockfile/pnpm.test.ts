@@ -1,4 +1,4 @@
-// pnpm-lock.yaml v9 and v6: the external closure of each importer.
+// pnpm-lock.yaml v9, v6 and 5.x: the external closure of each importer.
 import { describe, expect, it } from 'vitest';
 import { type ClosureScope, UnreadableLockfile } from './model.js';
 import { readPnpmLockfile } from './pnpm.js';
@@ -206,13 +206,99 @@ describe('readPnpmLockfile v6', () => {
   });
 });
 
+/** pnpm 7 (5.4): importers list specifiers and versions apart; packages keyed /name/version, peers after `_`. */
+const V5 = `lockfileVersion: 5.4
+
+importers:
+
+  .:
+    specifiers:
+      typescript: ^5.4.0
+    devDependencies:
+      typescript: 5.4.5
+
+  services/api:
+    specifiers:
+      '@acme/util': workspace:*
+      '@middy/core': ^5.4.0
+      react-dom: ^18.2.0
+      string-width-cjs: npm:string-width@^4.2.0
+    dependencies:
+      '@acme/util': link:../../libs/util
+      '@middy/core': 5.4.5
+      react-dom: 18.2.0_react@18.2.0
+      string-width-cjs: /string-width/4.2.3
+
+packages:
+
+  /@middy/core/5.4.5:
+    resolution: {integrity: sha512-middy}
+    dev: false
+
+  /react-dom/18.2.0_react@18.2.0:
+    resolution: {integrity: sha512-react-dom}
+    peerDependencies:
+      react: ^18.2.0
+    dependencies:
+      react: 18.2.0
+    dev: false
+
+  /react/18.2.0:
+    resolution: {integrity: sha512-react}
+    dev: false
+
+  /string-width/4.2.3:
+    resolution: {integrity: sha512-sw}
+    dev: false
+
+  /typescript/5.4.5:
+    resolution: {integrity: sha512-typescript}
+    hasBin: true
+    dev: true
+`;
+
+describe('readPnpmLockfile 5.x (pnpm 6 and 7)', () => {
+  it('follows importers through packages keyed /name/version: scoped, with a peer suffix, an npm: alias', () => {
+    expect(closure(V5, 'services/api')).toEqual([
+      '/@middy/core/5.4.5#sha512-middy',
+      '/react-dom/18.2.0_react@18.2.0#sha512-react-dom',
+      '/react/18.2.0#sha512-react',
+      '/string-width/4.2.3#sha512-sw',
+    ]);
+    expect(closure(V5, '')).toEqual(['/typescript/5.4.5#sha512-typescript']);
+    expect(closure(V5.replace('lockfileVersion: 5.4', 'lockfileVersion: 5.3'), '')).toEqual(closure(V5, ''));
+  });
+
+  it("reads a lockfile without importers (one project, no workspace) as the root's", () => {
+    const single = [
+      'lockfileVersion: 5.4',
+      '',
+      'specifiers:',
+      '  ms: ^2.1.0',
+      '',
+      'dependencies:',
+      '  ms: 2.1.3',
+      '',
+      'packages:',
+      '',
+      '  /ms/2.1.3:',
+      '    resolution: {integrity: sha512-ms}',
+      '    dev: false',
+      '',
+    ].join('\n');
+    expect(closure(single, '')).toEqual(['/ms/2.1.3#sha512-ms']);
+    expect(closure(single, 'services/api')).toBeNull();
+  });
+});
+
 describe('readPnpmLockfile: unsupported input', () => {
   it.each([
-    ['5.4', 'lockfileVersion: 5.4\n'],
+    ['10.0', "lockfileVersion: '10.0'\n"],
+    ['4.2', 'lockfileVersion: 4.2\n'],
     ['undefined', 'importers: {}\n'],
   ])('rejects lockfileVersion %s as unreadable', (version, text) => {
     expect(() => readPnpmLockfile(text)).toThrow(
-      new UnreadableLockfile(`lockfileVersion ${version} is not supported (need 6 or 9)`),
+      new UnreadableLockfile(`lockfileVersion ${version} is not supported (need 5.x, 6 or 9)`),
     );
   });
 

@@ -1,4 +1,4 @@
-// Reads pnpm-lock.yaml (v6 and v9): which external packages each importer resolves to.
+// Reads pnpm-lock.yaml (5.x, 6 and 9): which external packages each importer resolves to.
 import { parse } from 'yaml';
 import type { RepoPath } from '../types.js';
 import { type ClosureScope, type LockfileModel, UnreadableLockfile } from './model.js';
@@ -17,7 +17,7 @@ interface PnpmPackage {
   optionalDependencies?: Record<string, string>;
 }
 
-interface PnpmLock {
+interface PnpmLock extends Importer {
   lockfileVersion?: unknown;
   importers?: Record<string, Importer>;
   packages?: Record<string, PnpmPackage>;
@@ -32,17 +32,20 @@ export function readPnpmLockfile(text: string): LockfileModel {
     throw new UnreadableLockfile(`not valid YAML (${(error as Error).message})`);
   }
   const major = Number.parseInt(String(lock.lockfileVersion), 10);
-  if (major !== 6 && major !== 9) {
+  if (major !== 5 && major !== 6 && major !== 9) {
     throw new UnreadableLockfile(
-      `lockfileVersion ${String(lock.lockfileVersion)} is not supported (need 6 or 9)`,
+      `lockfileVersion ${String(lock.lockfileVersion)} is not supported (need 5.x, 6 or 9)`,
     );
   }
   const packages = lock.packages ?? {};
-  // v9 splits metadata (packages) from resolved dependencies (snapshots); v6 keeps both in packages, keyed `/name@version`.
+  // v9 splits metadata (packages) from resolved dependencies (snapshots); v5 and v6 keep both in
+  // packages, keyed `/name/version` (pnpm 6 and 7) and `/name@version` (pnpm 8).
   const graph = major === 9 ? (lock.snapshots ?? {}) : packages;
   const keyOf = (name: string, version: string): string => {
-    // v6 writes an npm: alias as a whole key already (`/string-width@4.2.3`).
+    // An npm: alias is a whole key already (`/string-width/4.2.3` in v5, `/string-width@4.2.3` in v6).
     if (version.startsWith('/')) return version;
+    // v5: a version, maybe with a peer suffix (`18.2.0_react@18.2.0`); anything with a slash is a key.
+    if (major === 5) return version.includes('/') ? version : `/${name}/${version}`;
     // An alias in v9 is `name@version`; a peer suffix `18.2.0(react@18.2.0)` has an @ that does not count.
     const isAlias = version.replace(/\(.*$/, '').lastIndexOf('@') > 0;
     const full = isAlias ? version : `${name}@${version}`;
@@ -56,7 +59,9 @@ export function readPnpmLockfile(text: string): LockfileModel {
 
   return {
     closureOf(dir: RepoPath, scope: ClosureScope = 'all'): Set<string> | null {
-      const importer = lock.importers?.[dir === '' ? '.' : dir];
+      // A lockfile of one project (no workspace) lists the root's dependencies at the top.
+      const importer =
+        lock.importers === undefined && dir === '' ? lock : lock.importers?.[dir === '' ? '.' : dir];
       if (importer === undefined) return null;
       const identities = new Set<string>();
       const queue: string[] = [];

@@ -100,7 +100,11 @@ describe('Fingerprints: files outside every package that a package refers to', (
         ? {
             ...pkg,
             externalInputs: [
-              { path: 'docs/architecture', match: 'stem', via: 'src/index.ts ../../../docs/architecture' },
+              {
+                path: 'docs/architecture.txt',
+                match: 'exact',
+                via: "src/index.ts '../../../docs/architecture.txt'",
+              },
             ],
           }
         : pkg,

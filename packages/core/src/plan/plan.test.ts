@@ -280,6 +280,44 @@ describe('plan: lockfile changes', () => {
     });
   });
 
+  it('names the reference of a package whose files name the lockfile; a folder taking it in counts for nothing', () => {
+    const via = 'serverless.yml custom.webpack.packagerOptions.lockFile ../../package-lock.json';
+    const referring: Workspace = {
+      ...layout,
+      packages: layout.packages.map((entry) =>
+        entry.name === '@acme/billing'
+          ? { ...entry, lockfileReferences: [{ file: 'package-lock.json', via }] }
+          : entry.name === '@acme/site'
+            ? { ...entry, externalInputs: [{ path: '', match: 'tree', via: 'webpack.config.js ../..' }] }
+            : entry,
+      ),
+    };
+    const impact = {
+      known: true as const,
+      file: 'package-lock.json',
+      packages: { '@acme/billing': ['zod'] },
+      root: [],
+    };
+    const comparison: BaseComparison = {
+      reachable: true,
+      files: [{ path: 'package-lock.json', status: 'M' }],
+      lockfiles: [impact],
+      tooling: [],
+    };
+    expect(reasonsOf(planOf({ workspace: referring, comparisons: { [A]: comparison } }))).toEqual({
+      '@acme/billing': [
+        {
+          kind: 'changed',
+          files: ['package-lock.json'],
+          via: `${via} → resolved dependencies`,
+          detail: 'external dependencies changed: zod',
+        },
+      ],
+      '@acme/orders': [],
+      '@acme/site': [],
+    });
+  });
+
   it('lets a known impact replace a global rule for the lockfile', () => {
     const config = { ...defaultPlannerConfig(), globalFiles: ['package-lock.json'] };
     const none = { known: true as const, file: 'package-lock.json', packages: {}, root: [] };
@@ -564,7 +602,7 @@ describe('plan: files outside every package that a package refers to', () => {
                   match: 'exact',
                   via: 'serverless.yml ${file(../../common/env.yml)}',
                 },
-                { path: 'common/db', match: 'stem', via: 'src/index.ts ../../../common/db' },
+                { path: 'common/db.ts', match: 'exact', via: "src/index.ts import '../../../common/db'" },
               ],
             }
           : entry,

@@ -263,7 +263,7 @@ function baseEffects(
   }
   const direct = new Map<PackageName, Reason[]>();
   for (const [name, list] of ownFiles) direct.set(name, [{ kind: 'changed', files: list.sort() }]);
-  for (const [name, byVia] of referencedFiles(index, files)) {
+  for (const [name, byVia] of referencedFiles(index, files, lockfilePaths)) {
     const reasons = [...byVia]
       .sort(([a], [b]) => (a < b ? -1 : 1))
       .map(([via, paths]): Reason => ({ kind: 'changed', files: [...paths].sort(), via }));
@@ -288,9 +288,14 @@ function baseEffects(
       });
     }
     for (const [name, externals] of Object.entries(lockfile.packages)) {
+      // A package whose files name the lockfile (`packagerOptions.lockFile`) says so: that is what it means.
+      const reference = graph.packages
+        .get(name)
+        ?.lockfileReferences?.find((entry) => entry.file === lockfile.file)?.via;
       const reason: Reason = {
         kind: 'changed',
         files: [lockfile.file],
+        ...(reference === undefined ? {} : { via: `${reference} → resolved dependencies` }),
         detail: `external dependencies changed: ${externals.join(', ')}`,
       };
       const list = direct.get(name);
@@ -310,15 +315,20 @@ function baseEffects(
   return { global, direct, via };
 }
 
-/** Changed files outside every package that packages refer to: package → reference → files. */
+/**
+ * Changed files outside every package that packages refer to: package → reference → files. A
+ * lockfile a folder or glob takes in counts by its meaning (each package's resolved dependencies).
+ */
 function referencedFiles(
   index: InputIndex,
   files: readonly ChangedFile[],
+  lockfiles: ReadonlySet<RepoPath>,
 ): Map<PackageName, Map<string, Set<RepoPath>>> {
   const found = new Map<PackageName, Map<string, Set<RepoPath>>>();
   if (!index.hasExternalInputs()) return found;
   for (const file of files) {
     for (const path of file.from === undefined ? [file.path] : [file.from, file.path]) {
+      if (lockfiles.has(path)) continue;
       for (const { name, via } of index.externalOwnersOf(path)) {
         let byVia = found.get(name);
         if (byVia === undefined) found.set(name, (byVia = new Map<string, Set<RepoPath>>()));
