@@ -1,7 +1,7 @@
 // The default plan output: one row per service, then a one-line summary.
 import type { Plan, Workspace } from '@shipgraph/core';
 import { columns } from './columns.js';
-import { describeReason } from './reasons.js';
+import { deploysWord, describeReason } from './reasons.js';
 
 /** With `explain`, each service's files behind its reasons, and the references out of it that were not followed. */
 export function renderTable(plan: Plan, explain: boolean, workspace?: Workspace): string {
@@ -10,7 +10,7 @@ export function renderTable(plan: Plan, explain: boolean, workspace?: Workspace)
   );
   const rows = plan.services.map((service) => [
     service.name,
-    service.deploy ? 'yes' : 'no',
+    deploysWord(service),
     service.batch === null ? '-' : String(service.batch),
     service.reasons.length === 0 ? '-' : service.reasons.map(describeReason).join('; '),
   ]);
@@ -44,7 +44,9 @@ function summary(plan: Plan): string {
     return `${plan.skipped.trigger} is mapped to no stage: nothing deploys`;
   if (plan.skipped?.reason === 'preview-teardown')
     return `pull request (${plan.skipped.trigger}) merged or closed: deploy removes its preview ${where}`;
-  const deploying = plan.services.filter((service) => service.deploy).length;
+  const deploying = plan.services.filter((service) => service.deploy);
+  const conditional = deploying.filter((service) => service.conditionalOn !== undefined).length;
   const batches = plan.batches.length;
-  return `${deploying} of ${plan.services.length} services deploy on ${where}, in ${batches} batch${batches === 1 ? '' : 'es'}`;
+  const ifOutputs = conditional === 0 ? '' : ` (${conditional} of them if the outputs they read change)`;
+  return `${deploying.length} of ${plan.services.length} services deploy on ${where}${ifOutputs}, in ${batches} batch${batches === 1 ? '' : 'es'}`;
 }

@@ -123,7 +123,8 @@ export interface PlanJson {
     base: string | null;
     dependsOn: string[];
     fingerprint: string | null;
-    reasons: { kind: string; files?: string[]; via?: string; detail?: string }[];
+    reasons: { kind: string; files?: string[]; via?: string; detail?: string; conditional?: true }[];
+    conditionalOn?: string[];
   }[];
   batches: string[][];
   orphans: string[];

@@ -153,6 +153,7 @@ export function plan(input: PlanInput): Plan {
     };
   });
 
+  addConditionalDeploys(graph, planned, options.skip === null, (name) => fingerprints.of(name));
   if ((options.unrecordedBase ?? null) !== null && options.skip === null) {
     for (const [name, dependent] of neededServices(graph, planned, state)) {
       const service = planned.find((entry) => entry.name === name);
@@ -175,6 +176,40 @@ export function plan(input: PlanInput): Plan {
       .filter((name) => !present.has(name))
       .sort(),
   };
+}
+
+/**
+ * A service that reads the outputs of a service deploying in this run may need a deploy too: if those
+ * outputs change. One with no reason of its own deploys on that condition (`conditionalOn`), decided
+ * when the run knows the outputs; one with reasons of its own deploys anyway. Dependencies first, so a
+ * condition on a conditional deploy is seen.
+ */
+function addConditionalDeploys(
+  graph: Graph,
+  planned: PlannedService[],
+  deploys: boolean,
+  fingerprintOf: (name: PackageName) => string,
+): void {
+  const byName = new Map(planned.map((service) => [service.name, service]));
+  for (const name of graph.order) {
+    const service = byName.get(name);
+    if (service === undefined) continue;
+    const upstream = (graph.deployTimeDeps.get(name) ?? []).filter((dep) => byName.get(dep)?.deploy === true);
+    if (upstream.length === 0) continue;
+    const unconditional = service.reasons.length > 0;
+    for (const dep of upstream.sort()) {
+      service.reasons.push({
+        kind: 'dependency',
+        via: dep,
+        conditional: true,
+        detail: 'if its outputs change',
+      });
+    }
+    if (unconditional) continue;
+    service.deploy = deploys;
+    service.fingerprint = fingerprintOf(name);
+    service.conditionalOn = upstream;
+  }
 }
 
 const baseOf = (
@@ -306,7 +341,8 @@ function baseEffects(
 
   const via = new Map<PackageName, Set<PackageName>>();
   for (const changed of direct.keys()) {
-    for (const name of reachable(graph, [changed], 'dependents')) {
+    // Through code edges only: a service that reads another's outputs is decided by those (conditional).
+    for (const name of reachable(graph, [changed], 'codeDependents')) {
       let set = via.get(name);
       if (set === undefined) via.set(name, (set = new Set()));
       set.add(changed);
