@@ -231,6 +231,8 @@ export interface PlannedService {
    * run, comes out with outputs other than those recorded at its last deploy (decided in each region).
    */
   conditionalOn?: PackageName[];
+  /** For each package a `dependency` reason names, the files of its own that changed (`--explain`). */
+  upstreamChanges?: Record<PackageName, RepoPath[]>;
 }
 
 export interface Plan {

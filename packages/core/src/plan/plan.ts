@@ -95,6 +95,8 @@ export function plan(input: PlanInput): Plan {
     const reasons: Reason[] = [];
     let fingerprint: string | null = null;
     const current = (): string => (fingerprint ??= fingerprints.of(service.name));
+    // For each dependency reason, what changed in that package (for --explain).
+    let upstream: Record<PackageName, RepoPath[]> = {};
 
     if (options.force) {
       reasons.push({ kind: 'forced' });
@@ -116,7 +118,9 @@ export function plan(input: PlanInput): Plan {
           reasons.push({ kind: 'base-unreachable', detail: `${comparison.why}; fingerprint differs` });
         }
       } else {
-        reasons.push(...changeReasons(service, effectsOf(base, comparison.files, comparison)));
+        const effects = effectsOf(base, comparison.files, comparison);
+        reasons.push(...changeReasons(service, effects));
+        upstream = upstreamChanges(reasons, effects);
         // Content identical to what was deployed (e.g. a change and its revert): nothing to do.
         if (
           reasons.length > 0 &&
@@ -141,6 +145,9 @@ export function plan(input: PlanInput): Plan {
       }
     }
     const deploy = reasons.length > 0 && options.skip === null;
+    const changedUpstream = Object.entries(upstream).filter(([name]) =>
+      reasons.some((reason) => reason.kind === 'dependency' && reason.via === name),
+    );
     return {
       name: service.name,
       path: service.dir,
@@ -150,6 +157,7 @@ export function plan(input: PlanInput): Plan {
       dependsOn: [],
       fingerprint: deploy ? current() : fingerprint,
       reasons,
+      ...(changedUpstream.length > 0 ? { upstreamChanges: Object.fromEntries(changedUpstream) } : {}),
     };
   });
 
@@ -373,6 +381,17 @@ function referencedFiles(
         paths.add(path);
       }
     }
+  }
+  return found;
+}
+
+/** The files each package a `dependency` reason names had changed of its own inputs. */
+function upstreamChanges(reasons: readonly Reason[], effects: BaseEffects): Record<PackageName, RepoPath[]> {
+  const found: Record<PackageName, RepoPath[]> = {};
+  for (const reason of reasons) {
+    if (reason.kind !== 'dependency' || reason.via === undefined) continue;
+    const files = (effects.direct.get(reason.via) ?? []).flatMap((own) => own.files ?? []);
+    if (files.length > 0) found[reason.via] = [...new Set(files)].sort();
   }
   return found;
 }
