@@ -1,7 +1,13 @@
 // What a service reads of other services' stacks at deploy time, found in its files' text: the
 // SHIPGRAPH_OUTPUT_<SERVICE>_<KEY> variables shipgraph gives it, and the Serverless Framework's
 // `${cf:<stack>.<Output>}`. Each is a deploy-time edge, unless a code edge names the service already.
-import type { PackageName, RepoPath, Workspace, WorkspacePackage } from '@shipgraph/core';
+import {
+  reaches,
+  type PackageName,
+  type RepoPath,
+  type Workspace,
+  type WorkspacePackage,
+} from '@shipgraph/core';
 import picomatch from 'picomatch';
 
 /** The grep patterns whose lines this reads (besides those of references out of folders). */
@@ -92,24 +98,4 @@ export function withOutputReads(workspace: Workspace, lines: ReadonlyMap<RepoPat
       };
     }),
   };
-}
-
-/** Whether `from` depends on `to`, directly or not. */
-function reaches(
-  deps: ReadonlyMap<PackageName, ReadonlySet<PackageName>>,
-  from: PackageName,
-  to: PackageName,
-): boolean {
-  const seen = new Set([from]);
-  const stack = [from];
-  for (let name = stack.pop(); name !== undefined; name = stack.pop()) {
-    if (name === to) return true;
-    for (const next of deps.get(name) ?? []) {
-      if (!seen.has(next)) {
-        seen.add(next);
-        stack.push(next);
-      }
-    }
-  }
-  return false;
 }

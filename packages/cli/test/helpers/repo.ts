@@ -197,3 +197,13 @@ const GIT_VARS = {
 };
 
 const gitEnv = (): Record<string, string> => ({ ...(process.env as Record<string, string>), ...GIT_VARS });
+
+/** Whether util-linux `script` is here: what runOnTerminal gives a real pseudo-terminal with. */
+export const hasTerminal = ((): boolean => {
+  try {
+    execFileSync('script', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
