@@ -116,17 +116,19 @@ export class RunRecords {
    * what it tested: the record this run wrote, or, for a service this run did not deploy, the one
    * before. A service that deployed in this run but not everywhere keeps its old record untouched.
    */
-  async tested(
-    service: PackageName,
-    deploysNow: boolean,
-    region: string,
-    passed: boolean,
-    durationMs: number,
+  async tested(run: {
+    service: PackageName;
+    region: string;
+    /** Whether the plan deploys the service in this run (its record, if written, is this run's). */
+    deploysNow: boolean;
+    passed: boolean;
+    durationMs: number;
     /** A fingerprint of the tests that ran (their files, the script and its config). */
-    inputs?: string,
+    inputs: string | undefined;
     /** They did not run: nothing they test changed since they passed (the proof before holds). */
-    carried = false,
-  ): Promise<void> {
+    carried: boolean;
+  }): Promise<void> {
+    const { service, region, deploysNow, passed, durationMs, inputs, carried } = run;
     const done = this.tallied(this.tests, service, region, { passed, durationMs, carried });
     if (done === null) return;
     const record = deploysNow

@@ -1,8 +1,9 @@
 // How each task of a run runs: its deploy or e2e step through the step runner, its outcome recorded in
 // the state as soon as the service's regions are all done, and how it ended kept for the summary.
-import { taskId, type PackageName, type RunTask } from '@shipgraph/core';
+import { taskId, type PackageName, type PlannedService, type RunTask } from '@shipgraph/core';
 import { fromSource } from '../artifacts/keeping.js';
-import { e2eStep } from '../e2e/e2e-step.js';
+import { e2eStep, type E2eTarget } from '../e2e/e2e-step.js';
+import type { E2eRequest } from '../e2e/stage.js';
 import { runStep, StepFailed, StepInterrupted } from '../steps/runner.js';
 import { changedOutputs, deployCondition, type RegionDeploy } from './conditions.js';
 import { deployStep } from './deploy-step.js';
@@ -69,68 +70,63 @@ export function taskRunner(options: ExecuteOptions): TaskRunner {
       : null;
   };
 
+  const deploy = async (task: RunTask, service: PlannedService): Promise<void> => {
+    const conditionalOn = service.conditionalOn;
+    if (conditionalOn !== undefined) {
+      const deployOf = (name: PackageName) => deployIn(name, task.region);
+      const condition = deployCondition({ ...service, conditionalOn }, task.region, deployOf, previous);
+      if (!condition.deploys) {
+        without(task, condition.why);
+        await records.skipped(service, task.region);
+        return;
+      }
+      notes.set(task.id, condition.why);
+    }
+    const step = deployStep(deploys, service, task.region, notes.get(task.id));
+    const done = await ending(task, runStep(runtime, step));
+    await records.deployed(service, task.region, done.result, done.endedAt - done.startedAt);
+  };
+
+  const test = async (task: RunTask, e2e: E2eRequest, target: E2eTarget): Promise<void> => {
+    const tested = (passed: boolean, durationMs: number, carried = false) =>
+      records.tested({
+        service: task.service,
+        region: task.region,
+        deploysNow: planned.get(task.service)?.deploy === true,
+        passed,
+        durationMs,
+        inputs: target.inputs,
+        carried,
+      });
+    const unchanged = e2e.all ? null : nothingMoved(task.service, task.region, target.inputs);
+    if (unchanged !== null) {
+      without(task, unchanged.why);
+      await tested(true, unchanged.durationMs, true);
+      return;
+    }
+    const setting = {
+      ...e2e.setting,
+      root: runtime.root,
+      stage: plan.stage,
+      outputs: options.outputs,
+      access: options.access,
+    };
+    try {
+      const done = await ending(task, runStep(runtime, e2eStep(setting, target, task.region)));
+      await tested(true, done.endedAt - done.startedAt);
+    } catch (error) {
+      if (error instanceof StepFailed) await tested(false, error.endedAt - error.startedAt);
+      throw error;
+    }
+  };
+
   const run = async (task: RunTask): Promise<void> => {
     const service = planned.get(task.service);
     const target = targets.get(task.service);
     const e2e = options.e2e ?? null;
-    if (task.kind === 'deploy' && service !== undefined) {
-      const conditionalOn = service.conditionalOn;
-      if (conditionalOn !== undefined) {
-        const condition = deployCondition(
-          { ...service, conditionalOn },
-          task.region,
-          (name) => deployIn(name, task.region),
-          previous,
-        );
-        if (!condition.deploys) {
-          without(task, condition.why);
-          await records.skipped(service, task.region);
-          return;
-        }
-        notes.set(task.id, condition.why);
-      }
-      const step = deployStep(deploys, service, task.region, notes.get(task.id));
-      const done = await ending(task, runStep(runtime, step));
-      await records.deployed(service, task.region, done.result, done.endedAt - done.startedAt);
-    } else if (task.kind === 'e2e' && e2e !== null && target !== undefined) {
-      const deploysNow = service?.deploy === true;
-      const unchanged = e2e.all ? null : nothingMoved(task.service, task.region, target.inputs);
-      if (unchanged !== null) {
-        without(task, unchanged.why);
-        await records.tested(
-          task.service,
-          deploysNow,
-          task.region,
-          true,
-          unchanged.durationMs,
-          target.inputs,
-          true,
-        );
-        return;
-      }
-      const setting = {
-        ...e2e.setting,
-        root: runtime.root,
-        stage: plan.stage,
-        outputs: options.outputs,
-        access: options.access,
-      };
-      const tested = (passed: boolean, took: { startedAt: number; endedAt: number }) =>
-        records.tested(
-          task.service,
-          deploysNow,
-          task.region,
-          passed,
-          took.endedAt - took.startedAt,
-          target.inputs,
-        );
-      try {
-        await tested(true, await ending(task, runStep(runtime, e2eStep(setting, target, task.region))));
-      } catch (error) {
-        if (error instanceof StepFailed) await tested(false, error);
-        throw error;
-      }
-    } else throw new Error(`nothing to run for ${task.id}`);
+    if (task.kind === 'deploy' && service !== undefined) await deploy(task, service);
+    else if (task.kind === 'e2e' && e2e !== null && target !== undefined) await test(task, e2e, target);
+    else throw new Error(`nothing to run for ${task.id}`);
   };
 
   /**
