@@ -22,7 +22,7 @@ import {
   generatePatternsMonorepo,
   type PatternsMonorepo,
 } from '../../../tools/bench/patterns.mjs';
-import { TestRepo, deploying } from './helpers/repo.js';
+import { TestRepo, deploying, type PlanJson } from './helpers/repo.js';
 
 // What the truth below treats as not an input of a package: shipgraph's documented defaults.
 const DOCS_AND_TESTS = ['**/*.md', '**/*.test.*', '**/*.spec.*', '**/__tests__/**', '**/e2e/**'];
@@ -51,6 +51,8 @@ interface Selection {
   allowed: string[];
   /** What shipgraph plans to deploy. */
   selected: string[];
+  /** The whole plan. */
+  plan: PlanJson;
 }
 
 type PackageManager = 'npm' | 'yarn1' | 'berry';
@@ -75,6 +77,7 @@ async function selectionsOver(generated: GeneratedMonorepo): Promise<Selection[]
       needed: servicesReaching(generated, changed, { ...truth, docsAndTests: false }),
       allowed: servicesReaching(generated, changed, { ...truth, docsAndTests: true }),
       selected: deploying(plan),
+      plan,
     });
   }
   return selections;
@@ -225,15 +228,8 @@ describe('selection over a generated history where some services only read other
   beforeAll(async () => {
     const out = mkdtempSync(join(tmpdir(), 'shipgraph-selection-outputs-'));
     generated = generateMonorepo({ out, services: 40, libs: 10, commits: 25, seed: 3, deployTimeEdges: 0.6 });
-    const repo = new TestRepo(generated.dir);
-    const plans = new Map<string, Awaited<ReturnType<TestRepo['plan']>>>();
-    for (const commit of generated.commits) {
-      if (commit.parent === null) continue;
-      plans.set(commit.sha, await repo.plan(['--base', commit.parent, '--head', commit.sha]));
-    }
     selections = (await selectionsOver(generated)).map((selection) => {
-      const plan = plans.get(selection.commit.sha);
-      const services = plan?.services.filter((service) => service.deploy) ?? [];
+      const services = selection.plan.services.filter((service) => service.deploy);
       return {
         ...selection,
         unconditional: services
