@@ -12,7 +12,9 @@ import {
 import type { PackageManifests } from '@shipgraph/core/lockfile';
 import { CONFIG_FILE, parseConfig, type ShipgraphConfig } from '../config/config.js';
 import { CliError } from '../errors.js';
+import { BlobCache } from '../git/blob-cache.js';
 import { GitRepo } from '../git/repo.js';
+import { shipgraphVersion } from '../version.js';
 import {
   ROOT_FILES,
   SERVERLESS_FILES,
@@ -50,18 +52,24 @@ export interface Checkout {
 export type GraphSource =
   { kind: 'packages'; why: string } | { kind: 'nx'; cache: 'hit' | 'miss' | 'off'; cacheDir: RepoPath };
 
-const NX_CACHE_DIR = '.shipgraph/cache';
+const CACHE_DIR = '.shipgraph/cache';
 
 export async function openCheckout(cwd: string, headRef: string): Promise<Checkout> {
   const { repo, head } = await GitRepo.open(cwd, headRef);
   // git searches the tree for references out of folders while the files are listed and read.
   const outward = outwardLines(repo, head);
   outward.catch(() => undefined);
+  const cache = new BlobCache(join(repo.root, CACHE_DIR), shipgraphVersion());
   const files = await repo.listFiles(head);
   const rootNames = new Set<string>([...ROOT_FILES, ...LOCKFILES, ...TOOLING_FILES]);
-  // One cat-file for every file planning reads: root files and lockfiles, all manifests, Nx's project and ignore files.
+  // Every file planning reads, at once: root files and lockfiles, all manifests, Nx's project and
+  // ignore files; those unchanged since the last run from the cache, the others in one cat-file.
   const wanted = files.filter((file) => rootNames.has(file.path) || isWorkspaceFile(file.path));
-  const blobs = await repo.readObjects(wanted.map((file) => file.oid));
+  const blobs = await cache.blobs(
+    repo,
+    wanted.map((file) => file.oid),
+  );
+  void cache.save();
   const texts = new Map<RepoPath, string | null>();
   for (const file of wanted) texts.set(file.path, blobs.get(file.oid)?.toString('utf8') ?? null);
   const lookup = (paths: readonly RepoPath[]): Promise<Map<RepoPath, string | null>> =>
@@ -151,7 +159,7 @@ async function withGraphSource(
   const result = await nx.readNxProjectGraph({
     root: repo.root,
     files,
-    cacheDir: join(repo.root, NX_CACHE_DIR),
+    cacheDir: join(repo.root, CACHE_DIR),
     env: process.env,
     useCache,
     reads,
@@ -163,7 +171,7 @@ async function withGraphSource(
       project.name in config.services ||
       SERVERLESS_FILES.some((file) => paths.has(`${project.root}/${file}`)),
   );
-  return { workspace, graph: { kind: 'nx', cache: result.cache, cacheDir: NX_CACHE_DIR } };
+  return { workspace, graph: { kind: 'nx', cache: result.cache, cacheDir: CACHE_DIR } };
 }
 
 /** The manifests as the lockfile readers take them. */
