@@ -47,6 +47,8 @@ export interface Checkout {
   tooling: Map<string, string>;
   /** What planning noticed and the user should know (one line each). */
   warnings: string[];
+  /** The ref given to compare every service with (`--base`), resolving since head was. */
+  base: { ref: string; commit: Promise<CommitSha> } | null;
 }
 
 export type GraphSource =
@@ -54,8 +56,11 @@ export type GraphSource =
 
 const CACHE_DIR = '.shipgraph/cache';
 
-export async function openCheckout(cwd: string, headRef: string): Promise<Checkout> {
+export async function openCheckout(cwd: string, headRef: string, baseRef?: string): Promise<Checkout> {
   const { repo, head } = await GitRepo.open(cwd, headRef);
+  // A base given on the command line is resolved, and diffed with head, while the files are read.
+  const base = baseRef === undefined ? null : { ref: baseRef, commit: repo.resolveCommit(baseRef) };
+  base?.commit.then((commit) => repo.changedFiles(commit, head)).catch(() => undefined);
   // git searches the tree for references out of folders while the files are listed and read.
   const outward = outwardLines(repo, head);
   outward.catch(() => undefined);
@@ -118,6 +123,7 @@ export async function openCheckout(cwd: string, headRef: string): Promise<Checko
       })),
     tooling: await rootTooling(new Map(TOOLING_FILES.map((path) => [path, texts.get(path) ?? null]))),
     warnings: read.warnings,
+    base,
   };
 }
 
