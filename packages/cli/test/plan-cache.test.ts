@@ -4,6 +4,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { verdictDigest } from '../src/config/schema-check.js';
 import { BLOB_CACHE_FILE, decodeBlobCache, encodeBlobCache } from '../src/git/blob-cache.js';
 import { shipgraphVersion } from '../src/version.js';
 import { deploying, reasonsOf, tempRepo, type TestRepo } from './helpers/repo.js';
@@ -53,7 +54,7 @@ describe('plan: the blob cache', () => {
     await expectCorrectPlan(repo);
     const { oid, text, withoutUtil } = ordersManifest(repo);
     const cached = decodeBlobCache(readFileSync(cacheFile(repo)), shipgraphVersion());
-    expect(cached?.get(oid)?.equals(text)).toBe(true);
+    expect(cached?.blobs.get(oid)?.equals(text)).toBe(true);
     // What the cache holds for a blob id is what planning reads for it: so the cache is used, and
     // the tests below, which plan correctly only by refusing a bad file, test something.
     writeCache(repo, encodeBlobCache(shipgraphVersion(), new Map([[oid, withoutUtil]])));
@@ -78,7 +79,9 @@ describe('plan: the blob cache', () => {
     ]) {
       writeCache(repo, file);
       await expectCorrectPlan(repo);
-      expect(decodeBlobCache(readFileSync(cacheFile(repo)), shipgraphVersion())?.get(oid)).toEqual(text);
+      expect(decodeBlobCache(readFileSync(cacheFile(repo)), shipgraphVersion())?.blobs.get(oid)).toEqual(
+        text,
+      );
     }
   });
 
@@ -128,5 +131,39 @@ describe('plan: the blob cache', () => {
     expect(warm).toEqual(cold);
     expect(deleted).toEqual(cold);
     expect(unwritable).toEqual(cold);
+  });
+
+  describe('a config found valid', () => {
+    const CONFIG = 'shipgraph.config.json';
+    const invalid = JSON.stringify({ graph: 'packages', stagez: {} });
+
+    it('is remembered by a digest of its text, so any other text is validated', async () => {
+      const repo = await changedRepo();
+      repo.write({ [CONFIG]: { graph: 'packages' } });
+      repo.commit('config');
+      await repo.plan();
+      const cached = decodeBlobCache(readFileSync(cacheFile(repo)), shipgraphVersion());
+      expect(cached?.facts.size).toBe(1);
+      repo.write({ [CONFIG]: invalid });
+      repo.commit('a config the schema rejects');
+      const result = await repo.run(['plan', '--json']);
+      expect(result.exitCode).toBe(2);
+      expect(result.stderr).toContain(
+        'E_CONFIG: shipgraph.config.json is invalid: (top level): unknown property "stagez"',
+      );
+    });
+
+    it("is not taken from another validator's verdict", async () => {
+      const repo = await changedRepo();
+      repo.write({ [CONFIG]: invalid });
+      repo.commit('a config the schema rejects');
+      // A digest made by the sources, not by the bundle the binary runs: another build's verdict.
+      const digest = verdictDigest('config', invalid);
+      expect(digest).not.toBeNull();
+      writeCache(repo, encodeBlobCache(shipgraphVersion(), new Map(), [digest ?? '']));
+      const result = await repo.run(['plan', '--json']);
+      expect(result.exitCode).toBe(2);
+      expect(result.stderr).toContain('unknown property "stagez"');
+    });
   });
 });

@@ -74,13 +74,13 @@ export async function openCheckout(cwd: string, headRef: string, baseRef?: strin
     repo,
     wanted.map((file) => file.oid),
   );
-  void cache.save();
   const texts = new Map<RepoPath, string | null>();
   for (const file of wanted) texts.set(file.path, blobs.get(file.oid)?.toString('utf8') ?? null);
   const lookup = (paths: readonly RepoPath[]): Promise<Map<RepoPath, string | null>> =>
     Promise.resolve(new Map(paths.map((path) => [path, texts.get(path) ?? null])));
 
-  const config = await parseConfig(texts.get(CONFIG_FILE) ?? null);
+  const config = await parseConfig(texts.get(CONFIG_FILE) ?? null, cache);
+  void cache.save();
   const rootFiles = new Map(ROOT_FILES.map((path) => [path, texts.get(path) ?? null]));
   const hasNxJson = rootFiles.get('nx.json') != null;
   // Whether Nx's graph may be cached depends on uncommitted edits: `git status` (50 ms on a large
