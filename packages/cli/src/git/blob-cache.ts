@@ -23,8 +23,9 @@ interface Stored {
 export class BlobCache {
   private readonly stored: Promise<Stored>;
   private readonly read = new Map<string, Buffer>();
-  private readonly used = new Set<string>();
-  private missed = false;
+  private readonly facts = new Set<string>();
+  /** Whether this run read or learned anything the file does not hold. */
+  private changed = false;
 
   /** Starts reading `dir`'s cache file at once, while git is asked for other things. */
   constructor(
@@ -42,7 +43,7 @@ export class BlobCache {
   async blobs(repo: GitRepo, oids: readonly string[]): Promise<Map<string, Buffer | null>> {
     const stored = (await this.stored).blobs;
     const fromGit = await repo.readObjects(oids.filter((oid) => !stored.has(oid)));
-    if (fromGit.size > 0) this.missed = true;
+    if (fromGit.size > 0) this.changed = true;
     const found = new Map<string, Buffer | null>();
     for (const oid of oids) {
       const blob = stored.get(oid) ?? fromGit.get(oid) ?? null;
@@ -55,13 +56,13 @@ export class BlobCache {
   /** Whether an earlier run recorded `fact`, a digest of the content it is about. */
   async knows(fact: string): Promise<boolean> {
     const known = (await this.stored).facts.has(fact);
-    if (known) this.used.add(fact);
+    if (known) this.facts.add(fact);
     return known;
   }
 
   learn(fact: string): void {
-    this.used.add(fact);
-    this.missed = true;
+    this.facts.add(fact);
+    this.changed = true;
   }
 
   /**
@@ -71,12 +72,12 @@ export class BlobCache {
    * time, nothing else.
    */
   async save(): Promise<void> {
-    if (!this.missed) return;
+    if (!this.changed) return;
     const file = join(this.dir, BLOB_CACHE_FILE);
     const temporary = `${file}.${process.pid}.tmp`;
     try {
       await mkdir(this.dir, { recursive: true });
-      await writeFile(temporary, encodeBlobCache(this.version, this.read, this.used));
+      await writeFile(temporary, encodeBlobCache(this.version, this.read, this.facts));
       await rename(temporary, file);
     } catch {
       await rm(temporary, { force: true }).catch(() => undefined);

@@ -47,7 +47,7 @@ export interface Checkout {
   tooling: Map<string, string>;
   /** What planning noticed and the user should know (one line each). */
   warnings: string[];
-  /** The ref given to compare every service with (`--base`), resolving since head was. */
+  /** The `--base` ref, resolved and diffed with head while the checkout was read (awaited where needed). */
   base: { ref: string; commit: Promise<CommitSha> } | null;
 }
 
@@ -70,10 +70,8 @@ export async function openCheckout(cwd: string, headRef: string, baseRef?: strin
   // Every file planning reads, at once: root files and lockfiles, all manifests, Nx's project and
   // ignore files; those unchanged since the last run from the cache, the others in one cat-file.
   const wanted = files.filter((file) => rootNames.has(file.path) || isWorkspaceFile(file.path));
-  const blobs = await cache.blobs(
-    repo,
-    wanted.map((file) => file.oid),
-  );
+  const blobIds = wanted.map((file) => file.oid);
+  const blobs = await cache.blobs(repo, blobIds);
   const texts = new Map<RepoPath, string | null>();
   for (const file of wanted) texts.set(file.path, blobs.get(file.oid)?.toString('utf8') ?? null);
   const lookup = (paths: readonly RepoPath[]): Promise<Map<RepoPath, string | null>> =>
