@@ -14,6 +14,11 @@ export interface GenerateOptions {
   lockfile?: boolean;
   /** yarn1 and berry add external dependencies and lockfile-only bumps (see generate.mjs). */
   packageManager?: 'npm' | 'yarn1' | 'berry';
+  /**
+   * The share (0 to 1) of service-to-service edges that only read outputs at deploy time: written as
+   * the config's dependsOn instead of package.json dependencies. Default 0.
+   */
+  deployTimeEdges?: number;
 }
 
 export interface GeneratedPackage {
@@ -22,8 +27,10 @@ export interface GeneratedPackage {
   /** Relative to the repository root: `libs/lib-0001`, `services/svc-0001`. */
   dir: string;
   kind: 'lib' | 'service';
-  /** Direct workspace dependencies, by name. */
+  /** Direct workspace dependencies whose files it ships (package.json), by name. */
   deps: string[];
+  /** Services whose outputs it reads at deploy time (the config's dependsOn), by name. */
+  deployTimeDeps: string[];
   /** Direct external dependencies (yarn repositories only), by name. */
   externals: string[];
 }

@@ -86,6 +86,7 @@ export function generateMonorepo({
   graph = 'packages',
   lockfile = true,
   packageManager = 'npm',
+  deployTimeEdges = 0,
 }) {
   if (!out) throw new Error('generateMonorepo: `out` is required');
   if (!(services >= 1 && libs >= 0 && commits >= 0))
@@ -109,6 +110,9 @@ export function generateMonorepo({
     version: 1,
     deps: i === 0 || externalRandom() < 0.5 ? [] : [extName(pickExternal(i))],
   }));
+  // Which service-to-service edges only read outputs at deploy time (config dependsOn, not package.json):
+  // a stream of their own too, so the graph and the other changes stay as make-monorepo draws them.
+  const deployTimeRandom = randomFrom(seed + 104_729);
   const externalsOf = () =>
     yarn
       ? [...new Set(Array.from({ length: pickExternal(3) }, () => extName(pickExternal(EXTERNALS))))].sort()
@@ -132,14 +136,21 @@ export function generateMonorepo({
   );
   // No trailing slash: a node_modules symlink (how the benchmark provides nx and turbo) is ignored too.
   files.set('.gitignore', 'node_modules\n.nx\n.turbo\n.shipgraph\n');
-  if (graph === 'packages') files.set('shipgraph.config.json', json({ graph: 'packages' }));
+  const configured = {};
 
   // The same draws, in the same order, as make-monorepo.mjs: the same seed gives the same graph.
   for (let i = 0; i < libs; i++) {
     const deps = (i === 0 ? [] : pickSome(i, 3)).map((d) => `${SCOPE}/${libName(d)}`);
     const external = externalsOf();
     const path = `libs/${libName(i)}`;
-    packages.push({ name: `${SCOPE}/${libName(i)}`, dir: path, kind: 'lib', deps, externals: external });
+    packages.push({
+      name: `${SCOPE}/${libName(i)}`,
+      dir: path,
+      kind: 'lib',
+      deps,
+      deployTimeDeps: [],
+      externals: external,
+    });
     files.set(
       `${path}/package.json`,
       json({
@@ -156,13 +167,24 @@ export function generateMonorepo({
   for (let i = 0; i < services; i++) {
     const libDeps = libs ? pickSome(libs, 4) : [];
     const svcDeps = i > 0 && random() < 0.15 ? pickSome(i, 2) : [];
+    const deployTime = svcDeps
+      .filter(() => deployTimeEdges > 0 && deployTimeRandom() < deployTimeEdges)
+      .map((d) => `${SCOPE}/${svcName(d)}`);
     const deps = [
       ...libDeps.map((d) => `${SCOPE}/${libName(d)}`),
-      ...svcDeps.map((d) => `${SCOPE}/${svcName(d)}`),
+      ...svcDeps.map((d) => `${SCOPE}/${svcName(d)}`).filter((name) => !deployTime.includes(name)),
     ];
     const external = externalsOf();
     const path = `services/${svcName(i)}`;
-    packages.push({ name: `${SCOPE}/${svcName(i)}`, dir: path, kind: 'service', deps, externals: external });
+    packages.push({
+      name: `${SCOPE}/${svcName(i)}`,
+      dir: path,
+      kind: 'service',
+      deps,
+      deployTimeDeps: deployTime,
+      externals: external,
+    });
+    if (deployTime.length > 0) configured[`${SCOPE}/${svcName(i)}`] = { dependsOn: deployTime };
     files.set(
       `${path}/package.json`,
       json({
@@ -184,6 +206,12 @@ export function generateMonorepo({
     files.set(`${path}/src/handler.test.js`, `// tests for ${svcName(i)}\n`);
     files.set(`${path}/README.md`, `# ${svcName(i)}\n`);
   }
+  const dependsOn = Object.keys(configured).length > 0 ? { services: configured } : {};
+  if (graph === 'packages' || Object.keys(configured).length > 0)
+    files.set(
+      'shipgraph.config.json',
+      json({ ...(graph === 'packages' ? { graph: 'packages' } : {}), ...dependsOn }),
+    );
   const tool = { name: TOOL, version: 1, deps: yarn ? [extName(0)] : [] };
   const writeYarnLock = () =>
     files.set('yarn.lock', yarnLockfile(packageManager, packages, [...externals, tool]));

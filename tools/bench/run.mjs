@@ -5,7 +5,7 @@
 //
 //   node tools/bench/run.mjs [--sizes 250,2500,10000] [--rounds 5] [--cold] [--no-auto]
 //                            [--precision-size 2500] [--precision-commits 40] [--patterns-commits 45]
-//                            [--only planning,precision,scheduling,pipeline] [--out results.json]
+//                            [--only planning,precision,scheduling,pipeline,avoided] [--out results.json]
 //                            [--baseline path/to/other/bin/shipgraph.js]
 //
 // A quick run: --sizes 250 --rounds 3 --precision-size 250 --only planning,precision
@@ -23,8 +23,9 @@ import { benchPrecision, formatPrecision } from './precision.mjs';
 const SCRIPTS = {
   scheduling: fileURLToPath(new URL('./scheduling.mjs', import.meta.url)),
   pipeline: fileURLToPath(new URL('./pipeline.mjs', import.meta.url)),
+  avoided: fileURLToPath(new URL('./avoided.mjs', import.meta.url)),
 };
-const PARTS = ['planning', 'precision', 'scheduling', 'pipeline'];
+const PARTS = ['planning', 'precision', 'scheduling', 'pipeline', 'avoided'];
 
 const { values } = parseArgs({
   options: {
@@ -101,6 +102,8 @@ if (only.includes('scheduling'))
     'Deploy scheduling (tools/bench/scheduling.mjs)',
   );
 if (only.includes('pipeline')) script('pipeline', [], 'Deploys and e2e runs (tools/bench/pipeline.mjs)');
+if (only.includes('avoided'))
+  script('avoided', [], 'What a run leaves out once it knows what the cloud did (tools/bench/avoided.mjs)');
 
 results.finishedAt = new Date().toISOString();
 results.loadavgAtEnd = environment().loadavg;

@@ -1,20 +1,11 @@
 // What a person sees while a deploy runs: the live view on a terminal (a real pseudo-terminal), plain
 // timestamped lines without one (CI), --quiet and --verbose, NO_COLOR and FORCE_COLOR.
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { commandRepo, deploy } from './helpers/deploys.js';
-
-const hasScript = ((): boolean => {
-  try {
-    execFileSync('script', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+import { hasTerminal } from './helpers/repo.js';
 
 /** users ← orders ← billing, and search on its own; users has an e2e script. */
 function shop(behaviour: Record<string, object>) {
@@ -42,7 +33,7 @@ const masked = (text: string): string =>
     .replace(/(deployed in|unchanged in|passed in|failed after) \d+\.\ds/g, '$1 N.Ns')
     .replace(/\$ node \S+ \S+/g, '$ node <fake-deploy> <repo>');
 
-describe.skipIf(!hasScript)('the live view on a terminal', () => {
+describe.skipIf(!hasTerminal)('the live view on a terminal', () => {
   it('redraws each service and region in place with its state and elapsed time; a failure shows its last lines', async () => {
     const repo = shop({
       users: { sleepMs: 2500 },

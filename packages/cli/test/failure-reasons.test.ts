@@ -1,20 +1,11 @@
 // A failure says why and where its log is: the tool's own error line on every failed row (the summary
 // table, --json, the report), and an excerpt that keeps the cause after it scrolled out of the last lines.
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { commandRepo, deploy } from './helpers/deploys.js';
-
-const hasScript = ((): boolean => {
-  try {
-    execFileSync('script', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+import { hasTerminal } from './helpers/repo.js';
 
 // What osls prints when CloudFormation refuses a template: a header, then the message, then the rest.
 const OSLS_FAILURE = [
@@ -64,7 +55,7 @@ describe('a failure says why and where its log is', () => {
     expect(failed).toMatchObject({ status: 'failed', error: why, log });
   });
 
-  it.skipIf(!hasScript)(
+  it.skipIf(!hasTerminal)(
     'the excerpt under a failure keeps the cause that scrolled out, then the last lines',
     async () => {
       const repo = commandRepo({ orders: [] });

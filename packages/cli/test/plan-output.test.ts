@@ -45,6 +45,7 @@ describe('plan output', () => {
           dependsOn: [],
           fingerprint: expect.stringMatching(/^[0-9a-f]{32}$/) as string,
           reasons: [{ kind: 'dependency', via: '@acme/util' }],
+          upstreamChanges: { '@acme/util': ['libs/util/src/index.ts'] },
         },
       ],
       batches: [['@acme/orders']],
@@ -78,6 +79,45 @@ describe('plan output', () => {
     expect(result.stdout).toContain(`    base ${base}\n    changed: services/billing/src/handler.ts\n`);
     expect(result.stderr).toContain(
       'workspace: 3 packages (2 services) from npm workspaces; graph: package.json and project.json (no nx.json); config: none (defaults); state: .shipgraph/state/staging.json; regions: us-east-1',
+    );
+  });
+
+  it('--explain names what changed in a dependency, each service’s edges (on a first deploy too), and counts in words', async () => {
+    const { repo } = await changedRepo();
+    repo.write({
+      'libs/util/src/auth.ts': 'export const auth = 1;\n',
+      'libs/util/src/ids.ts': 'export const ids = 1;\n',
+    });
+    repo.commit();
+    const result = await repo.run(['plan', '--explain']);
+    expect(result.stdout).toContain(
+      '    depends on: @acme/util (package.json)\n    dependency @acme/util (changed: libs/util/src/auth.ts, +2)\n',
+    );
+    // Nothing recorded: a first deploy says what it depends on too; one service is one service.
+    const fresh = tempRepo(npmWorkspace({ libs: { util: [] }, services: { orders: ['util'] } }));
+    fresh.commit();
+    const first = await fresh.run(['plan', '--explain']);
+    expect(first.stdout).toContain(
+      '@acme/orders  yes     0      first-deploy\n    depends on: @acme/util (package.json)\n',
+    );
+    expect(first.stderr).toContain('workspace: 2 packages (1 service) from npm workspaces;');
+  });
+
+  it('--explain names a pnpm workspace read from package.json and pnpm-workspace.yaml once', async () => {
+    const repo = tempRepo({
+      ...npmWorkspace({ services: { orders: [] } }),
+      'package.json': {
+        name: 'root',
+        private: true,
+        packageManager: 'pnpm@9.15.0',
+        workspaces: ['services/*'],
+      },
+      'pnpm-workspace.yaml': 'packages:\n  - services/*\n',
+    });
+    repo.commit();
+    const result = await repo.run(['plan', '--explain']);
+    expect(result.stderr).toContain(
+      'workspace: 1 package (1 service) from pnpm workspaces (package.json and pnpm-workspace.yaml);',
     );
   });
 

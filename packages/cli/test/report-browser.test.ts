@@ -160,6 +160,13 @@ describe.skipIf(missing !== null)('--report, opened in Chromium', () => {
     expect(await deployRow('notifier').locator('.why').textContent()).toBe(
       'blocked: blocked by worker@us-east-1',
     );
+    // The failed row of the results table says why, and where its log is.
+    const failedRow = page.locator('table tr.status-failed', { hasText: 'worker' });
+    expect(await failedRow.locator('.error').textContent()).toBe('node failed (exit code 1)');
+    expect(await failedRow.locator('.log').textContent()).toBe(
+      '.shipgraph/logs/staging/worker.us-east-1.log',
+    );
+    expect(await failedRow.locator('.log').isVisible()).toBe(true);
     // The e2e runs have rows of their own, at their real times: api's failed, web's passed.
     const e2eRow = (name: string) => page.locator(`svg.gantt [data-service="${name}"][data-kind="e2e"]`);
     expect(await e2eRow('api').getAttribute('class')).toContain('status-failed');

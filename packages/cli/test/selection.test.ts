@@ -22,7 +22,7 @@ import {
   generatePatternsMonorepo,
   type PatternsMonorepo,
 } from '../../../tools/bench/patterns.mjs';
-import { TestRepo, deploying } from './helpers/repo.js';
+import { TestRepo, deploying, type PlanJson } from './helpers/repo.js';
 
 // What the truth below treats as not an input of a package: shipgraph's documented defaults.
 const DOCS_AND_TESTS = ['**/*.md', '**/*.test.*', '**/*.spec.*', '**/__tests__/**', '**/e2e/**'];
@@ -51,6 +51,8 @@ interface Selection {
   allowed: string[];
   /** What shipgraph plans to deploy. */
   selected: string[];
+  /** The whole plan. */
+  plan: PlanJson;
 }
 
 type PackageManager = 'npm' | 'yarn1' | 'berry';
@@ -75,6 +77,7 @@ async function selectionsOver(generated: GeneratedMonorepo): Promise<Selection[]
       needed: servicesReaching(generated, changed, { ...truth, docsAndTests: false }),
       allowed: servicesReaching(generated, changed, { ...truth, docsAndTests: true }),
       selected: deploying(plan),
+      plan,
     });
   }
   return selections;
@@ -144,9 +147,9 @@ function rootManifestChanged(repo: TestRepo, base: string, head: string): boolea
 }
 
 /** commit message → what `names` gives for it, for the commits where that is not empty. */
-const byCommit = (
-  selections: readonly Selection[],
-  names: (selection: Selection) => string[],
+const byCommit = <S extends Selection>(
+  selections: readonly S[],
+  names: (selection: S) => string[],
 ): Record<string, string[]> =>
   Object.fromEntries(
     selections
@@ -217,6 +220,84 @@ describe.each<PackageManager>(['npm', 'yarn1', 'berry'])(
     });
   },
 );
+
+describe('selection over a generated history where some services only read others’ outputs (npm, 40 services)', () => {
+  let generated: GeneratedMonorepo;
+  let selections: (Selection & { unconditional: string[]; conditional: Record<string, string[]> })[];
+
+  beforeAll(async () => {
+    const out = mkdtempSync(join(tmpdir(), 'shipgraph-selection-outputs-'));
+    generated = generateMonorepo({ out, services: 40, libs: 10, commits: 25, seed: 3, deployTimeEdges: 0.6 });
+    selections = (await selectionsOver(generated)).map((selection) => {
+      const services = selection.plan.services.filter((service) => service.deploy);
+      return {
+        ...selection,
+        unconditional: services
+          .filter((one) => one.conditionalOn === undefined)
+          .map((one) => one.name)
+          .sort(),
+        conditional: Object.fromEntries(
+          services
+            .filter((one) => one.conditionalOn !== undefined)
+            .map((one) => [one.name, one.conditionalOn ?? []]),
+        ),
+      };
+    });
+  }, 300_000);
+
+  afterAll(() => {
+    rmSync(generated.dir, { recursive: true, force: true });
+  });
+
+  it('the history has services that read others’ outputs, and commits where those deploy', () => {
+    const readers = generated.packages.filter((pkg) => pkg.deployTimeDeps.length > 0);
+    expect(readers.length).toBeGreaterThan(2);
+    expect(
+      selections.filter((selection) => Object.keys(selection.conditional).length > 0).length,
+    ).toBeGreaterThan(0);
+  });
+
+  it('never fewer: every service whose artifact changed deploys unconditionally', () => {
+    // The truth reaches through what each service ships (package.json), not through outputs it reads.
+    expect(byCommit(selections, (selection) => without(selection.needed, selection.unconditional))).toEqual(
+      {},
+    );
+  });
+
+  it('never fewer: every service that reads the outputs of one that deploys is planned, decided by those outputs', () => {
+    const readers = generated.packages.filter((pkg) => pkg.deployTimeDeps.length > 0);
+    const missing = (selection: (typeof selections)[number]): string[] => {
+      const deploying = new Set([...selection.unconditional, ...Object.keys(selection.conditional)]);
+      return readers
+        .filter((pkg) => !selection.unconditional.includes(pkg.name))
+        .filter((pkg) => pkg.deployTimeDeps.some((dep) => deploying.has(dep)))
+        .filter((pkg) => {
+          const on = selection.conditional[pkg.name] ?? [];
+          return !pkg.deployTimeDeps.filter((dep) => deploying.has(dep)).every((dep) => on.includes(dep));
+        })
+        .map((pkg) => pkg.name);
+    };
+    expect(byCommit(selections, missing)).toEqual({});
+  });
+
+  it('nothing else: a conditional deploy is one that reads a deploying service, and is not also needed', () => {
+    const extra = (selection: (typeof selections)[number]): string[] =>
+      Object.entries(selection.conditional)
+        .filter(
+          ([name, on]) =>
+            selection.needed.includes(name) ||
+            on.some(
+              (dep) =>
+                !(generated.packages.find((pkg) => pkg.name === name)?.deployTimeDeps ?? []).includes(dep),
+            ),
+        )
+        .map(([name]) => name);
+    expect(byCommit(selections, extra)).toEqual({});
+    expect(byCommit(selections, (selection) => without(selection.unconditional, selection.allowed))).toEqual(
+      {},
+    );
+  });
+});
 
 describe('selection over a generated history of serverless patterns (pnpm 7, 16 services, 4 libraries)', () => {
   let generated: PatternsMonorepo;

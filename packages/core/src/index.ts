@@ -12,7 +12,7 @@ export { LOCKFILES } from './lockfile/files.js';
 export { TOOLING_FILES, rootTooling, toolingChanges, toolingSignature } from './changes/tooling.js';
 export { ReferenceCollector } from './references/collect.js';
 export type { ReferenceForm, ReferringKind, WrittenReference } from './references/written.js';
-export { withReferences, type FoundReference } from './graph/references.js';
+export { reaches, withReferences, type FoundReference } from './graph/references.js';
 // The lockfile readers are the subpath export @shipgraph/core/lockfile.
 export { Fingerprints, fingerprintsOf, type HeadFile } from './plan/fingerprint.js';
 export { e2eInputs, scriptPaths } from './plan/e2e-inputs.js';

@@ -8,10 +8,19 @@ export type CommitSha = string;
 export type RepoPath = string;
 
 /**
- * Where an edge came from: a manifest, Nx `implicitDependencies`, the config, Nx's project graph
- * (imports), or a reference to another package's files (a relative import, a `${file()}`).
+ * Where an edge came from: a manifest, Nx `implicitDependencies`, the config's `dependsOn`, Nx's
+ * project graph (imports), a reference to another package's files (a relative import, a `${file()}`),
+ * or the other service's stack outputs read at deploy (`{output:api:Url}` in the deployer's settings,
+ * `SHIPGRAPH_OUTPUT_API_*`, `${cf:api-<stage>.Url}`).
  */
-export type EdgeSource = 'package.json' | 'nx-implicit' | 'config' | 'nx-graph' | 'reference';
+export type EdgeSource = 'package.json' | 'nx-implicit' | 'config' | 'nx-graph' | 'reference' | 'outputs';
+
+/**
+ * Edges a deploy needs only at deploy time (the other service deploys first, and its outputs are read
+ * then), not in what it ships: a change upstream deploys the dependent only if the outputs change.
+ * Every other source is a code edge: the dependent ships the other package's files.
+ */
+export const DEPLOY_TIME_SOURCES: readonly EdgeSource[] = ['config', 'outputs'];
 
 /**
  * Files outside every package that one of a package's files refers to: `exact` the file itself,
@@ -126,6 +135,11 @@ export interface ServiceRecord {
     cloud?: CommitSha;
     /** A fingerprint of the tests themselves (test files, the e2e script and its config). */
     inputs?: string;
+    /**
+     * Set when these tests did not run again: nothing they test had changed since they passed at this
+     * commit, so the proof is carried to the record's commit.
+     */
+    carriedFrom?: CommitSha;
   };
   /** The package this deploy ran, when the stage keeps artifacts. */
   artifact?: ArtifactRef;
@@ -197,6 +211,8 @@ export interface Reason {
   /** The package a `dependency` or `needed` reason comes through, or the reference a `changed` file was reached by. */
   via?: string;
   detail?: string;
+  /** A `dependency` on a service whose outputs it reads: it counts only if that deploy changes them. */
+  conditional?: true;
 }
 
 export interface PlannedService {
@@ -210,6 +226,13 @@ export interface PlannedService {
   /** Content fingerprint at head; computed for the services that deploy (null when not needed). */
   fingerprint: string | null;
   reasons: Reason[];
+  /**
+   * Set when every reason is conditional: it deploys only if one of these services, deploying in this
+   * run, comes out with outputs other than those recorded at its last deploy (decided in each region).
+   */
+  conditionalOn?: PackageName[];
+  /** For each package a `dependency` reason names, the files of its own that changed (`--explain`). */
+  upstreamChanges?: Record<PackageName, RepoPath[]>;
 }
 
 export interface Plan {

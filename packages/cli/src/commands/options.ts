@@ -177,6 +177,10 @@ export const e2eFlags = {
     type: 'boolean',
     describe: "Dependents deploy only once a service's e2e tests passed (default: the config's e2e.gate)",
   },
+  'e2e-all': {
+    type: 'boolean',
+    describe: 'Run every e2e run, even where nothing it tests changed since it passed',
+  },
 } as const satisfies Record<string, Flag>;
 
 /** The flags declared on `argv`, as typed (kebab-case): without yargs' camelCase copies and one-letter aliases. */

@@ -76,8 +76,9 @@ export const command = defineCommand({
       case 'table':
         if (flags.explain) {
           const services = checkout.workspace.packages.filter((pkg) => pkg.isService).length;
+          const packages = checkout.workspace.packages.length;
           io.stderr(
-            `workspace: ${checkout.workspace.packages.length} packages (${services} services) from ${describeSources(checkout.workspace.sources)}; ` +
+            `workspace: ${counted(packages, 'package')} (${counted(services, 'service')}) from ${describeSources(checkout.workspace.sources)}; ` +
               `graph: ${describeGraph(checkout.graph)}; ` +
               `config: ${checkout.config.file ?? 'none (defaults)'}; state: ${store.describe(stage.name)}; regions: ${stage.regions.join(', ')}\n`,
           );
@@ -89,6 +90,8 @@ export const command = defineCommand({
     return 0;
   },
 });
+
+const counted = (count: number, what: string): string => `${count} ${what}${count === 1 ? '' : 's'}`;
 
 const describeSources = (sources: readonly string[]): string =>
   sources.length === 0

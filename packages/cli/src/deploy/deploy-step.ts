@@ -24,7 +24,13 @@ export interface DeploySetting {
   resolvedDependencies: (service: PackageName) => Promise<ResolvedDependencies>;
 }
 
-export function deployStep(run: DeploySetting, service: PlannedService, region: string): Step<KeptOutcome> {
+export function deployStep(
+  run: DeploySetting,
+  service: PlannedService,
+  region: string,
+  /** Why it deploys when that was decided in the run (the outputs it reads changed): its log says so. */
+  why?: string,
+): Step<KeptOutcome> {
   const setting = run.settings.get(service.name);
   if (setting === undefined) throw new Error(`no settings for ${service.name}`);
   const commit = run.keeping.commitOf(service.name, run.head);
@@ -38,6 +44,7 @@ export function deployStep(run: DeploySetting, service: PlannedService, region: 
     },
     ended: (result) => (result.changed === false ? 'unchanged' : 'deployed'),
     work: async (tools) => {
+      if (why !== undefined) tools.log(why);
       const place = { ...run, region, service: service.name, commit };
       const context = await deployerContext(place, 'deploy', setting, tools, {
         dependencyOutputs: await run.outputs.collect(service.dependsOn, region),

@@ -22,7 +22,7 @@ export async function executePlan(options: ExecuteOptions): Promise<ExecutedRun>
   const tested = new Set(e2e?.targets.filter((target) => target.hasScript).map((target) => target.name));
   const tasks = runTasks(plan, regions, { e2e: tested, gate: e2e?.gate ?? false });
   const byId = new Map(tasks.map((task) => [task.id, task]));
-  const { run, steps, records } = taskRunner(options);
+  const { run, steps, notes, records } = taskRunner(options);
   const outcomes = await runDag(tasks, {
     concurrency: options.concurrency,
     caps: { e2e: e2e?.concurrency ?? options.concurrency },
@@ -42,7 +42,7 @@ export async function executePlan(options: ExecuteOptions): Promise<ExecutedRun>
     },
   });
 
-  const ended: Ended = { outcomes, steps, why: (why) => blockedWhy(why, byId) };
+  const ended: Ended = { outcomes, steps, notes, why: (why) => blockedWhy(why, byId) };
   const results = deployResults(plan, regions, ended);
   const deployedEverywhere = (name: PackageName): boolean =>
     results

@@ -6,12 +6,18 @@ import type { StepDone, StepFailed, StepInterrupted } from '../steps/runner.js';
 import type { TaskOutcome } from './run-dag.js';
 import type { DeployResult } from './summary.js';
 
-/** What the runner said of a step that started: its result, its failure, or the signal that stopped it. */
-export type StepEnding = StepDone<KeptOutcome> | StepDone<E2eRun> | StepFailed | StepInterrupted;
+/**
+ * What the runner said of a step that started: its result, its failure, or the signal that stopped it;
+ * or why the run did without it (a conditional deploy not needed, an e2e run that would prove nothing new).
+ */
+export type StepEnding =
+  StepDone<KeptOutcome> | StepDone<E2eRun> | StepFailed | StepInterrupted | { skipped: string };
 
 export interface Ended {
   outcomes: ReadonlyMap<string, TaskOutcome>;
   steps: ReadonlyMap<string, StepEnding>;
+  /** Why a conditional deploy went ahead. */
+  notes: ReadonlyMap<string, string>;
   /** Turns the DAG's `blocked by <task>` into words. */
   why: (blocked: string) => string;
 }
@@ -26,10 +32,12 @@ export function deployResults(plan: Plan, regions: readonly string[], ended: End
         service: service.name,
         region,
         attempts: step !== undefined && 'attempts' in step ? step.attempts : 0,
-        log: step?.log ?? null,
+        log: step !== undefined && 'log' in step ? step.log : null,
       };
       const notRun = { startedAt: null, endedAt: null, durationMs: null };
       if (outcome === undefined) return { ...base, ...notRun, status: 'skipped' };
+      if (step !== undefined && 'skipped' in step)
+        return { ...base, ...notRun, status: 'skipped', note: step.skipped };
       if (outcome.status === 'blocked') return { ...base, ...notRun, status: 'blocked', error: outcome.why };
       const timing = {
         startedAt: outcome.startedAt,
@@ -39,7 +47,15 @@ export function deployResults(plan: Plan, regions: readonly string[], ended: End
       if (outcome.status === 'failed' || step === undefined || !('result' in step))
         return { ...base, ...timing, status: 'failed', error: failureOf(step) };
       const { changed, outputs } = step.result as KeptOutcome;
-      return { ...base, ...timing, status: changed === false ? 'unchanged' : 'deployed', changed, outputs };
+      const note = ended.notes.get(id);
+      return {
+        ...base,
+        ...timing,
+        status: changed === false ? 'unchanged' : 'deployed',
+        changed,
+        outputs,
+        ...(note === undefined ? {} : { note }),
+      };
     }),
   );
 }
@@ -72,15 +88,23 @@ export function e2eResults(
       const outcome = ended.outcomes.get(id);
       const step = ended.steps.get(id);
       const row = { service: target.name, region };
+      if (step !== undefined && 'skipped' in step)
+        return { ...row, status: 'skipped', ...notRun, detail: step.skipped };
       if (outcome === undefined || outcome.status === 'blocked') {
         const why = outcome?.status === 'blocked' ? ended.why(outcome.why) : 'not run';
-        return { ...row, status: 'skipped', ...notRun, log: step?.log ?? null, detail: why };
+        return {
+          ...row,
+          status: 'skipped',
+          ...notRun,
+          log: step !== undefined && 'log' in step ? step.log : null,
+          detail: why,
+        };
       }
       const timing = {
         startedAt: outcome.startedAt,
         endedAt: outcome.endedAt,
         durationMs: outcome.endedAt - outcome.startedAt,
-        log: step?.log ?? null,
+        log: step !== undefined && 'log' in step ? step.log : null,
       };
       if (outcome.status === 'succeeded' && step !== undefined && 'result' in step) {
         const { cases } = step.result as E2eRun;

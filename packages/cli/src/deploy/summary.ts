@@ -22,6 +22,8 @@ export interface DeployResult {
   /** For a deploy that ran: whether it changed anything; null when its deployer cannot tell. */
   changed?: boolean | null;
   error?: string;
+  /** Why a conditional deploy went ahead (the outputs that changed), or why the run did without it. */
+  note?: string;
   outputs?: Record<string, string>;
 }
 
@@ -67,7 +69,7 @@ export function renderSummary(summary: DeploySummary): string {
       result.region,
       result.status,
       seconds(result.durationMs),
-      whyAndWhere(result.error, result.log),
+      whyAndWhere(result.error ?? result.note, result.log),
     ]),
     ...summary.e2e.map((result) => [
       result.service,

@@ -28,6 +28,8 @@ export interface E2eTarget {
   dir: string;
   /** The services whose outputs it gets besides its own. */
   dependsOn: readonly PackageName[];
+  /** A fingerprint of its tests (files, script, config): when it and the cloud are as they were, they need not run. */
+  inputs?: string;
 }
 
 /** A service's e2e run in a region, as the summary, JUnit and the report show it. */
@@ -88,14 +90,15 @@ export function e2eStep(run: E2eSetting, target: E2eTarget, region: string): Ste
   };
 }
 
-/** Whether the service's package.json has the e2e script. */
-export async function hasScript(dir: string, script: string): Promise<boolean> {
+/** The service's e2e script as its package.json has it, or null when it has none. */
+export async function scriptOf(dir: string, script: string): Promise<string | null> {
   try {
     const manifest = JSON.parse(await readFile(join(dir, 'package.json'), 'utf8')) as {
       scripts?: Record<string, unknown>;
     };
-    return typeof manifest.scripts?.[script] === 'string';
+    const found = manifest.scripts?.[script];
+    return typeof found === 'string' ? found : null;
   } catch {
-    return false;
+    return null;
   }
 }

@@ -3,6 +3,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import {
   buildGraph,
+  e2eInputs,
+  InputIndex,
   inDependencyOrder,
   nearestServiceDeps,
   type PackageName,
@@ -12,7 +14,7 @@ import type { ShipgraphConfig } from '../config/config.js';
 import { CliError } from '../errors.js';
 import type { Checkout } from '../planning/checkout.js';
 import { packageManager } from '../process/package-manager.js';
-import { hasScript, type E2eResult, type E2eSetting, type E2eTarget } from './e2e-step.js';
+import { scriptOf, type E2eResult, type E2eSetting, type E2eTarget } from './e2e-step.js';
 import { junitXml } from './junit.js';
 
 /** The e2e runs a run asks for: whom to test, with which script, how many at once, whether they gate. */
@@ -24,20 +26,29 @@ export interface E2eRequest {
   concurrency: number;
   /** Dependents' deploys wait for a service's e2e runs, and are blocked when one fails. */
   gate: boolean;
+  /** Run every e2e run, even those that would prove nothing new (--e2e-all). */
+  all: boolean;
 }
 
 export interface E2eChoice {
   concurrency: number;
   gate: boolean;
+  all: boolean;
 }
 
 /** The flags, else the config, else as many e2e runs at once as deploys, none gating. */
 export const e2eChoice = (
   config: ShipgraphConfig,
-  flags: { concurrency: number; e2eConcurrency?: number | undefined; e2eGate?: boolean | undefined },
+  flags: {
+    concurrency: number;
+    e2eConcurrency?: number | undefined;
+    e2eGate?: boolean | undefined;
+    e2eAll?: boolean | undefined;
+  },
 ): E2eChoice => ({
   concurrency: flags.e2eConcurrency ?? config.e2e.concurrency ?? flags.concurrency,
   gate: flags.e2eGate ?? config.e2e.gate,
+  all: flags.e2eAll ?? false,
 });
 
 /** The request to test `services` of the checkout, in dependency order. */
@@ -54,10 +65,18 @@ export async function e2eRequest(
   );
   const script = checkout.config.e2eScript;
   const root = checkout.repo.root;
+  const index = new InputIndex(checkout.workspace, checkout.config.planner);
   const targets = await Promise.all(
     names.map(async (name) => {
       const dir = join(root, graph.packages.get(name)?.dir ?? '');
-      return { name, dir, dependsOn: nearest.get(name) ?? [], hasScript: await hasScript(dir, script) };
+      const text = await scriptOf(dir, script);
+      return {
+        name,
+        dir,
+        dependsOn: nearest.get(name) ?? [],
+        hasScript: text !== null,
+        ...(text === null ? {} : { inputs: e2eInputs(graph, index, checkout.files, name, text) }),
+      };
     }),
   );
   return {

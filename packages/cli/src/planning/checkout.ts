@@ -22,6 +22,7 @@ import {
   readWorkspace,
   type Manifest,
 } from '../workspace/read.js';
+import { withOutputReads } from '../workspace/output-reads.js';
 import { outwardLines, withFileReferences } from '../workspace/references.js';
 
 /** A root lockfile at head; `text` is null for a binary one (bun.lockb). */
@@ -92,11 +93,12 @@ export async function openCheckout(cwd: string, headRef: string, baseRef?: strin
     uncommitted,
   });
   const oids = new Map(files.map((file) => [file.path, file.oid]));
-  const workspace = await withFileReferences(
+  const lines = await outward;
+  const referenced = await withFileReferences(
     withGraph.workspace,
     config.planner,
     files,
-    await outward,
+    lines,
     async (paths) => {
       const found = await repo.readObjects(paths.map((path) => oids.get(path) ?? `${head}:${path}`));
       return new Map(
@@ -104,6 +106,7 @@ export async function openCheckout(cwd: string, headRef: string, baseRef?: strin
       );
     },
   );
+  const workspace = withOutputReads(referenced, lines);
   return {
     repo,
     head,

@@ -11,7 +11,7 @@ export interface StepRef {
 }
 
 /** How a step that ran ended. */
-export type StepEnd = 'deployed' | 'unchanged' | 'failed' | 'passed' | 'removed' | 'rolled back';
+export type StepEnd = 'deployed' | 'unchanged' | 'failed' | 'passed' | 'removed' | 'rolled back' | 'skipped';
 
 export type ProgressEvent =
   /** Not started: `on` names the dependencies still unfinished; empty, it waits for a free slot. */

@@ -126,6 +126,8 @@ function endLines(event: Extract<ProgressEvent, { type: 'finished' | 'blocked' }
   if (event.type === 'blocked')
     return [`${paint.yellow('-')} ${label}  ${paint.yellow('blocked')}: ${event.why}`];
   const took = seconds(event.durationMs);
+  if (event.status === 'skipped')
+    return [`${paint.dim('-')} ${label}  ${paint.dim('skipped')}: ${event.reason ?? ''}`];
   if (event.status !== 'failed')
     return [`${paint.green('✔')} ${label}  ${paint.green(event.status)} in ${took}`];
   return [

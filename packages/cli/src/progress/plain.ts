@@ -42,6 +42,7 @@ function linesOf(event: ProgressEvent, { paint, now, toolLines }: PlainOptions):
       return [`${at} ${paint.yellow('blocked')}: ${event.why}`];
     case 'finished': {
       const took = seconds(event.durationMs);
+      if (event.status === 'skipped') return [`${at} ${paint.dim('skipped')}: ${event.reason ?? ''}`];
       if (event.status !== 'failed') return [`${at} ${paint.green(event.status)} in ${took}`];
       return [
         `${at} ${paint.red('failed')} after ${took}: ${event.reason ?? ''}`,

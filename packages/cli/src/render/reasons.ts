@@ -1,5 +1,9 @@
 // Short, human wording for the reasons a service deploys.
-import type { Reason } from '@shipgraph/core';
+import type { PlannedService, Reason } from '@shipgraph/core';
+
+/** The plan's answer for a service: yes, no, or only if the outputs it reads change. */
+export const deploysWord = (service: PlannedService): string =>
+  !service.deploy ? 'no' : service.conditionalOn === undefined ? 'yes' : 'if outputs change';
 
 export function describeReason(reason: Reason): string {
   const files = reason.files ?? [];

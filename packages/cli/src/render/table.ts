@@ -1,16 +1,20 @@
 // The default plan output: one row per service, then a one-line summary.
-import type { Plan, Workspace } from '@shipgraph/core';
+import type { EdgeSource, Plan, Workspace } from '@shipgraph/core';
 import { columns } from './columns.js';
-import { describeReason } from './reasons.js';
+import { deploysWord, describeReason } from './reasons.js';
 
-/** With `explain`, each service's files behind its reasons, and the references out of it that were not followed. */
+/**
+ * With `explain`, each service's edges, the files behind its reasons (what changed in a dependency
+ * too), and the references out of it that were not followed.
+ */
 export function renderTable(plan: Plan, explain: boolean, workspace?: Workspace): string {
   const unfollowed = new Map(
     (workspace?.packages ?? []).map((pkg) => [pkg.name, pkg.unfollowedReferences ?? []]),
   );
+  const edges = new Map((workspace?.packages ?? []).map((pkg) => [pkg.name, pkg.dependsOn]));
   const rows = plan.services.map((service) => [
     service.name,
-    service.deploy ? 'yes' : 'no',
+    deploysWord(service),
     service.batch === null ? '-' : String(service.batch),
     service.reasons.length === 0 ? '-' : service.reasons.map(describeReason).join('; '),
   ]);
@@ -20,7 +24,21 @@ export function renderTable(plan: Plan, explain: boolean, workspace?: Workspace)
     out.push(lines[i] ?? '');
     if (!explain) return;
     if (service.base !== null) out.push(`    base ${service.base}`);
+    const dependsOn = edges.get(service.name) ?? [];
+    if (dependsOn.length > 0)
+      out.push(
+        `    depends on: ${dependsOn.map((edge) => `${edge.name} (${EDGE_WORDS[edge.source]})`).join(', ')}`,
+      );
     for (const reason of service.reasons) {
+      if (reason.kind === 'dependency' && reason.via !== undefined) {
+        const files = service.upstreamChanges?.[reason.via] ?? [];
+        const changed =
+          files.length === 0
+            ? ''
+            : ` (changed: ${files[0]}${files.length > 1 ? `, +${files.length - 1}` : ''})`;
+        out.push(`    dependency ${reason.via}${changed}`);
+        continue;
+      }
       const via = reason.kind === 'changed' && reason.via !== undefined ? ` (via ${reason.via})` : '';
       for (const file of reason.files ?? []) out.push(`    ${reason.kind}: ${file}${via}`);
     }
@@ -36,6 +54,16 @@ export function renderTable(plan: Plan, explain: boolean, workspace?: Workspace)
   return out.join('\n') + '\n';
 }
 
+/** How an edge came to be, in a few words. */
+const EDGE_WORDS: Record<EdgeSource, string> = {
+  'package.json': 'package.json',
+  'nx-implicit': 'Nx implicitDependencies',
+  'nx-graph': 'Nx project graph',
+  reference: 'a reference',
+  config: 'config dependsOn, deploy time',
+  outputs: 'reads its outputs, deploy time',
+};
+
 function summary(plan: Plan): string {
   const where = `stage ${plan.stage} at ${plan.head.slice(0, 12)}`;
   if (plan.skipped?.reason === 'pull-request')
@@ -44,7 +72,9 @@ function summary(plan: Plan): string {
     return `${plan.skipped.trigger} is mapped to no stage: nothing deploys`;
   if (plan.skipped?.reason === 'preview-teardown')
     return `pull request (${plan.skipped.trigger}) merged or closed: deploy removes its preview ${where}`;
-  const deploying = plan.services.filter((service) => service.deploy).length;
+  const deploying = plan.services.filter((service) => service.deploy);
+  const conditional = deploying.filter((service) => service.conditionalOn !== undefined).length;
   const batches = plan.batches.length;
-  return `${deploying} of ${plan.services.length} services deploy on ${where}, in ${batches} batch${batches === 1 ? '' : 'es'}`;
+  const ifOutputs = conditional === 0 ? '' : ` (${conditional} of them if the outputs they read change)`;
+  return `${deploying.length} of ${plan.services.length} services deploy on ${where}${ifOutputs}, in ${batches} batch${batches === 1 ? '' : 'es'}`;
 }

@@ -2,7 +2,7 @@
 import type { Plan } from '@shipgraph/core';
 import type { DeployResult } from '../deploy/summary.js';
 import type { E2eResult } from '../e2e/e2e-step.js';
-import { describeReason } from '../render/reasons.js';
+import { deploysWord, describeReason } from '../render/reasons.js';
 import { describeBases, type RunFacts } from './facts.js';
 import { html, type Html } from './html.js';
 
@@ -35,7 +35,7 @@ export function planTable(plan: Plan): Html {
     (service) =>
       html`<tr class="${service.deploy ? 'deploys' : ''}">
         <td>${service.name}</td>
-        <td>${service.deploy ? 'yes' : 'no'}</td>
+        <td>${deploysWord(service)}</td>
         <td>${service.batch ?? '–'}</td>
         <td>
           ${

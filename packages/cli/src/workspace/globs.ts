@@ -53,7 +53,10 @@ export async function workspaceGlobs(
     patterns.push(
       ...declare(stringList(parsed?.packages ?? [], 'pnpm-workspace.yaml "packages"'), 'pnpm-workspace.yaml'),
     );
-    sources.push('pnpm workspace');
+    // package.json "workspaces" read by pnpm too: one source, from both files.
+    const both = sources.indexOf('pnpm workspaces');
+    if (both >= 0) sources[both] = 'pnpm workspaces (package.json and pnpm-workspace.yaml)';
+    else sources.push('pnpm workspace');
   }
   const lernaText = rootFiles.get('lerna.json');
   const lerna = (lernaText != null ? parseJson(lernaText, 'lerna.json') : manifest?.lerna) as

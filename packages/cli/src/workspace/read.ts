@@ -361,12 +361,17 @@ function linkNodes(
   return nodes
     .map((node): WorkspacePackage => {
       const edges = new Map<PackageName, EdgeSource>();
+      // Named by devDependencies alone: what its tests or its build use, not what it ships.
+      const devOnly = new Set<PackageName>();
       for (const field of DEPENDENCY_FIELDS) {
         const deps = node.manifest?.[field];
         if (deps === null || typeof deps !== 'object') continue;
         for (const dep of Object.keys(deps)) {
           const target = known(dep);
-          if (target !== undefined && target !== node.name) edges.set(target, 'package.json');
+          if (target === undefined || target === node.name) continue;
+          if (field === 'devDependencies' && !edges.has(target)) devOnly.add(target);
+          else if (field !== 'devDependencies') devOnly.delete(target);
+          edges.set(target, 'package.json');
         }
       }
       applyImplicitDependencies(node, allProjects, known, edges);
@@ -381,10 +386,21 @@ function linkNodes(
             },
           );
         }
-        edges.set(target, 'config');
+        // Deploy-time only when nothing else names it: an edge of both kinds is a code edge.
+        if (!edges.has(target)) edges.set(target, 'config');
+      }
+      // `{output:<service>:<Key>}` in its deployer's settings: it reads that service's outputs.
+      for (const dep of outputsNamed(config.services[node.name]?.deployer)) {
+        const target = known(dep);
+        if (target !== undefined && target !== node.name && !edges.has(target)) edges.set(target, 'outputs');
       }
       const dependsOn: WorkspacePackage['dependsOn'] = [];
-      for (const [name, source] of edges) dependsOn.push({ name, source });
+      for (const [name, source] of edges)
+        dependsOn.push({
+          name,
+          source,
+          ...(devOnly.has(name) && source === 'package.json' ? { dev: true } : {}),
+        });
       dependsOn.sort((a, b) => compare(a.name, b.name));
       return {
         name: node.name,
@@ -525,3 +541,9 @@ const examples = (names: string[]): string =>
   names.length === 0 ? '' : `, e.g. ${names.slice(0, 3).join(', ')}`;
 
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** The services a deployer's settings read outputs of: `{output:<service>:<Key>}` anywhere in them. */
+function outputsNamed(deployer: unknown): PackageName[] {
+  if (deployer === undefined || deployer === null) return [];
+  return [...JSON.stringify(deployer).matchAll(/\{output:([^:}]+):[^}]+\}/g)].map((match) => match[1] ?? '');
+}

@@ -8,6 +8,7 @@ import {
   type Workspace,
 } from '@shipgraph/core';
 import type { GitRepo } from '../git/repo.js';
+import { OUTPUT_PATTERNS } from './output-reads.js';
 
 // JS/TS sources, serverless configs, tsconfig/jsconfig and babel configs (`*config*.json` and
 // `*.babelrc*`: two pathspecs cost git less than five; what they take in beyond those is left out
@@ -34,7 +35,9 @@ const PATHSPECS = [
  * tsconfig's `"extends": "@acme/tsconfig"`), by path: one git process.
  */
 export const outwardLines = (repo: GitRepo, head: string): Promise<Map<RepoPath, string[]>> =>
-  repo.grep(head, ['../', '"extends"'], PATHSPECS);
+  repo.grep(head, [...REFERENCE_PATTERNS, ...OUTPUT_PATTERNS], PATHSPECS);
+
+const REFERENCE_PATTERNS = ['../', '"extends"'];
 
 /**
  * The workspace with what each package's own input files refer to outside its folder: another
@@ -56,7 +59,10 @@ export async function withFileReferences(
   );
   // Sources are read by their lines that grep found; configs whole, since their keys say what a path means.
   const whole: RepoPath[] = [];
-  for (const [path, lines] of outward) {
+  for (const [path, found] of outward) {
+    // The same grep found what services read of other stacks: those lines are output-reads.ts's.
+    const lines = found.filter((line) => REFERENCE_PATTERNS.some((pattern) => line.includes(pattern)));
+    if (lines.length === 0) continue;
     const reads = collector.readsOf(path);
     if (reads === 'lines') collector.addPackageFile(path, lines.join('\n'));
     else if (reads === 'whole') whole.push(path);

@@ -123,7 +123,8 @@ export interface PlanJson {
     base: string | null;
     dependsOn: string[];
     fingerprint: string | null;
-    reasons: { kind: string; files?: string[]; via?: string; detail?: string }[];
+    reasons: { kind: string; files?: string[]; via?: string; detail?: string; conditional?: true }[];
+    conditionalOn?: string[];
   }[];
   batches: string[][];
   orphans: string[];
@@ -196,3 +197,13 @@ const GIT_VARS = {
 };
 
 const gitEnv = (): Record<string, string> => ({ ...(process.env as Record<string, string>), ...GIT_VARS });
+
+/** Whether util-linux `script` is here: what runOnTerminal gives a real pseudo-terminal with. */
+export const hasTerminal = ((): boolean => {
+  try {
+    execFileSync('script', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();

@@ -1,6 +1,6 @@
 // An indexed view of the workspace: lookups by name, edges both ways, a topological order.
 import { ShipgraphError } from '../errors.js';
-import type { PackageName, Workspace, WorkspacePackage } from '../types.js';
+import { DEPLOY_TIME_SOURCES, type PackageName, type Workspace, type WorkspacePackage } from '../types.js';
 
 export interface Graph {
   packages: Map<PackageName, WorkspacePackage>;
@@ -8,6 +8,14 @@ export interface Graph {
   deps: Map<PackageName, PackageName[]>;
   /** name → the packages that depend on it. */
   dependents: Map<PackageName, PackageName[]>;
+  /**
+   * The same, by code edges only: what a package ships of others. An edge to a library, or one that is
+   * also a code edge, is one; what a service reads of another at deploy time only is not.
+   */
+  codeDeps: Map<PackageName, PackageName[]>;
+  codeDependents: Map<PackageName, PackageName[]>;
+  /** name → the services whose outputs it reads at deploy time, and nothing of theirs besides. */
+  deployTimeDeps: Map<PackageName, PackageName[]>;
   /** Every package, dependencies before dependents. */
   order: PackageName[];
 }
@@ -18,10 +26,23 @@ export function buildGraph(workspace: Workspace): Graph {
 
   const deps = new Map<PackageName, PackageName[]>();
   const dependents = new Map<PackageName, PackageName[]>();
-  for (const name of packages.keys()) dependents.set(name, []);
+  const codeDeps = new Map<PackageName, PackageName[]>();
+  const codeDependents = new Map<PackageName, PackageName[]>();
+  const deployTimeDeps = new Map<PackageName, PackageName[]>();
+  for (const name of packages.keys()) {
+    dependents.set(name, []);
+    codeDependents.set(name, []);
+  }
   for (const pkg of packages.values()) {
     const unique = new Set<PackageName>();
-    for (const edge of pkg.dependsOn) if (edge.name !== pkg.name) unique.add(edge.name);
+    // An edge of both kinds is a code edge: the dependent ships the other's files all the same.
+    const code = new Set<PackageName>();
+    for (const edge of pkg.dependsOn) {
+      if (edge.name === pkg.name) continue;
+      unique.add(edge.name);
+      const target = packages.get(edge.name);
+      if (!DEPLOY_TIME_SOURCES.includes(edge.source) || target?.isService !== true) code.add(edge.name);
+    }
     for (const dep of unique) {
       if (!packages.has(dep)) {
         throw new ShipgraphError(
@@ -33,10 +54,24 @@ export function buildGraph(workspace: Workspace): Graph {
         );
       }
       dependents.get(dep)?.push(pkg.name);
+      if (code.has(dep)) codeDependents.get(dep)?.push(pkg.name);
     }
     deps.set(pkg.name, [...unique]);
+    codeDeps.set(pkg.name, [...code]);
+    deployTimeDeps.set(
+      pkg.name,
+      [...unique].filter((dep) => !code.has(dep)),
+    );
   }
-  return { packages, deps, dependents, order: topologicalOrder(packages, deps) };
+  return {
+    packages,
+    deps,
+    dependents,
+    codeDeps,
+    codeDependents,
+    deployTimeDeps,
+    order: topologicalOrder(packages, deps),
+  };
 }
 
 /** Dependencies first. Throws E_CYCLE naming one cycle, e.g. `a → b → a`. */
@@ -118,7 +153,7 @@ export function inDependencyOrder(
 export function reachable(
   graph: Graph,
   from: Iterable<PackageName>,
-  direction: 'deps' | 'dependents',
+  direction: 'deps' | 'dependents' | 'codeDeps' | 'codeDependents',
 ): Set<PackageName> {
   const edges = graph[direction];
   const seen = new Set<PackageName>();

@@ -99,8 +99,8 @@ export function withReferences(workspace: Workspace, found: readonly FoundRefere
   };
 }
 
-/** Whether `from` depends on `to`, directly or not. */
-function reaches(
+/** Whether `from` depends on `to`, directly or not: an edge from `to` to `from` would close a circle. */
+export function reaches(
   deps: ReadonlyMap<PackageName, ReadonlySet<PackageName>>,
   from: PackageName,
   to: PackageName,

@@ -39,7 +39,8 @@ export class Fingerprints {
     const seen = new Set<PackageName>([root]);
     const queue = [root];
     for (let name = queue.pop(); name !== undefined; name = queue.pop()) {
-      for (const dep of this.graph.deps.get(name) ?? []) {
+      // What it ships: the outputs it reads of other services at deploy time are not its content.
+      for (const dep of this.graph.codeDeps.get(name) ?? []) {
         if (!seen.has(dep)) {
           seen.add(dep);
           queue.push(dep);

@@ -95,6 +95,8 @@ export function plan(input: PlanInput): Plan {
     const reasons: Reason[] = [];
     let fingerprint: string | null = null;
     const current = (): string => (fingerprint ??= fingerprints.of(service.name));
+    // For each dependency reason, what changed in that package (for --explain).
+    let upstream: Record<PackageName, RepoPath[]> = {};
 
     if (options.force) {
       reasons.push({ kind: 'forced' });
@@ -116,7 +118,9 @@ export function plan(input: PlanInput): Plan {
           reasons.push({ kind: 'base-unreachable', detail: `${comparison.why}; fingerprint differs` });
         }
       } else {
-        reasons.push(...changeReasons(service, effectsOf(base, comparison.files, comparison)));
+        const effects = effectsOf(base, comparison.files, comparison);
+        reasons.push(...changeReasons(service, effects));
+        upstream = upstreamChanges(reasons, effects);
         // Content identical to what was deployed (e.g. a change and its revert): nothing to do.
         if (
           reasons.length > 0 &&
@@ -141,6 +145,9 @@ export function plan(input: PlanInput): Plan {
       }
     }
     const deploy = reasons.length > 0 && options.skip === null;
+    const changedUpstream = Object.entries(upstream).filter(([name]) =>
+      reasons.some((reason) => reason.kind === 'dependency' && reason.via === name),
+    );
     return {
       name: service.name,
       path: service.dir,
@@ -150,9 +157,11 @@ export function plan(input: PlanInput): Plan {
       dependsOn: [],
       fingerprint: deploy ? current() : fingerprint,
       reasons,
+      ...(changedUpstream.length > 0 ? { upstreamChanges: Object.fromEntries(changedUpstream) } : {}),
     };
   });
 
+  addConditionalDeploys(graph, planned, options.skip === null, (name) => fingerprints.of(name));
   if ((options.unrecordedBase ?? null) !== null && options.skip === null) {
     for (const [name, dependent] of neededServices(graph, planned, state)) {
       const service = planned.find((entry) => entry.name === name);
@@ -175,6 +184,40 @@ export function plan(input: PlanInput): Plan {
       .filter((name) => !present.has(name))
       .sort(),
   };
+}
+
+/**
+ * A service that reads the outputs of a service deploying in this run may need a deploy too: if those
+ * outputs change. One with no reason of its own deploys on that condition (`conditionalOn`), decided
+ * when the run knows the outputs; one with reasons of its own deploys anyway. Dependencies first, so a
+ * condition on a conditional deploy is seen.
+ */
+function addConditionalDeploys(
+  graph: Graph,
+  planned: PlannedService[],
+  deploys: boolean,
+  fingerprintOf: (name: PackageName) => string,
+): void {
+  const byName = new Map(planned.map((service) => [service.name, service]));
+  for (const name of graph.order) {
+    const service = byName.get(name);
+    if (service === undefined) continue;
+    const upstream = (graph.deployTimeDeps.get(name) ?? []).filter((dep) => byName.get(dep)?.deploy === true);
+    if (upstream.length === 0) continue;
+    const unconditional = service.reasons.length > 0;
+    for (const dep of upstream.sort()) {
+      service.reasons.push({
+        kind: 'dependency',
+        via: dep,
+        conditional: true,
+        detail: 'if its outputs change',
+      });
+    }
+    if (unconditional) continue;
+    service.deploy = deploys;
+    service.fingerprint = fingerprintOf(name);
+    service.conditionalOn = upstream;
+  }
 }
 
 const baseOf = (
@@ -306,7 +349,8 @@ function baseEffects(
 
   const via = new Map<PackageName, Set<PackageName>>();
   for (const changed of direct.keys()) {
-    for (const name of reachable(graph, [changed], 'dependents')) {
+    // Through code edges only: a service that reads another's outputs is decided by those (conditional).
+    for (const name of reachable(graph, [changed], 'codeDependents')) {
       let set = via.get(name);
       if (set === undefined) via.set(name, (set = new Set()));
       set.add(changed);
@@ -337,6 +381,17 @@ function referencedFiles(
         paths.add(path);
       }
     }
+  }
+  return found;
+}
+
+/** The files each package a `dependency` reason names had changed of its own inputs. */
+function upstreamChanges(reasons: readonly Reason[], effects: BaseEffects): Record<PackageName, RepoPath[]> {
+  const found: Record<PackageName, RepoPath[]> = {};
+  for (const reason of reasons) {
+    if (reason.kind !== 'dependency' || reason.via === undefined) continue;
+    const files = (effects.direct.get(reason.via) ?? []).flatMap((own) => own.files ?? []);
+    if (files.length > 0) found[reason.via] = [...new Set(files)].sort();
   }
   return found;
 }
