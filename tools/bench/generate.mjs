@@ -337,13 +337,14 @@ if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(
       'no-lockfile': { type: 'boolean', default: false },
       'package-manager': { type: 'string', default: 'npm' },
       json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
     },
   });
-  if (!values.out) {
-    console.error(
+  if (values.help || !values.out) {
+    (values.help ? console.log : console.error)(
       'usage: generate.mjs --out DIR [--services N] [--libs N] [--commits N] [--seed N] [--graph packages|auto] [--no-lockfile] [--package-manager npm|yarn1|berry] [--json]',
     );
-    process.exit(2);
+    process.exit(values.help ? 0 : 2);
   }
   const started = performance.now();
   let repo;

@@ -1,8 +1,16 @@
 // The `shipgraph` command line: finds the command, lets it declare and check its flags, runs it, and
 // turns what it throws into one line and an exit code.
-import yargs, { type Argv } from 'yargs';
+import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { isShipgraphError } from '@shipgraph/core';
-import { COMMANDS, completionsAfter, findEntries, names, type Entry } from './commands/registry.js';
+import { GLOBAL_FLAGS } from './commands/plain-flags.js';
+import {
+  COMMANDS,
+  completionsAfter,
+  findEntries,
+  names,
+  plainCommand,
+  type Entry,
+} from './commands/registry.js';
 import { EXIT_BUG, exitCodeOf } from './errors.js';
 import { processIo, type Io } from './io.js';
 import { unknownArgument, usageErrorOf, type Known } from './usage-errors.js';
@@ -54,10 +62,12 @@ export async function main(args: string[], io: Io = processIo()): Promise<number
     return argv.demandCommand(1, `name ${what}: ${names(entries).join(', ')}`);
   };
   try {
-    const cli = yargs(args)
-      .scriptName('shipgraph')
-      .usage(USAGE)
-      .option('debug', { type: 'boolean', describe: 'Show stack traces on errors' });
+    // A plain command line (`plan --json --base HEAD~3`) is read without yargs, which takes ~15 ms
+    // to load and to build every command's help before it runs one.
+    const plain = await plainCommand(args);
+    if (plain !== null) return await plain.command.run(plain.flags as ArgumentsCamelCase<unknown>, io);
+    const { default: yargs } = await import('yargs');
+    const cli = yargs(args).scriptName('shipgraph').usage(USAGE).options(GLOBAL_FLAGS);
     await register(cli, COMMANDS, [])
       .command('help [command..]', 'Show the help of a command', {}, async (flags) => {
         const words = (flags['command'] as string[] | undefined) ?? [];

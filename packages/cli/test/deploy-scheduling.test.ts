@@ -14,7 +14,12 @@ describe('deploy: scheduling', () => {
     // a ← b ← d, and c on its own; b reaches a through the library l.
     const repo = commandRepo({ a: [], b: ['l'], c: [], d: ['b'] }, { l: ['a'] });
     repo.write({
-      'deploy-behaviour.json': { a: { sleepMs: 400 }, b: { sleepMs: 200 }, c: { sleepMs: 400 } },
+      // a and c each wait (10 s at most) until the other has started: they end together if they may.
+      'deploy-behaviour.json': {
+        a: { waitForTraced: [{ file: 'deploy-trace.jsonl', service: 'c', event: 'start' }] },
+        b: { sleepMs: 200 },
+        c: { waitForTraced: [{ file: 'deploy-trace.jsonl', service: 'a', event: 'start' }] },
+      },
     });
     repo.commit();
     const { exitCode, summary } = await deploy(repo);
@@ -144,11 +149,12 @@ describe('deploy: scheduling', () => {
   });
 
   it('records how long each deploy took; the next run starts the longest chain by time, not by count', async () => {
-    // One slow deploy beside a chain of three quick ones, one deploy at a time.
+    // One slow deploy beside a chain of three quick ones, one deploy at a time; slow by a margin that
+    // three process starts on a loaded machine do not make up.
     const repo = commandRepo({ slow: [], s1: [], s2: ['s1'], s3: ['s2'] });
     repo.write({
       'deploy-behaviour.json': {
-        slow: { sleepMs: 600 },
+        slow: { sleepMs: 3000 },
         s1: { sleepMs: 20 },
         s2: { sleepMs: 20 },
         s3: { sleepMs: 20 },
@@ -164,8 +170,9 @@ describe('deploy: scheduling', () => {
         services: Record<string, { durationsMs?: Record<string, number> }>;
       }
     ).services;
-    expect(durations.slow?.durationsMs?.['us-east-1']).toBeGreaterThanOrEqual(600);
-    expect(durations.s1?.durationsMs?.['us-east-1']).toBeLessThan(600);
+    const took = (name: string): number => durations[name]?.durationsMs?.['us-east-1'] ?? NaN;
+    expect(took('slow')).toBeGreaterThanOrEqual(3000);
+    expect(took('s1') + took('s2') + took('s3')).toBeLessThan(took('slow'));
 
     const second = await deploy(repo, ['--concurrency', '1', '--all']);
     expect(second.exitCode).toBe(0);

@@ -9,6 +9,12 @@ import type { TestRepo } from './helpers/repo.js';
 
 const FAKE_E2E = fileURLToPath(new URL('./fixtures/fake-e2e.mjs', import.meta.url));
 
+/** Makes a step wait until each service's e2e run has reached `event` (or `maxMs` has passed). */
+const afterE2e = (services: string[], event: 'start' | 'end', maxMs: number) => ({
+  waitForTraced: services.map((service) => ({ file: 'e2e-trace.jsonl', service, event })),
+  waitMaxMs: maxMs,
+});
+
 /** Services of `commandRepo` whose e2e script is the fake suite (all of them unless named). */
 function pipelineRepo(graph: Record<string, string[]>, tested: string[] = Object.keys(graph)): TestRepo {
   const repo = commandRepo(graph);
@@ -70,7 +76,8 @@ describe('e2e runs in the DAG', () => {
   it("starts a service's e2e run while an unrelated deploy is still running", async () => {
     const repo = pipelineRepo({ quick: [], slow: [] });
     repo.write({
-      'deploy-behaviour.json': { quick: { sleepMs: 50 }, slow: { sleepMs: 2500 } },
+      // slow deploys until quick's e2e run has ended: that is, for ever if e2e runs waited for every deploy.
+      'deploy-behaviour.json': { quick: { sleepMs: 50 }, slow: afterE2e(['quick'], 'end', 20_000) },
       'e2e-behaviour.json': { quick: { sleepMs: 50 }, slow: { sleepMs: 50 } },
     });
     repo.commit();
@@ -124,8 +131,13 @@ describe('e2e runs in the DAG', () => {
   it('runs e2e runs side by side by default, and one at a time with --e2e-concurrency 1', async () => {
     const overlaps = async (args: string[]): Promise<boolean> => {
       const repo = pipelineRepo({ a: [], b: [], c: [] });
+      // Each e2e run waits (a while at most) for the others to start: they overlap when they may.
       repo.write({
-        'e2e-behaviour.json': { a: { sleepMs: 400 }, b: { sleepMs: 400 }, c: { sleepMs: 400 } },
+        'e2e-behaviour.json': {
+          a: afterE2e(['b', 'c'], 'start', 1500),
+          b: afterE2e(['a', 'c'], 'start', 1500),
+          c: afterE2e(['a', 'b'], 'start', 1500),
+        },
       });
       repo.commit();
       const { exitCode, summary } = await deploy(repo, args);
@@ -146,7 +158,7 @@ describe('e2e runs in the DAG', () => {
     const config = JSON.parse(readFileSync(join(repo.dir, 'shipgraph.config.json'), 'utf8')) as object;
     repo.write({
       'shipgraph.config.json': { ...config, e2e: { concurrency: 1 } },
-      'e2e-behaviour.json': { a: { sleepMs: 300 }, b: { sleepMs: 300 } },
+      'e2e-behaviour.json': { a: afterE2e(['b'], 'start', 1500), b: afterE2e(['a'], 'start', 1500) },
     });
     repo.commit();
     const overlapped = (): boolean => {

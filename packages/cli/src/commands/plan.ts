@@ -8,9 +8,23 @@ import { renderTable } from '../render/table.js';
 import { openReport } from '../report/run-report.js';
 import { openRun } from '../run/context.js';
 import { defineCommand } from './command.js';
-import { planFlags, reportFlags, withFlags } from './options.js';
+import { planFlags, reportFlags, withFlags, type Flag } from './options.js';
 
 const FORMATS = ['table', 'json', 'mermaid', 'dot', 'codebuild-batch', 'github-matrix'] as const;
+
+const OPTIONS = {
+  ...planFlags,
+  stage: { ...planFlags.stage, describe: 'Stage to plan for (default: $STAGE, then the config default)' },
+  json: { type: 'boolean', describe: 'Print the plan as one JSON document (same as --format json)' },
+  format: { choices: FORMATS, default: FORMATS[0], describe: 'Output format' },
+  explain: { type: 'boolean', default: false, describe: 'Show the files behind each reason' },
+  'check-stacks': {
+    type: 'boolean',
+    default: false,
+    describe: 'Ask CloudFormation which stacks exist (a missing stack deploys); needs AWS credentials',
+  },
+  ...reportFlags,
+} as const satisfies Record<string, Flag>;
 
 export const command = defineCommand({
   examples: [
@@ -19,20 +33,8 @@ export const command = defineCommand({
     ["$0 plan --only '...@acme/shared' --json", 'The services that use @acme/shared, as JSON'],
   ],
 
-  flags: (argv) =>
-    withFlags(argv, {
-      ...planFlags,
-      stage: { ...planFlags.stage, describe: 'Stage to plan for (default: $STAGE, then the config default)' },
-      json: { type: 'boolean', describe: 'Print the plan as one JSON document (same as --format json)' },
-      format: { choices: FORMATS, default: FORMATS[0], describe: 'Output format' },
-      explain: { type: 'boolean', default: false, describe: 'Show the files behind each reason' },
-      'check-stacks': {
-        type: 'boolean',
-        default: false,
-        describe: 'Ask CloudFormation which stacks exist (a missing stack deploys); needs AWS credentials',
-      },
-      ...reportFlags,
-    }),
+  options: OPTIONS,
+  flags: (argv) => withFlags(argv, OPTIONS),
 
   async run(flags, io) {
     const format = flags.json === true ? 'json' : flags.format;

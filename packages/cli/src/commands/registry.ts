@@ -1,7 +1,7 @@
 // Every command, found by name and loaded only when it runs (or shows its help, or completes).
-import yargs from 'yargs';
 import type { Command } from './command.js';
 import { declaredFlags } from './options.js';
+import { plainFlags } from './plain-flags.js';
 
 export interface Entry {
   /** The command as yargs matches it, with its positionals. */
@@ -97,6 +97,22 @@ export async function completionsAfter(words: readonly string[], current: string
   }
   const global = ['--help', '--version', '--debug'];
   if (entry?.load === undefined) return global;
+  const { default: yargs } = await import('yargs');
   const flags = declaredFlags((await entry.load()).command.flags(yargs([])));
   return [...flags.map((flag) => `--${flag}`), ...global.filter((flag) => !flags.includes(flag.slice(2)))];
+}
+
+/**
+ * The command `args` name, with its flags, when the line is plain enough to read without yargs (see
+ * plainFlags); null for anything else, which yargs reads.
+ */
+export async function plainCommand(
+  args: readonly string[],
+): Promise<{ command: Command<unknown>; flags: Record<string, unknown> } | null> {
+  const [name = '', ...words] = args;
+  const entry = COMMANDS.find((candidate) => candidate.usage === name);
+  if (entry?.load === undefined) return null;
+  const { command } = await entry.load();
+  const flags = command.options === undefined ? null : plainFlags(name, words, command.options);
+  return flags === null ? null : { command, flags };
 }

@@ -7,7 +7,7 @@ import {
   type PlannerConfig,
 } from '@shipgraph/core';
 import type { StageRole } from '../aws/access.js';
-import { schemaProblems } from './schema-check.js';
+import { schemaProblems, verdictDigest } from './schema-check.js';
 import { CliError } from '../errors.js';
 
 export const CONFIG_FILE = 'shipgraph.config.json';
@@ -189,8 +189,17 @@ export interface ShipgraphConfig {
   state: StateConfig;
 }
 
-/** Parses and validates the config text (null: no config file, all defaults). */
-export async function parseConfig(text: string | null): Promise<ShipgraphConfig> {
+/** Configs found valid before, by the digest of their text and of the validator (see verdictDigest). */
+export interface ValidConfigs {
+  knows(digest: string): Promise<boolean>;
+  learn(digest: string): void;
+}
+
+/**
+ * Parses and validates the config text (null: no config file, all defaults). A text `valid` knows
+ * this validator accepted is not validated again: loading the validator is most of the cost.
+ */
+export async function parseConfig(text: string | null, valid?: ValidConfigs): Promise<ShipgraphConfig> {
   if (text === null) return resolve({}, null);
   let raw: unknown;
   try {
@@ -201,7 +210,11 @@ export async function parseConfig(text: string | null): Promise<ShipgraphConfig>
       cause: error,
     });
   }
-  await validate(raw);
+  const digest = valid === undefined ? null : verdictDigest('config', text);
+  if (digest === null || !(await valid?.knows(digest))) {
+    await validate(raw);
+    if (digest !== null) valid?.learn(digest);
+  }
   return resolve(raw as RawConfig, CONFIG_FILE);
 }
 

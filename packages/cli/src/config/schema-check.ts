@@ -1,4 +1,7 @@
 // Checks a document against one of the shipped JSON Schemas, with validators compiled ahead of time.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 /** A validator compiled from a schema by scripts/compile-schema.mjs (Ajv, standalone). */
 interface CompiledValidator {
@@ -32,4 +35,21 @@ export async function schemaProblems(name: 'config' | 'plan', document: unknown)
       return `${where} ${error.message ?? 'is invalid'}`;
     });
   return [...new Set(problems)];
+}
+
+/**
+ * A digest of a document's text and of what judges it: the validator's source and this module as
+ * loaded (bundled, it names the validator's chunk by that chunk's content hash). The same digest
+ * means the same verdict; null when those files cannot be read.
+ */
+export function verdictDigest(name: 'config' | 'plan', text: string): string | null {
+  try {
+    return createHash('sha256')
+      .update(readFileSync(fileURLToPath(import.meta.url)))
+      .update(readFileSync(fileURLToPath(new URL(`../../schema/validate-${name}.js`, import.meta.url))))
+      .update(`\0${name}\0${text}`)
+      .digest('hex');
+  } catch {
+    return null;
+  }
 }

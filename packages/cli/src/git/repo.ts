@@ -16,6 +16,8 @@ export class GitRepo {
   /** Commits git has named here (head, resolved refs): they exist, so existingCommits need not ask. */
   private readonly known = new Set<CommitSha>();
   private simple: Promise<SimpleGit> | null = null;
+  /** Diffs asked for, by `base..head`: two commits' trees never change, so a pair is diffed once. */
+  private readonly diffs = new Map<string, Promise<ChangedFile[]>>();
 
   private constructor(readonly root: string) {}
 
@@ -185,7 +187,14 @@ export class GitRepo {
   }
 
   /** Files that differ between two commits' trees; renames and copies keep their old path. */
-  async changedFiles(base: CommitSha, head: CommitSha): Promise<ChangedFile[]> {
+  changedFiles(base: CommitSha, head: CommitSha): Promise<ChangedFile[]> {
+    const key = `${base}..${head}`;
+    let diff = this.diffs.get(key);
+    if (diff === undefined) this.diffs.set(key, (diff = this.diffTree(base, head)));
+    return diff;
+  }
+
+  private async diffTree(base: CommitSha, head: CommitSha): Promise<ChangedFile[]> {
     const output = await gitOutput(this.root, [
       'diff-tree',
       '-r',

@@ -12,7 +12,9 @@ import {
 import type { PackageManifests } from '@shipgraph/core/lockfile';
 import { CONFIG_FILE, parseConfig, type ShipgraphConfig } from '../config/config.js';
 import { CliError } from '../errors.js';
+import { BlobCache } from '../git/blob-cache.js';
 import { GitRepo } from '../git/repo.js';
+import { shipgraphVersion } from '../version.js';
 import {
   ROOT_FILES,
   SERVERLESS_FILES,
@@ -46,29 +48,38 @@ export interface Checkout {
   tooling: Map<string, string>;
   /** What planning noticed and the user should know (one line each). */
   warnings: string[];
+  /** The `--base` ref, resolved and diffed with head while the checkout was read (awaited where needed). */
+  base: { ref: string; commit: Promise<CommitSha> } | null;
 }
 
 export type GraphSource =
   { kind: 'packages'; why: string } | { kind: 'nx'; cache: 'hit' | 'miss' | 'off'; cacheDir: RepoPath };
 
-const NX_CACHE_DIR = '.shipgraph/cache';
+const CACHE_DIR = '.shipgraph/cache';
 
-export async function openCheckout(cwd: string, headRef: string): Promise<Checkout> {
+export async function openCheckout(cwd: string, headRef: string, baseRef?: string): Promise<Checkout> {
   const { repo, head } = await GitRepo.open(cwd, headRef);
+  // A base given on the command line is resolved, and diffed with head, while the files are read.
+  const base = baseRef === undefined ? null : { ref: baseRef, commit: repo.resolveCommit(baseRef) };
+  base?.commit.then((commit) => repo.changedFiles(commit, head)).catch(() => undefined);
   // git searches the tree for references out of folders while the files are listed and read.
   const outward = outwardLines(repo, head);
   outward.catch(() => undefined);
+  const cache = new BlobCache(join(repo.root, CACHE_DIR), shipgraphVersion());
   const files = await repo.listFiles(head);
   const rootNames = new Set<string>([...ROOT_FILES, ...LOCKFILES, ...TOOLING_FILES]);
-  // One cat-file for every file planning reads: root files and lockfiles, all manifests, Nx's project and ignore files.
+  // Every file planning reads, at once: root files and lockfiles, all manifests, Nx's project and
+  // ignore files; those unchanged since the last run from the cache, the others in one cat-file.
   const wanted = files.filter((file) => rootNames.has(file.path) || isWorkspaceFile(file.path));
-  const blobs = await repo.readObjects(wanted.map((file) => file.oid));
+  const blobIds = wanted.map((file) => file.oid);
+  const blobs = await cache.blobs(repo, blobIds);
   const texts = new Map<RepoPath, string | null>();
   for (const file of wanted) texts.set(file.path, blobs.get(file.oid)?.toString('utf8') ?? null);
   const lookup = (paths: readonly RepoPath[]): Promise<Map<RepoPath, string | null>> =>
     Promise.resolve(new Map(paths.map((path) => [path, texts.get(path) ?? null])));
 
-  const config = await parseConfig(texts.get(CONFIG_FILE) ?? null);
+  const config = await parseConfig(texts.get(CONFIG_FILE) ?? null, cache);
+  void cache.save();
   const rootFiles = new Map(ROOT_FILES.map((path) => [path, texts.get(path) ?? null]));
   const hasNxJson = rootFiles.get('nx.json') != null;
   // Whether Nx's graph may be cached depends on uncommitted edits: `git status` (50 ms on a large
@@ -113,6 +124,7 @@ export async function openCheckout(cwd: string, headRef: string): Promise<Checko
       })),
     tooling: await rootTooling(new Map(TOOLING_FILES.map((path) => [path, texts.get(path) ?? null]))),
     warnings: read.warnings,
+    base,
   };
 }
 
@@ -154,7 +166,7 @@ async function withGraphSource(
   const result = await nx.readNxProjectGraph({
     root: repo.root,
     files,
-    cacheDir: join(repo.root, NX_CACHE_DIR),
+    cacheDir: join(repo.root, CACHE_DIR),
     env: process.env,
     useCache,
     reads,
@@ -166,7 +178,7 @@ async function withGraphSource(
       project.name in config.services ||
       SERVERLESS_FILES.some((file) => paths.has(`${project.root}/${file}`)),
   );
-  return { workspace, graph: { kind: 'nx', cache: result.cache, cacheDir: NX_CACHE_DIR } };
+  return { workspace, graph: { kind: 'nx', cache: result.cache, cacheDir: CACHE_DIR } };
 }
 
 /** The manifests as the lockfile readers take them. */

@@ -33,7 +33,12 @@ export interface PlanTarget {
 /** Plans the run against a state read by the caller (deploy reads it under the stage lock). */
 export async function planRun(target: PlanTarget, state: StageState, request: PlanRequest): Promise<Plan> {
   const { build, checkout, stage, decision, access } = target;
-  const baseOverride = request.base === undefined ? null : await checkout.repo.resolveCommit(request.base);
+  const baseOverride =
+    request.base === undefined
+      ? null
+      : await (checkout.base?.ref === request.base
+          ? checkout.base.commit
+          : checkout.repo.resolveCommit(request.base));
   const skip = skippedBy(decision);
   const planOptions = {
     force: build.force,

@@ -38,6 +38,8 @@ export interface RunRequest {
   /** The commit to work on (default: the build's, else HEAD). */
   head?: string | undefined;
   all?: boolean | undefined;
+  /** The ref a plan compares every service with (`--base`): resolved and diffed while the checkout is read. */
+  base?: string | undefined;
   /**
    * A build step (plan, deploy, e2e, destroy) reads CodeBuild's variables: they choose the commit
    * and, through the config's triggers, the stage. Other commands work on HEAD.
@@ -49,7 +51,7 @@ export interface RunRequest {
 
 export async function openRun(io: Io, request: RunRequest): Promise<RunContext> {
   const build = request.build ? readBuildEnvironment(request, io.env) : readLocalEnvironment(request, io.env);
-  const checkout = await openCheckout(io.cwd, build.headRef);
+  const checkout = await openCheckout(io.cwd, build.headRef, request.base);
   const decision = decide(checkout.config, build.trigger, build.event, build.explicitStage);
   const stage = resolveStage(checkout.config, decision.stage ?? request.stage, io.env);
 
