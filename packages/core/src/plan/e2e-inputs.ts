@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import type { InputIndex } from '../changes/inputs.js';
 import type { Graph } from '../graph/graph.js';
+import { join } from '../references/resolve.js';
 import type { PackageName, RepoPath } from '../types.js';
 import type { HeadFile } from './fingerprint.js';
 
@@ -42,13 +43,9 @@ export function e2eInputs(
 export function scriptPaths(script: string, dir: RepoPath): RepoPath[] {
   const paths: RepoPath[] = [];
   for (const match of script.matchAll(/(?:^|[\s='"])(\.{1,2}\/[^\s'"]*)/g)) {
-    const parts = dir.split('/');
-    for (const part of (match[1] ?? '').split('/')) {
-      if (part === '' || part === '.') continue;
-      if (part === '..') parts.pop();
-      else parts.push(part);
-    }
-    if (parts.length > 0) paths.push(parts.join('/'));
+    // Out of the repository, or the root itself: nothing of the tests' own.
+    const path = join(dir, match[1] ?? '');
+    if (path !== null && path !== '') paths.push(path);
   }
   return paths;
 }
