@@ -87,6 +87,36 @@ describe('plan: workspace layouts', () => {
     ]);
   });
 
+  it('reading outputs in its own files (SHIPGRAPH_OUTPUT_*, ${cf:...}) is a deploy-time edge; the rest deploys nothing', async () => {
+    const repo = tempRepo({
+      ...npmWorkspace({ services: { 'orders-api': [], mailer: [], shop: [], audit: [] } }),
+      // mailer's handler reads orders-api's queue from the variable shipgraph gives its deploy.
+      'services/mailer/src/handler.ts':
+        'export const queue = process.env.SHIPGRAPH_OUTPUT_ORDERS_API_QUEUEURL;\nexport const handler = async () => ({ statusCode: 200 });\n',
+      // shop reads it through the Serverless Framework, by stack name with the stage in it.
+      'services/shop/serverless.yml':
+        'service: shop\nprovider:\n  name: aws\n  environment:\n    ORDERS_URL: ${cf:orders-api-${sls:stage}.ServiceEndpoint}\n',
+      // audit names a stack of no service here, and a variable of no service here.
+      'services/audit/serverless.yml':
+        'service: audit\nprovider:\n  name: aws\n  environment:\n    BILLING: ${cf:billing-${sls:stage}.Url}\n    X: ${env:SHIPGRAPH_OUTPUT_BILLING_URL}\n',
+    });
+    const first = repo.commit();
+    const plan = await repo.plan();
+    expect(plan.batches).toEqual([
+      ['@acme/audit', '@acme/orders-api'],
+      ['@acme/mailer', '@acme/shop'],
+    ]);
+    await repo.mark(first);
+    repo.write({ 'services/orders-api/src/handler.ts': 'export const v = 2;\n' });
+    repo.commit();
+    const changed = await repo.plan();
+    expect(deploying(changed)).toEqual(['@acme/mailer', '@acme/orders-api', '@acme/shop']);
+    for (const reader of ['@acme/mailer', '@acme/shop'])
+      expect(reasonsOf(changed, reader)).toEqual([
+        { kind: 'dependency', via: '@acme/orders-api', conditional: true, detail: 'if its outputs change' },
+      ]);
+  });
+
   it('a service waits for a deploying service it reaches through a library', async () => {
     const repo = tempRepo(
       npmWorkspace({ services: { api: [], web: ['client'] }, libs: { client: ['api'] } }),
