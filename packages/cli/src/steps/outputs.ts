@@ -3,16 +3,7 @@ import type { PackageName } from '@shipgraph/core';
 import type { StageAccess } from '../aws/access.js';
 import { stackOutputs } from '../aws/cloudformation.js';
 import type { ServiceSettings } from '../planning/service-settings.js';
-
-/** `@acme/orders-api` + `TableName` → `SHIPGRAPH_OUTPUT_ORDERS_API_TABLENAME`. */
-export function outputVariable(service: PackageName, key: string): string {
-  const part = (text: string) =>
-    text
-      .toUpperCase()
-      .replace(/[^A-Z0-9]+/g, '_')
-      .replace(/^_+|_+$/g, '');
-  return `SHIPGRAPH_OUTPUT_${part(service.replace(/^@[^/]+\//, ''))}_${part(key)}`;
-}
+import { outputVariable } from '../workspace/output-reads.js';
 
 export function outputVariables(
   outputs: Record<PackageName, Record<string, string>>,

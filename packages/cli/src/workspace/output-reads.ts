@@ -14,17 +14,25 @@ import picomatch from 'picomatch';
 export const OUTPUT_PATTERNS = ['SHIPGRAPH_OUTPUT_', '${cf', 'service:'];
 
 const SERVERLESS_FILE = /(?:^|\/)serverless\.(?:ya?ml|json|[cm]?[jt]s)$/;
-const VARIABLE = /SHIPGRAPH_OUTPUT_([A-Z0-9_]+)/g;
+const VARIABLE = /SHIPGRAPH_OUTPUT_[A-Z0-9_]+/g;
 // `${cf:name.Output}` or `${cf(region):name.Output}`; the name may hold variables (`${sls:stage}`).
 const CF = /\$\{cf(?:\([^)]*\))?:((?:[^${}.]|\$\{[^}]*\})+)\.[A-Za-z0-9]+\}/g;
 
-/** The service part of its output variables: `@acme/orders-api` → `ORDERS_API` (see steps/outputs.ts). */
-const variablePart = (name: PackageName): string =>
-  name
-    .replace(/^@[^/]+\//, '')
+/** One part of an output variable's name: upper case, runs of anything else as one `_`, none at the ends. */
+const variablePart = (text: string): string =>
+  text
     .toUpperCase()
     .replace(/[^A-Z0-9]+/g, '_')
     .replace(/^_+|_+$/g, '');
+
+/** What every output variable of a service starts with: `SHIPGRAPH_OUTPUT_ORDERS_API_`. */
+const variablePrefix = (service: PackageName): string =>
+  `SHIPGRAPH_OUTPUT_${variablePart(service.replace(/^@[^/]+\//, ''))}_`;
+
+/** `@acme/orders-api` + `TableName` → `SHIPGRAPH_OUTPUT_ORDERS_API_TABLENAME`: how a deploy reads an output. */
+export function outputVariable(service: PackageName, key: string): string {
+  return `${variablePrefix(service)}${variablePart(key)}`;
+}
 
 export function withOutputReads(workspace: Workspace, lines: ReadonlyMap<RepoPath, string[]>): Workspace {
   const services = workspace.packages.filter((pkg) => pkg.isService);
@@ -47,7 +55,7 @@ export function withOutputReads(workspace: Workspace, lines: ReadonlyMap<RepoPat
     if (owner !== undefined && named !== undefined) serverlessNames.set(owner.name, named);
   }
   const byVariable = services
-    .map((service) => ({ service: service.name, part: `${variablePart(service.name)}_` }))
+    .map((service) => ({ service: service.name, part: variablePrefix(service.name) }))
     .sort((a, b) => b.part.length - a.part.length);
   const reads = new Map<PackageName, Set<PackageName>>();
   const add = (from: PackageName, to: PackageName): void => {
@@ -61,7 +69,7 @@ export function withOutputReads(workspace: Workspace, lines: ReadonlyMap<RepoPat
     if (owner?.isService !== true) continue;
     for (const line of found) {
       for (const match of line.matchAll(VARIABLE)) {
-        const named = byVariable.find((entry) => (match[1] ?? '').startsWith(entry.part));
+        const named = byVariable.find((entry) => match[0].startsWith(entry.part));
         if (named !== undefined) add(owner.name, named.service);
       }
       for (const match of line.matchAll(CF)) {
